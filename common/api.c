@@ -1,0 +1,541 @@
+/*
+ * api: turns "GET me/threads fields=…" into a request and the answer into
+ * a record or an exit status. Threads is classified by its error envelope,
+ * not by HTTP status: it serves permanent errors (bad id, invalid token)
+ * with HTTP 500, and transient ones with 400.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "api.h"
+#include "auth.h"
+#include "cli.h"
+#include "config.h"
+#include "http.h"
+#include "json.h"
+#include "secret.h"
+
+static char *token;
+static int tokenrc = -1;
+
+static const char *const unversioned[] = {
+	"/oauth/access_token", "/access_token", "/refresh_access_token", NULL
+};
+
+int
+th_api_exit(enum th_api_kind k)
+{
+	switch (k) {
+	case TH_API_OK:		return 0;
+	case TH_API_TRANSIENT:	return TH_EUNAVAIL;
+	case TH_API_RATE:	return TH_ETEMP;
+	case TH_API_AUTH:	return TH_EAUTH;
+	case TH_API_REFUSED:	return TH_EFAIL;
+	case TH_API_BROKEN:	return TH_EUNAVAIL;
+	}
+	return TH_EFAIL;
+}
+
+static long
+getnum(jv o, const char *key, long dflt)
+{
+	jv v = jv_object_get(jv_copy(o), jv_string(key));
+	long r = dflt;
+
+	if (jv_get_kind(v) == JV_KIND_NUMBER)
+		r = (long)jv_number_value(v);
+	else if (jv_get_kind(v) == JV_KIND_STRING)
+		r = strtol(jv_string_value(v), NULL, 10);
+	jv_free(v);
+	return r;
+}
+
+static int
+istrue(jv o, const char *key)
+{
+	jv v = jv_object_get(jv_copy(o), jv_string(key));
+	int r = jv_get_kind(v) == JV_KIND_TRUE;
+
+	jv_free(v);
+	return r;
+}
+
+static void
+copymember(jv *dst, jv src, const char *key)
+{
+	jv v = jv_object_get(jv_copy(src), jv_string(key));
+
+	if (jv_is_valid(v) && jv_get_kind(v) != JV_KIND_NULL)
+		*dst = jv_object_set(*dst, jv_string(key), v);
+	else
+		jv_free(v);
+}
+
+enum th_api_kind
+th_api_classify(long http, jv body, jv *detail, char *why, size_t whysize)
+{
+	jv e;
+	long code, sub;
+	char *msg = NULL, *um = NULL;
+	enum th_api_kind k;
+
+	*detail = jv_null();
+	why[0] = '\0';
+	if (jv_get_kind(body) != JV_KIND_OBJECT) {
+		if (http == 429) {
+			snprintf(why, whysize, "rate limited (HTTP 429)");
+			return TH_API_RATE;
+		}
+		if (http >= 500) {
+			snprintf(why, whysize, "server error (HTTP %ld)", http);
+			return TH_API_TRANSIENT;
+		}
+		snprintf(why, whysize, "the answer is not a JSON object (HTTP %ld)", http);
+		return TH_API_BROKEN;
+	}
+
+	e = jv_object_get(jv_copy(body), jv_string("error"));
+	if (jv_get_kind(e) == JV_KIND_OBJECT) {
+		code = getnum(e, "code", 0);
+		sub = getnum(e, "error_subcode", 0);
+		msg = th_jv_strdup(e, "message");
+		um = th_jv_strdup(e, "error_user_msg");
+		*detail = jv_object();
+		copymember(detail, e, "code");
+		copymember(detail, e, "error_subcode");
+		copymember(detail, e, "type");
+		copymember(detail, e, "message");
+		copymember(detail, e, "error_user_title");
+		copymember(detail, e, "error_user_msg");
+		copymember(detail, e, "is_transient");
+		copymember(detail, e, "fbtrace_id");
+		*detail = jv_object_set(*detail, jv_string("http_status"),
+		    jv_number(http));
+
+		if (code == 4 || code == 17 || code == 32 || code == 613 ||
+		    http == 429)
+			k = TH_API_RATE;
+		else if (istrue(e, "is_transient") || code == 1 || code == 2)
+			k = TH_API_TRANSIENT;
+		else if (code == 190 || code == 102 || code == 10 ||
+		    (code >= 200 && code <= 299))
+			k = TH_API_AUTH;
+		else
+			k = TH_API_REFUSED;
+		if (sub != 0)
+			snprintf(why, whysize, "%s (code %ld/%ld)%s%s",
+			    msg ? msg : "error", code, sub, um ? ": " : "", um ? um : "");
+		else
+			snprintf(why, whysize, "%s (code %ld)%s%s",
+			    msg ? msg : "error", code, um ? ": " : "", um ? um : "");
+		free(msg);
+		free(um);
+		jv_free(e);
+		return k;
+	}
+	jv_free(e);
+
+	/* the OAuth endpoints' flat shapes */
+	if ((msg = th_jv_strdup(body, "error_message")) != NULL) {
+		*detail = jv_object();
+		copymember(detail, body, "error_type");
+		copymember(detail, body, "code");
+		copymember(detail, body, "error_code");
+		*detail = jv_object_set(*detail, jv_string("message"),
+		    jv_string(msg));
+		*detail = jv_object_set(*detail, jv_string("http_status"),
+		    jv_number(http));
+		snprintf(why, whysize, "%s", msg);
+		free(msg);
+		return http >= 500 ? TH_API_TRANSIENT : TH_API_REFUSED;
+	}
+	if (http == 429) {
+		snprintf(why, whysize, "rate limited (HTTP 429)");
+		return TH_API_RATE;
+	}
+	if (http >= 500) {
+		snprintf(why, whysize, "server error (HTTP %ld)", http);
+		return TH_API_TRANSIENT;
+	}
+	if (http == 401 || http == 403) {
+		snprintf(why, whysize, "not authorised (HTTP %ld)", http);
+		return TH_API_AUTH;
+	}
+	if (http >= 300) {
+		snprintf(why, whysize, "unexpected HTTP %ld", http);
+		return http < 400 ? TH_API_BROKEN : TH_API_REFUSED;
+	}
+	return TH_API_OK;
+}
+
+static int
+appendparams(char **s, jv params, const char *firstsep)
+{
+	char *out = *s, *n;
+	int ok = 1, first = 1;
+
+	if (jv_get_kind(params) != JV_KIND_OBJECT)
+		return 1;
+	jv_object_foreach(params, k, v) {
+		char *ek = NULL, *ev = NULL;
+		if (ok && jv_get_kind(v) == JV_KIND_STRING) {
+			ek = curl_easy_escape(NULL, jv_string_value(k), 0);
+			ev = curl_easy_escape(NULL, jv_string_value(v), 0);
+			if (ek == NULL || ev == NULL ||
+			    asprintf(&n, "%s%s%s=%s", out, first ? firstsep : "&", ek, ev) == -1)
+				ok = 0;
+			else {
+				free(out);
+				out = n;
+				first = 0;
+			}
+		}
+		curl_free(ek);
+		curl_free(ev);
+		jv_free(k);
+		jv_free(v);
+	}
+	*s = out;
+	return ok;
+}
+
+char *
+th_api_form(jv params)
+{
+	char *s = strdup("");
+
+	if (s != NULL && !appendparams(&s, params, "")) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+char *
+th_api_url(const char *path, jv params, char *why, size_t whysize)
+{
+	size_t blen = strlen(th_cfg.api_base);
+	const char *const *u;
+	const char *prefix = "/v1.0";
+	char *url = NULL;
+
+	if (strncmp(path, "http://", 7) == 0 || strncmp(path, "https://", 8) == 0) {
+		if (strncmp(path, th_cfg.api_base, blen) != 0 ||
+		    (path[blen] != '/' && path[blen] != '\0')) {
+			snprintf(why, whysize, "%s is not on the API origin %s",
+			    path, th_cfg.api_base);
+			return NULL;
+		}
+		path += blen;
+	}
+	while (path[0] == '/' && path[1] == '/')
+		path++;
+	if (path[0] == '/')
+		path++;
+	if (path[0] == '\0' || strstr(path, "..") != NULL ||
+	    strpbrk(path, " \t\r\n#") != NULL) {
+		snprintf(why, whysize, "bad path '%s'", path);
+		return NULL;
+	}
+	/* "v1.0/…", "v19.0/…": the caller chose a version */
+	if (path[0] == 'v' && path[1] >= '0' && path[1] <= '9' &&
+	    strchr(path, '/') != NULL && strchr(path, '.') < strchr(path, '/'))
+		prefix = "";
+	for (u = unversioned; *u != NULL; u++) {
+		size_t l = strlen(*u + 1);
+		if (strncmp(path, *u + 1, l) == 0 &&
+		    (path[l] == '\0' || path[l] == '?'))
+			prefix = "";
+	}
+	if (asprintf(&url, "%s%s/%s", th_cfg.api_base, prefix, path) == -1)
+		return NULL;
+	if (!appendparams(&url, params, strchr(url, '?') == NULL ? "?" : "&")) {
+		free(url);
+		return NULL;
+	}
+	return url;
+}
+
+static int
+apitransient(struct th_http_req *r)
+{
+	jv body, detail;
+	char why[8];
+	enum th_api_kind k;
+
+	if (r->err == TH_HTTP_ENET || r->err == TH_HTTP_ETIMEOUT)
+		return 1;
+	if (r->err != TH_HTTP_OK)
+		return 0;
+	body = r->resp ? th_json_parse(r->resp, r->len) : jv_null();
+	k = th_api_classify(r->status, body, &detail, why, sizeof(why));
+	jv_free(body);
+	jv_free(detail);
+	return k == TH_API_TRANSIENT || k == TH_API_RATE;
+}
+
+/* paging.next and .previous carry the token in clear: scrub them. */
+static jv
+scrubpaging(jv body)
+{
+	static const char *const keys[] = { "next", "previous" };
+	jv paging, u;
+	char *r;
+	size_t i;
+
+	if (jv_get_kind(body) != JV_KIND_OBJECT)
+		return body;
+	paging = jv_object_get(jv_copy(body), jv_string("paging"));
+	if (jv_get_kind(paging) != JV_KIND_OBJECT) {
+		jv_free(paging);
+		return body;
+	}
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		u = jv_object_get(jv_copy(paging), jv_string(keys[i]));
+		if (jv_get_kind(u) == JV_KIND_STRING &&
+		    (r = th_redact(jv_string_value(u), strlen(jv_string_value(u)))) != NULL) {
+			paging = jv_object_set(paging, jv_string(keys[i]), jv_string(r));
+			free(r);
+		}
+		jv_free(u);
+	}
+	return jv_object_set(body, jv_string("paging"), paging);
+}
+
+static int
+needstoken(const char *path)
+{
+	const char *const *u;
+
+	while (*path == '/')
+		path++;
+	for (u = unversioned; *u != NULL; u++)
+		if (strncmp(path, *u + 1, strlen(*u + 1)) == 0)
+			return 0;
+	return 1;
+}
+
+int
+th_api_call(const char *method, const char *path, jv params,
+    struct th_api_res *res)
+{
+	struct th_http_req r;
+	enum th_api_kind k;
+	char *url, *form = NULL;
+	int post = strcmp(method, "POST") == 0;
+
+	memset(res, 0, sizeof(*res));
+	res->body = jv_null();
+	res->error = jv_null();
+	memset(&r, 0, sizeof(r));
+
+	if (tokenrc == -1) {
+		if (needstoken(path) || getenv("TH_ACCESS_TOKEN") != NULL)
+			tokenrc = th_auth_token(&token);
+	}
+	if (tokenrc > 0 && needstoken(path)) {
+		jv_free(params);
+		res->status = tokenrc;
+		snprintf(res->why, sizeof(res->why), "no usable token");
+		return res->status;
+	}
+	url = th_api_url(path, post ? jv_null() : params, res->why, sizeof(res->why));
+	if (url != NULL && post && (form = th_api_form(params)) == NULL) {
+		free(url);
+		url = NULL;
+	}
+	jv_free(params);
+	if (url == NULL) {
+		if (res->why[0] == '\0')
+			snprintf(res->why, sizeof(res->why), "out of memory");
+		return res->status = TH_EUSAGE;
+	}
+
+	r.method = method;
+	r.url = url;
+	r.body = form;
+	r.token = token;
+	r.retry_ok = strcmp(method, "GET") == 0;
+	r.transient = apitransient;
+	th_http_do(&r);
+	res->http = r.status;
+
+	switch (r.err) {
+	case TH_HTTP_OK:
+		res->body = r.resp ? th_json_parse(r.resp, r.len) : jv_null();
+		if (!jv_is_valid(res->body)) {
+			jv_free(res->body);
+			res->body = jv_null();
+		}
+		res->body = scrubpaging(res->body);
+		k = th_api_classify(r.status, res->body, &res->error, res->why,
+		    sizeof(res->why));
+		res->status = th_api_exit(k);
+		if (k == TH_API_TRANSIENT && r.attempts > 1) {
+			size_t l = strlen(res->why);
+			snprintf(res->why + l, sizeof(res->why) - l,
+			    ", %d attempts", r.attempts);
+		}
+		break;
+	case TH_HTTP_ETIMEOUT:
+		snprintf(res->why, sizeof(res->why), "timed out after %d attempt%s: %s",
+		    r.attempts, r.attempts == 1 ? "" : "s", r.errbuf);
+		res->status = TH_EUNAVAIL;
+		break;
+	case TH_HTTP_ETOOBIG:
+		snprintf(res->why, sizeof(res->why), "%s", r.errbuf);
+		res->status = TH_EUNAVAIL;
+		break;
+	case TH_HTTP_EREFUSED:
+		snprintf(res->why, sizeof(res->why), "%s", r.errbuf);
+		res->status = TH_EUSAGE;
+		break;
+	default:
+		snprintf(res->why, sizeof(res->why), "%s%s", r.errbuf,
+		    r.attempts > 1 ? " (after retries)" : "");
+		res->status = TH_EUNAVAIL;
+		break;
+	}
+	th_http_req_free(&r);
+	free(url);
+	free(form);
+	return res->status;
+}
+
+int
+th_api_report(struct th_api_res *res, const char *what)
+{
+	return th_msgj(res->status, res->error, "%s: %s", what, res->why);
+}
+
+void
+th_api_res_free(struct th_api_res *res)
+{
+	jv_free(res->body);
+	jv_free(res->error);
+	res->body = jv_null();
+	res->error = jv_null();
+}
+
+void
+th_pager_init(struct th_pager *p, const char *path, jv params)
+{
+	memset(p, 0, sizeof(*p));
+	p->path = strdup(path);
+	p->params = jv_get_kind(params) == JV_KIND_OBJECT ? params :
+	    (jv_free(params), jv_object());
+	p->page = jv_null();
+}
+
+/* The after cursor of a page: paging.cursors.after, but only when the API
+ * says there is a next page (paging.next); else NULL. */
+static char *
+nextcursor(jv body)
+{
+	jv paging = jv_object_get(jv_copy(body), jv_string("paging"));
+	jv cursors, next;
+	char *after = NULL;
+
+	if (jv_get_kind(paging) != JV_KIND_OBJECT) {
+		jv_free(paging);
+		return NULL;
+	}
+	next = jv_object_get(jv_copy(paging), jv_string("next"));
+	if (jv_get_kind(next) == JV_KIND_STRING) {
+		cursors = jv_object_get(jv_copy(paging), jv_string("cursors"));
+		after = th_jv_strdup(cursors, "after");
+		jv_free(cursors);
+		if (after == NULL) {
+			/* no cursors: take only the after= value of next */
+			const char *u = jv_string_value(next), *a;
+			if ((a = strstr(u, "?after=")) != NULL ||
+			    (a = strstr(u, "&after=")) != NULL) {
+				int l, dl = 0;
+				char *d;
+				a += 7;
+				l = (int)strcspn(a, "&#");
+				d = curl_easy_unescape(NULL, a, l, &dl);
+				if (d != NULL)
+					after = strndup(d, (size_t)dl);
+				curl_free(d);
+			}
+		}
+	}
+	jv_free(next);
+	jv_free(paging);
+	return after;
+}
+
+int
+th_pager_next(struct th_pager *p, jv *item, struct th_api_res *res)
+{
+	jv params, data;
+	char *after;
+
+	for (;;) {
+		if (p->idx < p->n) {
+			*item = jv_array_get(jv_copy(p->page), p->idx++);
+			return 1;
+		}
+		if (p->last || (p->started && p->after == NULL))
+			return 0;
+		params = jv_copy(p->params);
+		if (p->after != NULL)
+			params = jv_object_set(params, jv_string("after"),
+			    jv_string(p->after));
+		if (th_api_call("GET", p->path, params, res) != 0)
+			return -1;
+		p->started = 1;
+		p->pages++;
+		data = jv_object_get(jv_copy(res->body), jv_string("data"));
+		if (jv_get_kind(data) != JV_KIND_ARRAY) {
+			/* not a list edge: the answer is the one item */
+			jv_free(data);
+			*item = jv_copy(res->body);
+			th_api_res_free(res);
+			p->last = 1;
+			return 1;
+		}
+		after = nextcursor(res->body);
+		th_api_res_free(res);
+		if (after != NULL && p->after != NULL && strcmp(after, p->after) == 0) {
+			/* the same cursor again would loop for ever */
+			free(after);
+			after = NULL;
+		}
+		free(p->after);
+		p->after = after;
+		jv_free(p->page);
+		p->page = data;
+		p->idx = 0;
+		p->n = jv_array_length(jv_copy(data));
+		if (p->n == 0)
+			p->last = 1;
+	}
+}
+
+void
+th_pager_free(struct th_pager *p)
+{
+	free(p->path);
+	free(p->after);
+	jv_free(p->params);
+	jv_free(p->page);
+	memset(p, 0, sizeof(*p));
+	p->params = jv_null();
+	p->page = jv_null();
+}
+
+void
+th_api_cleanup(void)
+{
+	if (token != NULL) {
+		explicit_bzero(token, strlen(token));
+		free(token);
+		token = NULL;
+	}
+	tokenrc = -1;
+}

@@ -1,0 +1,81 @@
+/* api: Threads requests, error classification, cursor pagination. */
+#ifndef TH_API_H
+#define TH_API_H
+#include <jv.h>
+
+/* What a finished request amounts to; see th_api_classify(). */
+enum th_api_kind {
+	TH_API_OK,
+	TH_API_TRANSIENT,	/* worth a retry; 69 when retries run out */
+	TH_API_RATE,		/* rate limited; worth a retry; 75 */
+	TH_API_AUTH,		/* token or permission; 77 */
+	TH_API_REFUSED,		/* permanent; 1 */
+	TH_API_BROKEN,		/* not an API answer (HTML, bad JSON); 69 */
+};
+
+struct th_api_res {
+	int	 status;	/* exit status: 0 or a TH_E* */
+	long	 http;		/* HTTP status, 0 if none */
+	jv	 body;		/* the parsed answer, jv_null() if none; owned */
+	jv	 error;		/* {code,error_subcode,type,message,…} or null; owned */
+	char	 why[512];	/* on failure, the reason in words */
+};
+
+/*
+ * Classify an answer. body is borrowed (jv_null() or invalid when it did
+ * not parse). Fills the detail (owned by the caller, jv_null() when there
+ * is no error envelope) and a reason. Knows the Graph envelope
+ * {"error":{…}} and the two flat OAuth shapes.
+ */
+enum th_api_kind th_api_classify(long http, jv body, jv *detail,
+    char *why, size_t whysize);
+/* The exit status of a kind. */
+int th_api_exit(enum th_api_kind k);
+
+/*
+ * URL of path on the configured API root. path is "me/threads",
+ * "/v1.0/me", "/oauth/access_token" or an absolute URL on the API origin
+ * (anything else: NULL). Graph paths get the /v1.0 prefix; the token
+ * endpoints stay unversioned. params (borrowed object, string values) go
+ * into the query string. Returns malloc'd, or NULL with why set.
+ */
+char *th_api_url(const char *path, jv params, char *why, size_t whysize);
+/* params (borrowed) as application/x-www-form-urlencoded, malloc'd. */
+char *th_api_form(jv params);
+
+/*
+ * One request: GET and DELETE carry params in the query string, POST in
+ * the body. params is consumed. The token is looked up on first use.
+ * Returns res->status.
+ */
+int th_api_call(const char *method, const char *path, jv params,
+    struct th_api_res *res);
+/* Print "what: why" with the API detail; returns res->status. */
+int th_api_report(struct th_api_res *res, const char *what);
+void th_api_res_free(struct th_api_res *res);
+
+/*
+ * Cursor pagination over a list edge, one item at a time, one page in
+ * memory. It pages with the `after` cursor and never follows paging.next
+ * (that URL carries the token in clear).
+ */
+struct th_pager {
+	char	*path;
+	jv	 params;	/* owned */
+	char	*after;		/* cursor of the next page, NULL at the end */
+	jv	 page;		/* current page's data array */
+	int	 idx, n;
+	int	 started, last;
+	long	 pages;		/* pages fetched */
+};
+void th_pager_init(struct th_pager *p, const char *path, jv params);
+/* 1 with *item (owned by the caller), 0 at the end, or -1 on failure
+ * with res filled (the caller reports and frees it; res->status is the
+ * exit status). A page that is not a list is handed back whole as the
+ * only item. */
+int th_pager_next(struct th_pager *p, jv *item, struct th_api_res *res);
+void th_pager_free(struct th_pager *p);
+
+/* Free the token and anything api holds. */
+void th_api_cleanup(void);
+#endif

@@ -1,0 +1,233 @@
+/*
+ * config: defaults, then the config file ($XDG_CONFIG_HOME/th/config,
+ * "key = value" lines, '#' comments), then the environment. Command-line
+ * options are applied by cli on top of this.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "config.h"
+
+struct th_config th_cfg;
+
+static int
+xdgdir(char *buf, size_t size, const char *env, const char *fallback)
+{
+	const char *v = getenv(env), *home;
+
+	/* XDG says relative paths are invalid and must be ignored. */
+	if (v != NULL && v[0] == '/') {
+		if ((size_t)snprintf(buf, size, "%s/th", v) >= size)
+			return -1;
+		return 0;
+	}
+	if ((home = getenv("HOME")) == NULL || home[0] == '\0')
+		return -1;
+	if ((size_t)snprintf(buf, size, "%s/%s/th", home, fallback) >= size)
+		return -1;
+	return 0;
+}
+
+static int
+isloopback(const char *host)
+{
+	if (strcmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0)
+		return 1;
+	/* 127.0.0.0/8, written as a dotted quad */
+	if (strncmp(host, "127.", 4) == 0) {
+		const char *p;
+		for (p = host + 4; *p != '\0'; p++)
+			if (!isdigit((unsigned char)*p) && *p != '.')
+				return 0;
+		return 1;
+	}
+	return 0;
+}
+
+int
+th_config_set_base(const char *base)
+{
+	const char *host, *end;
+	size_t n;
+	int https;
+
+	if (strncmp(base, "https://", 8) == 0) {
+		https = 1;
+		host = base + 8;
+	} else if (strncmp(base, "http://", 7) == 0) {
+		https = 0;
+		host = base + 7;
+	} else
+		return th_msg(78, "bad API base '%s': want https://HOST[:PORT]", base);
+	n = strlen(base);
+	if (n >= sizeof(th_cfg.api_base))
+		return th_msg(78, "API base too long");
+	if (n > 0 && base[n - 1] == '/')
+		n--;
+	if ((end = strchr(host, '/')) != NULL && end < base + n)
+		return th_msg(78, "bad API base '%s': scheme, host and port only", base);
+	end = base + n;
+	/* host without the port; [v6] keeps its brackets */
+	{
+		const char *colon = host[0] == '[' ? strchr(host, ']') : strchr(host, ':');
+		size_t hl;
+		if (host[0] == '[' && colon != NULL)
+			colon++;
+		if (colon == NULL || colon > end)
+			colon = end;
+		hl = colon - host;
+		if (hl == 0 || hl >= sizeof(th_cfg.api_host))
+			return th_msg(78, "bad API base '%s': no host", base);
+		memcpy(th_cfg.api_host, host, hl);
+		th_cfg.api_host[hl] = '\0';
+		if (*colon == ':') {
+			const char *p;
+			for (p = colon + 1; p < end; p++)
+				if (!isdigit((unsigned char)*p))
+					return th_msg(78, "bad API base '%s': bad port", base);
+		} else if (colon != end)
+			return th_msg(78, "bad API base '%s'", base);
+	}
+	th_cfg.loopback = isloopback(th_cfg.api_host);
+	if (!https && !th_cfg.loopback)
+		return th_msg(78, "refusing plain http to %s: the token would travel "
+		    "in clear (http is allowed for loopback only)", th_cfg.api_host);
+	memcpy(th_cfg.api_base, base, n);
+	th_cfg.api_base[n] = '\0';
+	return 0;
+}
+
+static int
+setnum(long *dst, const char *name, const char *val, long min, long max)
+{
+	const char *errstr;
+	long long n = strtonum(val, min, max, &errstr);
+
+	if (errstr != NULL)
+		return th_msg(78, "%s '%s' is %s (%ld..%ld)", name, val, errstr,
+		    min, max);
+	*dst = (long)n;
+	return 0;
+}
+
+static int
+setkey(const char *key, const char *val, const char *where)
+{
+	if (strcmp(key, "api_base") == 0)
+		return th_config_set_base(val);
+	if (strcmp(key, "account") == 0) {
+		if (strlcpy(th_cfg.account, val, sizeof(th_cfg.account)) >=
+		    sizeof(th_cfg.account))
+			return th_msg(78, "%s: account name too long", where);
+		return 0;
+	}
+	if (strcmp(key, "timeout") == 0)
+		return setnum(&th_cfg.timeout, key, val, 1, 86400);
+	if (strcmp(key, "connect_timeout") == 0)
+		return setnum(&th_cfg.connect_timeout, key, val, 1, 600);
+	if (strcmp(key, "low_speed_time") == 0)
+		return setnum(&th_cfg.low_speed_time, key, val, 1, 3600);
+	if (strcmp(key, "retries") == 0)
+		return setnum(&th_cfg.retries, key, val, 0, 20);
+	if (strcmp(key, "backoff_ms") == 0)
+		return setnum(&th_cfg.backoff_ms, key, val, 1, 60000);
+	if (strcmp(key, "max_body") == 0)
+		return setnum(&th_cfg.max_body, key, val, 1024, 1L << 30);
+	/* Keys owned by verbs that do not exist yet are not errors. */
+	return 0;
+}
+
+static int
+readfile(const char *path)
+{
+	FILE *f;
+	char *line = NULL, *k, *v, *e, where[PATH_MAX + 32];
+	size_t cap = 0;
+	long lineno = 0;
+	int rc = 0;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		return th_msg(78, "%s: %s", path, strerror(errno));
+	}
+	while (rc == 0 && getline(&line, &cap, f) != -1) {
+		lineno++;
+		for (k = line; isspace((unsigned char)*k); k++)
+			;
+		if (*k == '#' || *k == '\0')
+			continue;
+		if ((v = strchr(k, '=')) == NULL) {
+			rc = th_msg(78, "%s:%ld: expected key = value", path, lineno);
+			break;
+		}
+		for (e = v; e > k && isspace((unsigned char)e[-1]); e--)
+			;
+		*e = '\0';
+		for (v++; isspace((unsigned char)*v); v++)
+			;
+		for (e = v + strlen(v); e > v && isspace((unsigned char)e[-1]); e--)
+			;
+		*e = '\0';
+		snprintf(where, sizeof(where), "%s:%ld", path, lineno);
+		rc = setkey(k, v, where);
+	}
+	free(line);
+	fclose(f);
+	return rc;
+}
+
+int
+th_config_load(void)
+{
+	static const struct { const char *env, *key; } envs[] = {
+		{ "TH_API_BASE", "api_base" },
+		{ "TH_ACCOUNT", "account" },
+		{ "TH_TIMEOUT", "timeout" },
+		{ "TH_CONNECT_TIMEOUT", "connect_timeout" },
+		{ "TH_LOW_SPEED_TIME", "low_speed_time" },
+		{ "TH_RETRIES", "retries" },
+		{ "TH_BACKOFF_MS", "backoff_ms" },
+		{ "TH_MAX_BODY", "max_body" },
+	};
+	char path[PATH_MAX];
+	const char *v;
+	size_t i;
+	int rc;
+
+	memset(&th_cfg, 0, sizeof(th_cfg));
+	th_cfg.timeout = 60;
+	th_cfg.connect_timeout = 10;
+	th_cfg.low_speed_time = 20;
+	th_cfg.retries = 4;
+	th_cfg.backoff_ms = 500;
+	th_cfg.max_body = 8L << 20;
+	if ((rc = th_config_set_base("https://graph.threads.net")) != 0)
+		return rc;
+	if (xdgdir(th_cfg.config_dir, sizeof(th_cfg.config_dir),
+	    "XDG_CONFIG_HOME", ".config") == -1 ||
+	    xdgdir(th_cfg.data_dir, sizeof(th_cfg.data_dir),
+	    "XDG_DATA_HOME", ".local/share") == -1 ||
+	    xdgdir(th_cfg.state_dir, sizeof(th_cfg.state_dir),
+	    "XDG_STATE_HOME", ".local/state") == -1)
+		return th_msg(78, "cannot find a home: set HOME or the XDG_* variables");
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/config",
+	    th_cfg.config_dir) >= sizeof(path))
+		return th_msg(78, "config path too long");
+	if ((rc = readfile(path)) != 0)
+		return rc;
+	for (i = 0; i < sizeof(envs) / sizeof(envs[0]); i++)
+		if ((v = getenv(envs[i].env)) != NULL && v[0] != '\0')
+			if ((rc = setkey(envs[i].key, v, envs[i].env)) != 0)
+				return rc;
+	if ((v = getenv("TH_TOKEN_FILE")) != NULL && v[0] != '\0' &&
+	    strlcpy(th_cfg.token_file, v, sizeof(th_cfg.token_file)) >=
+	    sizeof(th_cfg.token_file))
+		return th_msg(78, "TH_TOKEN_FILE: path too long");
+	return 0;
+}

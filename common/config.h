@@ -1,0 +1,32 @@
+/* config: where th keeps its files and how it reaches the API. */
+#ifndef TH_CONFIG_H
+#define TH_CONFIG_H
+#include <limits.h>
+
+struct th_config {
+	char	 api_base[256];	/* scheme://host[:port], no path */
+	char	 api_host[256];	/* host part of api_base */
+	int	 loopback;	/* api host is 127.0.0.0/8, ::1 or localhost */
+	char	 config_dir[PATH_MAX];	/* $XDG_CONFIG_HOME/th */
+	char	 data_dir[PATH_MAX];	/* $XDG_DATA_HOME/th */
+	char	 state_dir[PATH_MAX];	/* $XDG_STATE_HOME/th */
+	char	 account[65];	/* -a, TH_ACCOUNT, or config "account" */
+	char	 token_file[PATH_MAX];	/* --token-file or TH_TOKEN_FILE */
+	long	 timeout;	/* overall deadline of one request, seconds */
+	long	 connect_timeout;	/* seconds */
+	long	 low_speed_time;	/* abort below 1 byte/s for this long */
+	long	 retries;	/* extra attempts for reads */
+	long	 backoff_ms;	/* first retry delay; doubles, capped */
+	long	 max_body;	/* response body cap, bytes */
+};
+
+extern struct th_config th_cfg;
+
+/*
+ * Fill th_cfg from the defaults, $XDG_CONFIG_HOME/th/config and the
+ * environment, in that order. Returns 0, or 78 after printing why.
+ */
+int th_config_load(void);
+/* Check and set the API root (TH_API_BASE syntax). Returns 0 or 78. */
+int th_config_set_base(const char *base);
+#endif

@@ -1,0 +1,404 @@
+/*
+ * http: one libcurl multi handle per process, so connections are reused
+ * across requests and many sources can be read at once. Each request has
+ * a deadline covering all of its attempts; reads that fail transiently
+ * are tried again after a capped exponential backoff with jitter, or
+ * after Retry-After when the server says so. Writes are sent once, on a
+ * fresh connection: libcurl re-sends a request silently when a reused
+ * connection turns out dead, which for a publish means a second post.
+ *
+ * With -v every attempt is logged to stderr, redacted.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "cli.h"
+#include "config.h"
+#include "http.h"
+#include "secret.h"
+
+#define BACKOFF_CAP_MS	30000
+#define LOG_BODY_MAX	4096
+
+static CURLM *multi;
+static int maxpar = 8, inflight;
+static struct th_http_req *pending;	/* waiting to (re)start */
+static struct th_http_req *done;	/* finished, not yet handed back */
+
+long long
+th_http_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+th_http_set_parallel(int n)
+{
+	maxpar = n > 0 ? n : 1;
+}
+
+static void
+vlog(const char *prefix, const char *s, size_t len)
+{
+	char *r;
+
+	if (!th_opts.verbose)
+		return;
+	if (len > LOG_BODY_MAX)
+		len = LOG_BODY_MAX;
+	if ((r = th_redact(s, len)) == NULL)
+		return;
+	fprintf(stderr, "%s%s\n", prefix, r);
+	free(r);
+}
+
+static size_t
+onbody(char *data, size_t size, size_t nmemb, void *arg)
+{
+	struct th_http_req *r = arg;
+	size_t n = size * nmemb;
+	char *p;
+
+	if (r->len + n > (size_t)th_cfg.max_body) {
+		r->err = TH_HTTP_ETOOBIG;
+		return 0;	/* aborts the transfer */
+	}
+	if ((p = realloc(r->resp, r->len + n + 1)) == NULL)
+		return 0;
+	r->resp = p;
+	memcpy(r->resp + r->len, data, n);
+	r->len += n;
+	r->resp[r->len] = '\0';
+	return n;
+}
+
+static size_t
+onheader(char *data, size_t size, size_t nmemb, void *arg)
+{
+	struct th_http_req *r = arg;
+	size_t n = size * nmemb;
+	static const char ra[] = "retry-after:";
+	char buf[128], *e;
+	long v;
+
+	if (n > sizeof(ra) - 1 && n < sizeof(buf) &&
+	    strncasecmp(data, ra, sizeof(ra) - 1) == 0) {
+		memcpy(buf, data + sizeof(ra) - 1, n - (sizeof(ra) - 1));
+		buf[n - (sizeof(ra) - 1)] = '\0';
+		v = strtol(buf, &e, 10);
+		if (e != buf && v >= 0)
+			r->retry_after = v > 86400 ? 86400 : v;
+		else {
+			time_t t = curl_getdate(buf, NULL);
+			if (t != -1)
+				r->retry_after = t > time(NULL) ? t - time(NULL) : 0;
+		}
+	}
+	return n;
+}
+
+/* Does url belong to the configured API origin? */
+static int
+sameorigin(const char *url)
+{
+	size_t n = strlen(th_cfg.api_base);
+
+	return strncmp(url, th_cfg.api_base, n) == 0 &&
+	    (url[n] == '/' || url[n] == '?' || url[n] == '\0');
+}
+
+static void
+finish(struct th_http_req *r)
+{
+	struct th_http_req **pp = &done;
+
+	while (*pp != NULL)
+		pp = &(*pp)->next;
+	r->next = NULL;
+	*pp = r;
+}
+
+static void
+start(struct th_http_req *r)
+{
+	long long left = r->deadline - th_http_now();
+	CURL *e;
+	CURLMcode mc;
+
+	if (r->easy == NULL) {
+		if ((r->easy = curl_easy_init()) == NULL) {
+			r->err = TH_HTTP_ENET;
+			strlcpy(r->errbuf, "cannot create a transfer", sizeof(r->errbuf));
+			finish(r);
+			return;
+		}
+		if (r->token != NULL) {
+			char *h = NULL;
+			if (asprintf(&h, "Authorization: Bearer %s", r->token) != -1) {
+				r->hdrs = curl_slist_append(r->hdrs, h);
+				explicit_bzero(h, strlen(h));
+				free(h);
+			}
+		}
+		r->hdrs = curl_slist_append(r->hdrs, "Accept: application/json");
+		/* no "Expect: 100-continue" round trip on POST */
+		r->hdrs = curl_slist_append(r->hdrs, "Expect:");
+	}
+	e = r->easy;
+	curl_easy_reset(e);
+	r->attempts++;
+	r->status = 0;
+	r->err = TH_HTTP_OK;
+	r->errbuf[0] = '\0';
+	r->retry_after = -1;
+	free(r->resp);
+	r->resp = NULL;
+	r->len = 0;
+	if (left < 1)
+		left = 1;
+
+	curl_easy_setopt(e, CURLOPT_URL, r->url);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, r);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(e, CURLOPT_USERAGENT, "th/" PACKAGE_VERSION);
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->hdrs);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, th_cfg.connect_timeout);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)left);
+	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, th_cfg.low_speed_time);
+	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)th_cfg.max_body);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, onbody);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, onheader);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
+	if (strcmp(r->method, "GET") != 0) {
+		/* A write never rides a connection that may be dead already. */
+		curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
+		if (strcmp(r->method, "POST") == 0) {
+			curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->body ? r->body : "");
+		} else
+			curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, r->method);
+	}
+	if (th_opts.verbose) {
+		char line[64];
+		snprintf(line, sizeof(line), "> %s ", r->method);
+		vlog(line, r->url, strlen(r->url));
+		if (r->token != NULL)
+			vlog("> ", "Authorization: Bearer [REDACTED]", 32);
+		if (r->body != NULL)
+			vlog("> body: ", r->body, strlen(r->body));
+	}
+	if ((mc = curl_multi_add_handle(multi, e)) != CURLM_OK) {
+		r->err = TH_HTTP_ENET;
+		strlcpy(r->errbuf, curl_multi_strerror(mc), sizeof(r->errbuf));
+		finish(r);
+		return;
+	}
+	inflight++;
+}
+
+void
+th_http_submit(struct th_http_req *r)
+{
+	struct th_http_req **pp;
+
+	if (multi == NULL) {
+		curl_global_init(CURL_GLOBAL_DEFAULT);
+		if ((multi = curl_multi_init()) == NULL)
+			th_die(TH_EUNAVAIL, "cannot initialise libcurl");
+		curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)maxpar);
+	}
+	r->attempts = 0;
+	r->retry_after = -1;
+	r->deadline = th_http_now() + th_cfg.timeout * 1000;
+	r->not_before = 0;
+	if (r->token != NULL && !sameorigin(r->url)) {
+		r->err = TH_HTTP_EREFUSED;
+		strlcpy(r->errbuf, "refusing to send the token outside the API origin",
+		    sizeof(r->errbuf));
+		finish(r);
+		return;
+	}
+	for (pp = &pending; *pp != NULL; pp = &(*pp)->next)
+		;
+	r->next = NULL;
+	*pp = r;
+}
+
+static int
+defaulttransient(struct th_http_req *r)
+{
+	return r->err == TH_HTTP_ENET || r->err == TH_HTTP_ETIMEOUT ||
+	    r->status >= 500 || r->status == 429;
+}
+
+/* Milliseconds to wait before attempt n+1 (n >= 1). */
+static long long
+backoff(struct th_http_req *r)
+{
+	long long d = th_cfg.backoff_ms;
+	int i;
+
+	for (i = 1; i < r->attempts && d < BACKOFF_CAP_MS; i++)
+		d *= 2;
+	if (d > BACKOFF_CAP_MS)
+		d = BACKOFF_CAP_MS;
+	/* "equal jitter": never less than half, spreads synchronized clients */
+	d = d / 2 + arc4random_uniform((uint32_t)(d / 2 + 1));
+	if (r->retry_after >= 0 && r->retry_after * 1000 > d)
+		d = r->retry_after * 1000;
+	return d;
+}
+
+static void
+attemptdone(CURL *e, CURLcode cc)
+{
+	struct th_http_req *r = NULL, **pp;
+	long long now, delay;
+	double secs = 0;
+	char line[160];
+
+	curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&r);
+	curl_multi_remove_handle(multi, e);
+	inflight--;
+	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &r->status);
+	curl_easy_getinfo(e, CURLINFO_TOTAL_TIME, &secs);
+	if (cc != CURLE_OK && r->err == TH_HTTP_OK) {
+		if (cc == CURLE_OPERATION_TIMEDOUT)
+			r->err = TH_HTTP_ETIMEOUT;
+		else if (cc == CURLE_FILESIZE_EXCEEDED)
+			r->err = TH_HTTP_ETOOBIG;
+		else
+			r->err = TH_HTTP_ENET;
+	}
+	if (r->err == TH_HTTP_ETOOBIG)
+		snprintf(r->errbuf, sizeof(r->errbuf),
+		    "response body larger than %ld bytes", th_cfg.max_body);
+	if (r->errbuf[0] == '\0' && cc != CURLE_OK)
+		strlcpy(r->errbuf, curl_easy_strerror(cc), sizeof(r->errbuf));
+	if (r->err != TH_HTTP_OK)
+		r->status = 0;	/* a half-read response is no response */
+	if (th_opts.verbose) {
+		if (r->err == TH_HTTP_OK) {
+			snprintf(line, sizeof(line), "< %ld (%zu bytes, %.3fs)",
+			    r->status, r->len, secs);
+			vlog("", line, strlen(line));
+			if (r->resp != NULL)
+				vlog("< ", r->resp, r->len);
+		} else
+			vlog("< failed: ", r->errbuf, strlen(r->errbuf));
+	}
+
+	now = th_http_now();
+	if (r->retry_ok && r->err != TH_HTTP_ETOOBIG &&
+	    r->attempts <= th_cfg.retries &&
+	    (r->transient ? r->transient(r) : defaulttransient(r))) {
+		delay = backoff(r);
+		if (now + delay < r->deadline) {
+			if (th_opts.verbose) {
+				snprintf(line, sizeof(line),
+				    "* transient failure, attempt %d of %ld in %lld ms",
+				    r->attempts + 1, th_cfg.retries + 1, delay);
+				vlog("", line, strlen(line));
+			}
+			r->not_before = now + delay;
+			for (pp = &pending; *pp != NULL; pp = &(*pp)->next)
+				;
+			r->next = NULL;
+			*pp = r;
+			return;
+		}
+	}
+	finish(r);
+}
+
+struct th_http_req *
+th_http_next(void)
+{
+	struct th_http_req *r, **pp;
+	struct CURLMsg *m;
+	long long now, wait;
+	int running, left;
+
+	for (;;) {
+		if (done != NULL) {
+			r = done;
+			done = r->next;
+			r->next = NULL;
+			return r;
+		}
+		now = th_http_now();
+		wait = 1000;
+		for (pp = &pending; *pp != NULL && inflight < maxpar; ) {
+			r = *pp;
+			if (r->not_before <= now) {
+				*pp = r->next;
+				start(r);
+			} else {
+				if (r->not_before - now < wait)
+					wait = r->not_before - now;
+				pp = &r->next;
+			}
+		}
+		if (done != NULL)
+			continue;
+		if (inflight == 0 && pending == NULL)
+			return NULL;
+		if (inflight > 0) {
+			curl_multi_perform(multi, &running);
+			while ((m = curl_multi_info_read(multi, &left)) != NULL)
+				if (m->msg == CURLMSG_DONE)
+					attemptdone(m->easy_handle, m->data.result);
+			if (done != NULL)
+				continue;
+			curl_multi_poll(multi, NULL, 0, (int)wait, NULL);
+		} else {
+			struct timespec ts = { wait / 1000, (wait % 1000) * 1000000 };
+			nanosleep(&ts, NULL);
+		}
+	}
+}
+
+void
+th_http_do(struct th_http_req *r)
+{
+	struct th_http_req *d;
+
+	th_http_submit(r);
+	while ((d = th_http_next()) != NULL && d != r)
+		;
+}
+
+void
+th_http_req_free(struct th_http_req *r)
+{
+	if (r->easy != NULL)
+		curl_easy_cleanup(r->easy);
+	r->easy = NULL;
+	for (struct curl_slist *h = r->hdrs; h != NULL; h = h->next)
+		explicit_bzero(h->data, strlen(h->data));	/* the token */
+	curl_slist_free_all(r->hdrs);
+	r->hdrs = NULL;
+	free(r->resp);
+	r->resp = NULL;
+	r->len = 0;
+}
+
+void
+th_http_cleanup(void)
+{
+	if (multi != NULL) {
+		curl_multi_cleanup(multi);
+		multi = NULL;
+		curl_global_cleanup();
+	}
+}

@@ -1,0 +1,61 @@
+/* http: every byte th sends goes through one libcurl multi handle. */
+#ifndef TH_HTTP_H
+#define TH_HTTP_H
+#include <stddef.h>
+#include <curl/curl.h>
+
+enum th_http_err {
+	TH_HTTP_OK = 0,		/* a response arrived (any status) */
+	TH_HTTP_ENET,		/* connect failed, reset, truncated */
+	TH_HTTP_ETIMEOUT,	/* deadline or low-speed limit */
+	TH_HTTP_ETOOBIG,	/* body over the cap */
+	TH_HTTP_EREFUSED,	/* th refused to send it (token to another host) */
+};
+
+/*
+ * One logical request, retried as a whole. The caller fills the first
+ * block, th_http_submit() queues it, th_http_next() hands it back when it
+ * is finished for good (after any retries); th_http_req_free() releases
+ * what the engine allocated (the caller still owns url).
+ */
+struct th_http_req {
+	const char	*method;	/* "GET", "POST", "DELETE" */
+	char		*url;		/* absolute; caller's */
+	const char	*body;		/* urlencoded form for POST, borrowed */
+	const char	*token;		/* Bearer token or NULL, borrowed */
+	int		 retry_ok;	/* may be sent again (reads only) */
+	/* Is this finished attempt worth another? NULL: network errors and
+	 * 5xx only. Consulted only when retry_ok is set. */
+	int		(*transient)(struct th_http_req *);
+	void		*udata;		/* the caller's */
+
+	long		 status;	/* HTTP status, 0 without a response */
+	char		*resp;		/* body, NUL-terminated; engine's */
+	size_t		 len;
+	enum th_http_err err;
+	char		 errbuf[CURL_ERROR_SIZE];
+	long		 retry_after;	/* seconds, -1 when the header is absent */
+	int		 attempts;
+
+	/* engine private */
+	CURL		*easy;
+	struct curl_slist *hdrs;
+	long long	 not_before, deadline;	/* monotonic ms */
+	struct th_http_req *next;
+};
+
+/* Queue r. The token, if any, is only ever sent to the configured API
+ * origin; anything else is refused (TH_HTTP_EREFUSED). */
+void th_http_submit(struct th_http_req *r);
+/* Run transfers until one request is finished; NULL when none is queued. */
+struct th_http_req *th_http_next(void);
+/* Submit r and run until it is finished (no other request in flight). */
+void th_http_do(struct th_http_req *r);
+void th_http_req_free(struct th_http_req *r);
+/* At most n transfers at once (default 8). */
+void th_http_set_parallel(int n);
+/* Release the multi handle and libcurl. */
+void th_http_cleanup(void);
+/* Monotonic milliseconds. */
+long long th_http_now(void);
+#endif

@@ -1,0 +1,212 @@
+/*
+ * json: libjq's jv API with two guards. jq 1.6 stores every number as a
+ * double, so big integers are turned into strings before parsing; and
+ * NDJSON is read a line at a time with jv_parse_sized, so memory follows
+ * the longest line, not the input.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "json.h"
+
+/* Does the integer literal p[0..n) exceed 2^53 = 9007199254740992? */
+static int
+bigint(const char *p, size_t n)
+{
+	static const char lim[] = "9007199254740992";
+
+	if (*p == '-') {
+		p++;
+		n--;
+	}
+	if (n != sizeof(lim) - 1)
+		return n > sizeof(lim) - 1;
+	return memcmp(p, lim, n) > 0;
+}
+
+/* Scan the number at p; set *isint. Returns its length. */
+static size_t
+numlen(const char *p, const char *end, int *isint)
+{
+	const char *q = p;
+
+	*isint = 1;
+	if (q < end && *q == '-')
+		q++;
+	while (q < end && ((*q >= '0' && *q <= '9') || strchr(".eE+-", *q))) {
+		if (strchr(".eE", *q) != NULL)
+			*isint = 0;
+		q++;
+	}
+	return q - p;
+}
+
+jv
+th_json_parse(const char *buf, size_t len)
+{
+	const char *p, *end = buf + len;
+	char *copy = NULL, *o = NULL;
+	int instr = 0, isint;
+	size_t n;
+	jv v;
+
+	if (len > 0x7fffffff)
+		return jv_invalid_with_msg(jv_string("JSON text too large"));
+	/* Two passes: the common case (no big integers) copies nothing. */
+	for (int pass = 0; pass < 2; pass++) {
+		int found = 0;
+
+		instr = 0;
+		for (p = buf; p < end; ) {
+			if (instr) {
+				if (*p == '\\' && p + 1 < end) {
+					if (o) { *o++ = p[0]; *o++ = p[1]; }
+					p += 2;
+					continue;
+				}
+				if (*p == '"')
+					instr = 0;
+				if (o)
+					*o++ = *p;
+				p++;
+				continue;
+			}
+			if (*p == '"') {
+				instr = 1;
+				if (o)
+					*o++ = *p;
+				p++;
+				continue;
+			}
+			if (*p == '-' || (*p >= '0' && *p <= '9')) {
+				n = numlen(p, end, &isint);
+				if (isint && n > 1 && bigint(p, n)) {
+					found = 1;
+					if (o) {
+						*o++ = '"';
+						memcpy(o, p, n);
+						o += n;
+						*o++ = '"';
+					}
+				} else if (o) {
+					memcpy(o, p, n);
+					o += n;
+				}
+				p += n;
+				continue;
+			}
+			if (o)
+				*o++ = *p;
+			p++;
+		}
+		if (pass == 0) {
+			if (!found)
+				return jv_parse_sized(buf, (int)len);
+			/* every quoted number grows by 2; at most len/2 of them */
+			if ((copy = malloc(len * 2 + 1)) == NULL)
+				return jv_invalid_with_msg(jv_string("out of memory"));
+			o = copy;
+		}
+	}
+	v = jv_parse_sized(copy, (int)(o - copy));
+	free(copy);
+	return v;
+}
+
+char *
+th_json_dump(jv v)
+{
+	jv s = jv_dump_string(v, 0);
+	char *r = strdup(jv_string_value(s));
+
+	jv_free(s);
+	return r;
+}
+
+char *
+th_jv_strdup(jv obj, const char *key)
+{
+	jv v;
+	char *r = NULL;
+
+	if (jv_get_kind(obj) != JV_KIND_OBJECT)
+		return NULL;
+	v = jv_object_get(jv_copy(obj), jv_string(key));
+	if (jv_get_kind(v) == JV_KIND_STRING)
+		r = strdup(jv_string_value(v));
+	jv_free(v);
+	return r;
+}
+
+char *
+th_jv_idstr(jv obj, const char *key)
+{
+	jv v;
+	char *r = NULL;
+
+	if (jv_get_kind(obj) != JV_KIND_OBJECT)
+		return NULL;
+	v = jv_object_get(jv_copy(obj), jv_string(key));
+	if (jv_get_kind(v) == JV_KIND_STRING)
+		r = strdup(jv_string_value(v));
+	else if (jv_get_kind(v) == JV_KIND_NUMBER) {
+		double d = jv_number_value(v);
+		/* only exact integers: a rounded id is worse than none */
+		if (d >= 0 && d <= 9007199254740992.0 && d == (double)(long long)d)
+			asprintf(&r, "%lld", (long long)d);
+	}
+	jv_free(v);
+	return r;
+}
+
+void
+th_ndjson_open(struct th_ndjson *r, FILE *f, const char *name)
+{
+	memset(r, 0, sizeof(*r));
+	r->f = f;
+	r->name = name;
+}
+
+int
+th_ndjson_next(struct th_ndjson *r, jv *out)
+{
+	ssize_t n;
+	jv v, m;
+
+	*out = jv_invalid();
+	while ((n = getline(&r->line, &r->cap, r->f)) != -1) {
+		r->lineno++;
+		while (n > 0 && (r->line[n - 1] == '\n' || r->line[n - 1] == '\r'))
+			n--;
+		if (n == 0)
+			continue;
+		if (memchr(r->line, '\0', n) != NULL)
+			return th_msg(TH_EDATA, "%s:%ld: NUL byte in input",
+			    r->name, r->lineno);
+		v = th_json_parse(r->line, (size_t)n);
+		if (!jv_is_valid(v)) {
+			m = jv_invalid_get_msg(v);
+			th_msg(TH_EDATA, "%s:%ld: malformed JSON: %s", r->name,
+			    r->lineno, jv_get_kind(m) == JV_KIND_STRING ?
+			    jv_string_value(m) : "?");
+			jv_free(m);
+			return TH_EDATA;
+		}
+		if (jv_get_kind(v) != JV_KIND_OBJECT) {
+			jv_free(v);
+			return th_msg(TH_EDATA, "%s:%ld: not a JSON object",
+			    r->name, r->lineno);
+		}
+		*out = v;
+		return 1;
+	}
+	return 0;
+}
+
+void
+th_ndjson_close(struct th_ndjson *r)
+{
+	free(r->line);
+	r->line = NULL;
+}

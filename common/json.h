@@ -1,0 +1,39 @@
+/* json: jv helpers and the NDJSON reader. */
+#ifndef TH_JSON_H
+#define TH_JSON_H
+#include <stdio.h>
+#include <jv.h>
+
+/*
+ * Parse one JSON text. Integers a double cannot hold exactly (beyond
+ * 2^53) become strings of the same digits, so an id never loses a digit
+ * inside libjq 1.6. Returns an invalid jv with a message on error.
+ */
+jv th_json_parse(const char *buf, size_t len);
+/* Compact JSON text of v (consumed), malloc'd; NULL on failure. */
+char *th_json_dump(jv v);
+/* The string member key of obj (borrowed), malloc'd, or NULL if absent or
+ * not a string. */
+char *th_jv_strdup(jv obj, const char *key);
+/* The member key of obj (borrowed) as a string: a string as is, a number
+ * printed as an integer; NULL otherwise. malloc'd. */
+char *th_jv_idstr(jv obj, const char *key);
+
+/* NDJSON reader: one record per line, errors name the line. */
+struct th_ndjson {
+	FILE	*f;
+	const char *name;	/* for messages: "stdin", a path */
+	char	*line;
+	size_t	 cap;
+	long	 lineno;
+};
+void th_ndjson_open(struct th_ndjson *r, FILE *f, const char *name);
+/*
+ * Read the next record into *out (owned by the caller). Returns 1 for a
+ * record, 0 at end of input, or 65 after reporting a malformed or
+ * non-object line (*out is then jv_invalid(); reading may go on).
+ * Blank lines are skipped.
+ */
+int th_ndjson_next(struct th_ndjson *r, jv *out);
+void th_ndjson_close(struct th_ndjson *r);
+#endif

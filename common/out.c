@@ -1,0 +1,136 @@
+/*
+ * out: everything a verb prints on stdout goes through th_out_emit(), so
+ * that --jq, line buffering and write errors are handled in one place.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jq.h>
+
+#include "cli.h"
+#include "out.h"
+
+static jq_state *jq;
+static int werr;	/* a write failed: report once, stop writing */
+static int finished;
+
+static void
+jqerr(void *data, jv msg)
+{
+	(void)data;
+	if (jv_get_kind(msg) == JV_KIND_STRING)
+		th_msg(TH_EUSAGE, "--jq: %s", jv_string_value(msg));
+	else
+		th_msg(TH_EUSAGE, "--jq: invalid filter");
+	jv_free(msg);
+}
+
+int
+th_out_init(const char *filter)
+{
+	if (filter == NULL)
+		return 0;
+	if ((jq = jq_init()) == NULL)
+		return th_msg(TH_EUSAGE, "--jq: cannot start libjq");
+	jq_set_error_cb(jq, jqerr, NULL);
+	if (!jq_compile(jq, filter)) {
+		jq_teardown(&jq);
+		jq = NULL;
+		return TH_EUSAGE;
+	}
+	return 0;
+}
+
+static int
+writeline(const char *s, size_t len)
+{
+	if (werr)
+		return TH_EIO;
+	if (fwrite(s, 1, len, stdout) != len || putchar('\n') == EOF ||
+	    fflush(stdout) == EOF) {
+		werr = 1;
+		return th_msg(TH_EIO, "cannot write output: %s", strerror(errno));
+	}
+	return 0;
+}
+
+static int
+writejv(jv v)
+{
+	jv s;
+	int rc;
+
+	if (jv_get_kind(v) == JV_KIND_STRING) {
+		rc = writeline(jv_string_value(v), (size_t)jv_string_length_bytes(jv_copy(v)));
+		jv_free(v);
+		return rc;
+	}
+	s = jv_dump_string(v, 0);
+	rc = writeline(jv_string_value(s), (size_t)jv_string_length_bytes(jv_copy(s)));
+	jv_free(s);
+	return rc;
+}
+
+int
+th_out_emit(jv v)
+{
+	jv r;
+	int rc = 0, wrc;
+
+	if (jq == NULL) {
+		if (jv_get_kind(v) == JV_KIND_STRING) {
+			/* unfiltered output is JSON, strings included */
+			jv s = jv_dump_string(v, 0);
+			rc = writeline(jv_string_value(s),
+			    (size_t)jv_string_length_bytes(jv_copy(s)));
+			jv_free(s);
+			return rc;
+		}
+		return writejv(v);
+	}
+	jq_start(jq, v, 0);
+	while (jv_is_valid(r = jq_next(jq))) {
+		if ((wrc = writejv(r)) != 0)
+			return wrc;
+	}
+	if (jv_invalid_has_msg(jv_copy(r))) {
+		jv m = jv_invalid_get_msg(r);
+		if (jv_get_kind(m) == JV_KIND_STRING)
+			th_msg(TH_EFAIL, "--jq: %s", jv_string_value(m));
+		else {
+			char *d = NULL;
+			jv ds = jv_dump_string(jv_copy(m), 0);
+			d = strdup(jv_string_value(ds));
+			jv_free(ds);
+			th_msg(TH_EFAIL, "--jq: error: %s", d ? d : "?");
+			free(d);
+		}
+		jv_free(m);
+		return TH_EFAIL;
+	}
+	jv_free(r);
+	return rc;
+}
+
+int
+th_out_finish(void)
+{
+	int rc = werr ? TH_EIO : 0;
+
+	if (jq != NULL) {
+		jq_teardown(&jq);
+		jq = NULL;
+	}
+	if (finished)
+		return rc;
+	finished = 1;
+	if (fflush(stdout) == EOF || fclose(stdout) == EOF) {
+		if (!werr)
+			rc = th_msg(TH_EIO, "cannot write output: %s", strerror(errno));
+		else
+			rc = TH_EIO;
+	}
+	return rc;
+}

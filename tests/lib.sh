@@ -1,0 +1,140 @@
+# lib.sh: TAP helpers for th's shell tests. Each test file sources this,
+# gets its own temporary HOME and XDG directories and its own sandbox,
+# and ends with done_testing.
+#
+#   run th-api me            # runs build/th-api; sets $status, $out, $err
+#   is "$out" 'expected'  "what is shown"
+#   sb GET /_control/log     # talk to the sandbox's control endpoints
+
+set -u
+: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+: "${PYTHON3:=python3}"
+
+_n=0
+_failed=0
+T=$(mktemp -d "${TMPDIR:-/tmp}/th-test.XXXXXX")
+export HOME="$T/home" XDG_CONFIG_HOME="$T/config" XDG_DATA_HOME="$T/data" \
+	XDG_STATE_HOME="$T/state" XDG_CACHE_HOME="$T/cache"
+mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_STATE_HOME"
+# Nothing from the developer's environment leaks into a test.
+for v in $(env | sed -n 's/^\(TH_[A-Z_]*\)=.*/\1/p'); do
+	[ "$v" = TH_TEST_WRAPPER ] || unset "$v"
+done
+export TH_BACKOFF_MS=20 TH_TIMEOUT=30 TH_CONNECT_TIMEOUT=5
+# A random canary token: it must never show up anywhere but its own file.
+CANARY="THQVJcanary$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+SBPID=
+
+cleanup() {
+	[ -n "$SBPID" ] && kill "$SBPID" 2>/dev/null && wait "$SBPID" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+ok() {	# ok CONDITION-STATUS DESCRIPTION
+	_n=$((_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $_n - $2"
+	else
+		echo "not ok $_n - $2"
+		_failed=$((_failed + 1))
+	fi
+}
+
+is() {	# is GOT WANT DESCRIPTION
+	if [ "$1" = "$2" ]; then ok 0 "$3"; else
+		ok 1 "$3"
+		printf '#   got:  %s\n#   want: %s\n' "$1" "$2" | head -20
+	fi
+}
+
+like() {	# like GOT GLOB DESCRIPTION
+	case "$1" in
+	$2) ok 0 "$3" ;;
+	*) ok 1 "$3"; printf '#   got:  %s\n#   want: %s\n' "$1" "$2" | head -20 ;;
+	esac
+}
+
+unlike() {	# unlike GOT GLOB DESCRIPTION
+	case "$1" in
+	$2) ok 1 "$3"; printf '#   got:  %s\n#   must not match: %s\n' "$1" "$2" | head -20 ;;
+	*) ok 0 "$3" ;;
+	esac
+}
+
+skip_all() {
+	echo "1..0 # SKIP $1"
+	exit 0
+}
+
+done_testing() {
+	echo "1..$_n"
+	[ "$_failed" -eq 0 ]
+}
+
+# run PROG ARGS...: run a th binary from the build tree (under
+# $TH_TEST_WRAPPER if set, e.g. valgrind), stdin from the caller.
+# Sets $status, $out (stdout), $err (stderr); files $T/out, $T/err.
+run() {
+	prog=$1
+	shift
+	if [ -n "${TH_TEST_WRAPPER:-}" ]; then
+		$TH_TEST_WRAPPER "$top_builddir/$prog" "$@" >"$T/out" 2>"$T/err"
+	else
+		"$top_builddir/$prog" "$@" >"$T/out" 2>"$T/err"
+	fi
+	status=$?
+	out=$(cat "$T/out")
+	err=$(cat "$T/err")
+	if [ -n "${TH_TEST_WRAPPER:-}" ] && [ "$status" -eq 99 ]; then
+		ok 1 "valgrind found errors in: $prog $*"
+		sed 's/^/# /' "$T/err" | head -60
+	fi
+}
+
+# sandbox_start: start a fresh sandbox; exports TH_API_BASE, TH_ACCESS_TOKEN.
+sandbox_start() {
+	command -v curl >/dev/null || skip_all "curl is needed (scripts/deps installs it)"
+	command -v jq >/dev/null || skip_all "jq is needed (scripts/deps installs it)"
+	SANDBOX_TOKEN="$CANARY" "$PYTHON3" "$top_srcdir/tests/sandbox/sandbox.py" \
+		--port-file "$T/port" >"$T/sandbox.out" 2>"$T/sandbox.err" &
+	SBPID=$!
+	i=0
+	while [ ! -s "$T/port" ]; do
+		i=$((i + 1))
+		if [ $i -gt 200 ] || ! kill -0 "$SBPID" 2>/dev/null; then
+			echo "Bail out! sandbox did not start"
+			cat "$T/sandbox.err" >&2
+			exit 1
+		fi
+		sleep 0.05
+	done
+	SBPORT=$(cat "$T/port")
+	SB="http://127.0.0.1:$SBPORT"
+	export TH_API_BASE="$SB" TH_ACCESS_TOKEN="$CANARY"
+}
+
+# sb METHOD PATH [JSON]: a control call; prints the answer.
+sb() {
+	if [ $# -ge 3 ]; then
+		curl -sS -X "$1" -H 'Content-Type: application/json' --data-binary "$3" "$SB$2"
+	else
+		curl -sS -X "$1" "$SB$2"
+	fi
+}
+
+# sblog [JQ]: the sandbox's request log, one JSON object per request.
+sblog() {
+	sb GET /_control/log | jq -c "${1:-.}"
+}
+
+# fault JSON: inject a fault.
+fault() {
+	sb POST /_control/fault "$1" >/dev/null
+}
+
+clearlog() {
+	sb POST /_control/log/clear >/dev/null
+}

@@ -1,0 +1,93 @@
+/* t-json: big integers never become doubles; the NDJSON reader. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "json.h"
+#include "tap.h"
+
+static char *
+dump(const char *text)
+{
+	jv v = th_json_parse(text, strlen(text));
+
+	if (!jv_is_valid(v)) {
+		jv_free(v);
+		return strdup("INVALID");
+	}
+	return th_json_dump(v);
+}
+
+int
+main(void)
+{
+	char *s;
+	struct th_ndjson r;
+	FILE *f;
+	jv v;
+	int rc;
+
+	s = dump("{\"access_token\":\"T\",\"user_id\":17841405793187218}");
+	is_str(s, "{\"access_token\":\"T\",\"user_id\":\"17841405793187218\"}",
+	    "a user_id above 2^53 becomes a string with every digit");
+	free(s);
+	s = dump("[9007199254740992,9007199254740993,-9007199254740993,12.5,1e300]");
+	is_str(s, "[9007199254740992,\"9007199254740993\",\"-9007199254740993\",12.5,1e+300]",
+	    "2^53 stays a number, 2^53+1 and its negative become strings, floats stay");
+	free(s);
+	s = dump("{\"t\":\"id 17841405793187218 in \\\"text\\\"\"}");
+	is_str(s, "{\"t\":\"id 17841405793187218 in \\\"text\\\"\"}",
+	    "digits inside strings (with escaped quotes) are left alone");
+	free(s);
+	s = dump("{\"a\":");
+	is_str(s, "INVALID", "truncated JSON is an error");
+	free(s);
+
+	{
+		const char *t = "{\"id\":\"123\",\"n\":17841405793187218,\"small\":42}";
+		v = th_json_parse(t, strlen(t));
+	}
+	s = th_jv_idstr(v, "id");
+	is_str(s, "123", "a string id is taken as is");
+	free(s);
+	s = th_jv_idstr(v, "n");
+	is_str(s, "17841405793187218", "a big numeric id arrives as its exact digits");
+	free(s);
+	s = th_jv_idstr(v, "small");
+	is_str(s, "42", "a small integer id is printed as an integer");
+	free(s);
+	jv_free(v);
+
+	f = tmpfile();
+	fputs("{\"id\":\"1\"}\n\n{\"id\":\"2\"}\r\n{bad\n[1]\n{\"id\":\"3\"}", f);
+	rewind(f);
+	th_ndjson_open(&r, f, "input");
+	rc = th_ndjson_next(&r, &v);
+	s = th_jv_strdup(v, "id");
+	ok(rc == 1 && s && strcmp(s, "1") == 0, "first record");
+	free(s);
+	jv_free(v);
+	rc = th_ndjson_next(&r, &v);
+	s = th_jv_strdup(v, "id");
+	ok(rc == 1 && s && strcmp(s, "2") == 0, "blank line skipped, CRLF accepted");
+	free(s);
+	jv_free(v);
+	rc = th_ndjson_next(&r, &v);
+	ok(rc == TH_EDATA && r.lineno == 4, "a malformed line is 65 and names line 4");
+	jv_free(v);
+	rc = th_ndjson_next(&r, &v);
+	ok(rc == TH_EDATA && r.lineno == 5, "an array is not a record (line 5)");
+	jv_free(v);
+	rc = th_ndjson_next(&r, &v);
+	s = th_jv_strdup(v, "id");
+	ok(rc == 1 && s && strcmp(s, "3") == 0, "reading goes on after errors; no final newline needed");
+	free(s);
+	jv_free(v);
+	rc = th_ndjson_next(&r, &v);
+	ok(rc == 0, "end of input");
+	jv_free(v);
+	th_ndjson_close(&r);
+	fclose(f);
+	return done_testing();
+}
