@@ -332,7 +332,7 @@ th_api_call(const char *method, const char *path, jv params,
 	res->error = jv_null();
 	memset(&r, 0, sizeof(r));
 
-	if (tokenrc == -1) {
+	if (token == NULL && tokenrc == -1) {
 		if (needstoken(path) || getenv("TH_ACCESS_TOKEN") != NULL)
 			tokenrc = th_auth_token(&token);
 	}
@@ -527,6 +527,16 @@ th_pager_free(struct th_pager *p)
 	memset(p, 0, sizeof(*p));
 	p->params = jv_null();
 	p->page = jv_null();
+}
+
+void
+th_api_set_token(const char *tok)
+{
+	th_api_cleanup();
+	if ((token = strdup(tok)) != NULL) {
+		th_secret_add(token);
+		tokenrc = 0;
+	}
 }
 
 void

@@ -76,6 +76,8 @@ void th_pager_init(struct th_pager *p, const char *path, jv params);
 int th_pager_next(struct th_pager *p, jv *item, struct th_api_res *res);
 void th_pager_free(struct th_pager *p);
 
+/* Use tok (copied) for the requests that follow. */
+void th_api_set_token(const char *tok);
 /* Free the token and anything api holds. */
 void th_api_cleanup(void);
 #endif

@@ -1,7 +1,10 @@
 /*
- * auth: token lookup. A token is never taken from argv; files holding one
- * must be private to their owner, or th refuses them (exit 78) rather
- * than use a secret that may already have leaked.
+ * auth: where the token comes from and how it stays alive. A token is
+ * never taken from argv. Files holding one must be regular files, owned
+ * by the user and private to them, or th refuses them (exit 78) rather
+ * than use a secret that may already have leaked. Stored long-lived
+ * tokens are refreshed when due, under a per-account lock, so twenty
+ * verbs started by cron at the same minute send one refresh, not twenty.
  */
 #include <sys/stat.h>
 
@@ -11,13 +14,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "api.h"
 #include "auth.h"
 #include "cli.h"
 #include "config.h"
 #include "json.h"
 #include "secret.h"
+#include "store.h"
 
 #define TOKEN_FILE_MAX	65536
 
@@ -34,17 +40,25 @@ readprivate(const char *path, char **buf, size_t *len)
 	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
 		if (errno == ENOENT)
 			return th_msg(TH_EAUTH, "%s: no such token file", path);
+		if (errno == ELOOP)
+			return th_msg(TH_ECONFIG, "%s: is a symbolic link: token files "
+			    "must be regular files", path);
 		return th_msg(TH_ECONFIG, "%s: %s", path, strerror(errno));
 	}
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return th_msg(TH_ECONFIG, "%s: not a regular file", path);
 	}
+	if (st.st_uid != geteuid()) {
+		close(fd);
+		return th_msg(TH_ECONFIG, "%s: owned by another user (uid %u)",
+		    path, (unsigned)st.st_uid);
+	}
 	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
 		close(fd);
 		return th_msg(TH_ECONFIG, "%s: readable by others (mode %03o): "
-		    "run chmod 600 and consider the token leaked",
-		    path, (unsigned)(st.st_mode & 0777));
+		    "run chmod 600 %s and consider the token leaked",
+		    path, (unsigned)(st.st_mode & 0777), path);
 	}
 	if (st.st_size > TOKEN_FILE_MAX) {
 		close(fd);
@@ -86,31 +100,187 @@ fromfile(const char *path, char **tok)
 	return 0;
 }
 
-static int
-fromaccount(const char *path, char **tok)
+int
+th_auth_valid_name(const char *name)
 {
-	char *b;
+	size_t n = strlen(name);
+
+	return n >= 1 && n <= 64 && name[0] != '.' &&
+	    strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789._-") == n;
+}
+
+static int
+accpath(char *buf, size_t size, const char *name, const char *suffix)
+{
+	if ((size_t)snprintf(buf, size, "%s/accounts/%s%s%s", th_cfg.config_dir,
+	    suffix ? "." : "", name, suffix ? suffix : "") >= size)
+		return th_msg(TH_ECONFIG, "account path too long");
+	return 0;
+}
+
+/* $XDG_CONFIG_HOME/th/leaf into buf. Returns 0 or 78. */
+static int
+cfgpath(char *buf, size_t size, const char *leaf)
+{
+	if ((size_t)snprintf(buf, size, "%s/%s", th_cfg.config_dir, leaf) >= size)
+		return th_msg(TH_ECONFIG, "configuration path too long");
+	return 0;
+}
+
+static long long
+getll(jv o, const char *key)
+{
+	jv v = jv_object_get(jv_copy(o), jv_string(key));
+	long long r = 0;
+
+	if (jv_get_kind(v) == JV_KIND_NUMBER)
+		r = (long long)jv_number_value(v);
+	jv_free(v);
+	return r;
+}
+
+static void
+copystr(char *dst, size_t size, jv o, const char *key)
+{
+	char *s = th_jv_idstr(o, key);
+
+	strlcpy(dst, s ? s : "", size);
+	free(s);
+}
+
+int
+th_auth_load(const char *name, struct th_account *a)
+{
+	char path[PATH_MAX], *b;
 	size_t len;
 	jv v;
 	int rc;
 
+	memset(a, 0, sizeof(*a));
+	if (!th_auth_valid_name(name))
+		return th_msg(TH_EUSAGE, "bad account name '%s'", name);
+	if ((rc = accpath(path, sizeof(path), name, NULL)) != 0)
+		return rc;
+	if (access(path, F_OK) == -1 && errno == ENOENT)
+		return th_msg(TH_EAUTH, "no account '%s': run th-auth login", name);
 	if ((rc = readprivate(path, &b, &len)) != 0)
 		return rc;
 	v = th_json_parse(b, len);
 	explicit_bzero(b, len);
 	free(b);
-	if (!jv_is_valid(v)) {
+	if (jv_get_kind(v) != JV_KIND_OBJECT) {
 		jv_free(v);
 		return th_msg(TH_ECONFIG, "%s: not a th account file", path);
 	}
-	*tok = th_jv_strdup(v, "access_token");
+	strlcpy(a->name, name, sizeof(a->name));
+	a->token = th_jv_strdup(v, "access_token");
+	copystr(a->username, sizeof(a->username), v, "username");
+	copystr(a->user_id, sizeof(a->user_id), v, "user_id");
+	a->issued_at = getll(v, "issued_at");
+	a->expires_at = getll(v, "expires_at");
 	jv_free(v);
-	if (*tok == NULL)
+	if (a->token == NULL)
 		return th_msg(TH_ECONFIG, "%s: no access_token", path);
+	th_secret_add(a->token);
 	return 0;
 }
 
-/* The account to use when none is named: the only one there is. */
+int
+th_auth_save(const struct th_account *a)
+{
+	char path[PATH_MAX], dir[PATH_MAX], *s;
+	jv o;
+	int rc;
+
+	if ((rc = accpath(path, sizeof(path), a->name, NULL)) != 0)
+		return rc;
+	if ((rc = cfgpath(dir, sizeof(dir), "accounts")) != 0)
+		return rc;
+	if (th_store_mkdirs(dir, 0700) == -1)
+		return th_msg(TH_ECONFIG, "%s: %s", dir, strerror(errno));
+	o = jv_object();
+	o = jv_object_set(o, jv_string("access_token"), jv_string(a->token));
+	o = jv_object_set(o, jv_string("username"), jv_string(a->username));
+	o = jv_object_set(o, jv_string("user_id"), jv_string(a->user_id));
+	o = jv_object_set(o, jv_string("issued_at"), jv_number((double)a->issued_at));
+	o = jv_object_set(o, jv_string("expires_at"), jv_number((double)a->expires_at));
+	if ((s = th_json_dump(o)) == NULL)
+		return th_msg(TH_ECONFIG, "out of memory");
+	rc = th_store_replace(path, s, strlen(s), 0600);
+	explicit_bzero(s, strlen(s));
+	free(s);
+	if (rc == -1)
+		return th_msg(TH_ECONFIG, "cannot write %s: %s", path, strerror(errno));
+	return 0;
+}
+
+void
+th_auth_account_free(struct th_account *a)
+{
+	if (a->token != NULL) {
+		explicit_bzero(a->token, strlen(a->token));
+		free(a->token);
+	}
+	memset(a, 0, sizeof(*a));
+}
+
+char *
+th_auth_get_default(void)
+{
+	char path[PATH_MAX], buf[80];
+	FILE *f;
+	char *r = NULL;
+
+	if (cfgpath(path, sizeof(path), "default_account") != 0 ||
+	    (f = fopen(path, "r")) == NULL)
+		return NULL;
+	if (fgets(buf, sizeof(buf), f) != NULL) {
+		buf[strcspn(buf, "\r\n")] = '\0';
+		if (th_auth_valid_name(buf))
+			r = strdup(buf);
+	}
+	fclose(f);
+	return r;
+}
+
+int
+th_auth_set_default(const char *name)
+{
+	char path[PATH_MAX], buf[80];
+
+	if (th_store_mkdirs(th_cfg.config_dir, 0700) == -1)
+		return th_msg(TH_ECONFIG, "%s: %s", th_cfg.config_dir, strerror(errno));
+	if (cfgpath(path, sizeof(path), "default_account") != 0)
+		return TH_ECONFIG;
+	snprintf(buf, sizeof(buf), "%s\n", name);
+	if (th_store_replace(path, buf, strlen(buf), 0600) == -1)
+		return th_msg(TH_ECONFIG, "cannot write %s: %s", path, strerror(errno));
+	return 0;
+}
+
+int
+th_auth_remove(const char *name)
+{
+	char path[PATH_MAX], *d;
+	int rc;
+
+	if ((rc = accpath(path, sizeof(path), name, NULL)) != 0)
+		return rc;
+	if (unlink(path) == -1)
+		return th_msg(errno == ENOENT ? TH_EAUTH : TH_ECONFIG, "%s: %s",
+		    path, strerror(errno));
+	if (accpath(path, sizeof(path), name, "lock") == 0)
+		unlink(path);
+	if ((d = th_auth_get_default()) != NULL && strcmp(d, name) == 0) {
+		if (cfgpath(path, sizeof(path), "default_account") == 0)
+			unlink(path);
+	}
+	free(d);
+	return 0;
+}
+
+/* The only account there is, if there is exactly one. */
 static int
 soleaccount(char *name, size_t size)
 {
@@ -123,7 +293,7 @@ soleaccount(char *name, size_t size)
 	    th_cfg.config_dir) >= sizeof(dir) || (dp = opendir(dir)) == NULL)
 		return 0;
 	while ((d = readdir(dp)) != NULL) {
-		if (d->d_name[0] == '.')
+		if (!th_auth_valid_name(d->d_name) || strstr(d->d_name, ".tmp") != NULL)
 			continue;
 		if (n++ == 0)
 			strlcpy(name, d->d_name, size);
@@ -133,11 +303,111 @@ soleaccount(char *name, size_t size)
 }
 
 int
+th_auth_account_name(char *name, size_t size)
+{
+	char *d;
+
+	if (th_cfg.account[0] != '\0') {
+		strlcpy(name, th_cfg.account, size);
+		return 0;
+	}
+	if ((d = th_auth_get_default()) != NULL) {
+		strlcpy(name, d, size);
+		free(d);
+		return 0;
+	}
+	if (soleaccount(name, size))
+		return 0;
+	return th_msg(TH_EAUTH, "no token: run th-auth login, or set TH_ACCESS_TOKEN");
+}
+
+static int
+due(const struct th_account *a, time_t now)
+{
+	return a->expires_at > now && now - a->issued_at >= TH_REFRESH_AGE &&
+	    a->expires_at - now <= TH_REFRESH_WINDOW;
+}
+
+int
+th_auth_refresh(const char *name, int force, int *did)
+{
+	struct th_account a;
+	struct th_api_res res;
+	char lock[PATH_MAX], dir[PATH_MAX], when[32];
+	time_t now;
+	long long expin;
+	char *tok;
+	int fd, rc;
+
+	*did = 0;
+	if ((rc = cfgpath(dir, sizeof(dir), "accounts")) != 0 ||
+	    (rc = accpath(lock, sizeof(lock), name, "lock")) != 0)
+		return rc;
+	if (th_store_mkdirs(dir, 0700) == -1 || (fd = th_store_lock(lock)) == -1)
+		return th_msg(TH_ECONFIG, "cannot lock %s: %s", lock, strerror(errno));
+	/* read again under the lock: another process may have refreshed */
+	if ((rc = th_auth_load(name, &a)) != 0) {
+		th_store_unlock(fd);
+		return rc;
+	}
+	now = time(NULL);
+	if (a.expires_at != 0 && now >= a.expires_at) {
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC",
+		    gmtime(&(time_t){ (time_t)a.expires_at }));
+		rc = th_msg(TH_EAUTH, "account %s: the token expired on %s and cannot "
+		    "be refreshed: run th-auth login -a %s", name, when, name);
+		goto out;
+	}
+	if (!force && !due(&a, now))
+		goto out;
+	if (now - a.issued_at < TH_REFRESH_AGE) {
+		time_t at = (time_t)(a.issued_at + TH_REFRESH_AGE);
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", gmtime(&at));
+		rc = th_msg(TH_ETEMP, "account %s: the token is %lld h old; Threads "
+		    "refreshes tokens once they are 24 h old: try after %s", name,
+		    (long long)(now - a.issued_at) / 3600, when);
+		goto out;
+	}
+	th_api_set_token(a.token);
+	rc = th_api_call("GET", "/refresh_access_token",
+	    jv_object_set(jv_object(), jv_string("grant_type"),
+	    jv_string("th_refresh_token")), &res);
+	if (rc != 0) {
+		th_api_report(&res, "refresh");
+		th_api_res_free(&res);
+		goto out;
+	}
+	tok = th_jv_strdup(res.body, "access_token");
+	expin = getll(res.body, "expires_in");
+	th_api_res_free(&res);
+	if (tok == NULL) {
+		rc = th_msg(TH_EUNAVAIL, "refresh: the answer has no access_token");
+		goto out;
+	}
+	th_secret_add(tok);
+	explicit_bzero(a.token, strlen(a.token));
+	free(a.token);
+	a.token = tok;
+	a.issued_at = now;
+	a.expires_at = now + (expin > 0 ? expin : TH_LONG_LIFE);
+	if ((rc = th_auth_save(&a)) == 0) {
+		*did = 1;
+		th_api_set_token(a.token);
+	}
+out:
+	th_auth_account_free(&a);
+	th_store_unlock(fd);
+	return rc;
+}
+
+int
 th_auth_token(char **tok)
 {
-	char path[PATH_MAX], name[sizeof(th_cfg.account)];
+	struct th_account a;
+	char name[sizeof(th_cfg.account)], when[32];
 	const char *e;
-	int rc;
+	time_t now;
+	int rc, did;
 
 	*tok = NULL;
 	if ((e = getenv("TH_ACCESS_TOKEN")) != NULL && e[0] != '\0')
@@ -146,20 +416,30 @@ th_auth_token(char **tok)
 		if ((rc = fromfile(th_cfg.token_file, tok)) != 0)
 			return rc;
 	} else {
-		if (th_cfg.account[0] != '\0')
-			strlcpy(name, th_cfg.account, sizeof(name));
-		else if (!soleaccount(name, sizeof(name)))
-			return th_msg(TH_EAUTH, "no token: run th-auth login, or set "
-			    "TH_ACCESS_TOKEN");
-		if (name[0] == '.' || strchr(name, '/') != NULL)
-			return th_msg(TH_EUSAGE, "bad account name '%s'", name);
-		if ((size_t)snprintf(path, sizeof(path), "%s/accounts/%s",
-		    th_cfg.config_dir, name) >= sizeof(path))
-			return th_msg(TH_ECONFIG, "account path too long");
-		if (access(path, F_OK) == -1)
-			return th_msg(TH_EAUTH, "no account '%s': run th-auth login", name);
-		if ((rc = fromaccount(path, tok)) != 0)
+		if ((rc = th_auth_account_name(name, sizeof(name))) != 0)
 			return rc;
+		if ((rc = th_auth_load(name, &a)) != 0)
+			return rc;
+		now = time(NULL);
+		if (a.expires_at != 0 && now >= a.expires_at) {
+			strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC",
+			    gmtime(&(time_t){ (time_t)a.expires_at }));
+			th_auth_account_free(&a);
+			return th_msg(TH_EAUTH, "account %s: the token expired on %s: "
+			    "run th-auth login -a %s", name, when, name);
+		}
+		if (due(&a, now)) {
+			th_auth_account_free(&a);
+			/* a failed refresh is not fatal while the token lives */
+			if (th_auth_refresh(name, 0, &did) > 0)
+				th_msg(0, "account %s: automatic refresh failed; the "
+				    "token still works for now", name);
+			if ((rc = th_auth_load(name, &a)) != 0)
+				return rc;
+		}
+		*tok = a.token;
+		a.token = NULL;
+		th_auth_account_free(&a);
 	}
 	if (*tok == NULL)
 		return th_msg(TH_EAUTH, "out of memory");

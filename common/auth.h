@@ -1,12 +1,48 @@
-/* auth: where the access token comes from. */
+/* auth: accounts, token files, refresh. */
 #ifndef TH_AUTH_H
 #define TH_AUTH_H
 
+/* One stored account: $XDG_CONFIG_HOME/th/accounts/NAME, a JSON object. */
+struct th_account {
+	char		 name[65];
+	char		*token;		/* secret; wiped by th_auth_account_free */
+	char		 username[64];
+	char		 user_id[32];	/* always a string: ids pass no double */
+	long long	 issued_at;	/* epoch seconds */
+	long long	 expires_at;	/* epoch seconds, 0 if unknown */
+};
+
+#define TH_REFRESH_AGE		86400		/* Threads: >= 24 h old */
+#define TH_REFRESH_WINDOW	(14 * 86400)	/* auto-refresh this close to expiry */
+#define TH_LONG_LIFE		(60 * 86400)
+
 /*
  * Find the token: TH_ACCESS_TOKEN, then --token-file / TH_TOKEN_FILE, then
- * the account file $XDG_CONFIG_HOME/th/accounts/NAME. *tok is malloc'd and
- * registered as a secret. Returns 0, 77 (no token) or 78 (a token file
- * others can read, or one that cannot be parsed), after printing why.
+ * the account's file, refreshed first when it is due (>= 24 h old and
+ * within 14 days of expiry), under the account's lock. *tok is malloc'd
+ * and registered as a secret. Returns 0, 77 (none, or expired) or 78 (a
+ * file others can read, not ours, a symlink, or unparsable), after a message.
  */
 int th_auth_token(char **tok);
+/* The account to use: -a, TH_ACCOUNT, config "account", the default, or
+ * the only one. Returns 0, or 77 after a message. */
+int th_auth_account_name(char *name, size_t size);
+/* Is name a valid account name ([A-Za-z0-9._-], 1-64, no leading dot)? */
+int th_auth_valid_name(const char *name);
+/* Load an account. Returns 0, 77 (no such account) or 78. */
+int th_auth_load(const char *name, struct th_account *a);
+/* Save atomically, 0600 in a 0700 directory. Returns 0 or 78. */
+int th_auth_save(const struct th_account *a);
+/* Remove an account (and the default if it was). Returns 0 or 77. */
+int th_auth_remove(const char *name);
+void th_auth_account_free(struct th_account *a);
+/*
+ * Refresh name's token under its lock. With force 0 only when due; with
+ * force 1 whenever Threads allows. Returns 0 (refreshed or not due; *did
+ * says which), 75 (too young), 77 (expired or refused), or other statuses.
+ */
+int th_auth_refresh(const char *name, int force, int *did);
+/* The default account (malloc'd name or NULL); set it (0 or 78). */
+char *th_auth_get_default(void);
+int th_auth_set_default(const char *name);
 #endif

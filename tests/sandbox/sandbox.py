@@ -1245,8 +1245,6 @@ class Handler(BaseHTTPRequestHandler):
 
     def exchange(self, method, params, auth):
         w = self.server.world
-        if method != "GET":
-            raise ApiError(400, "Unsupported post request", 100, etype="THApiException")
         if params.get("grant_type") != "th_exchange_token":
             raise invalid_param("Param grant_type must be th_exchange_token")
         if params.get("client_secret") != self.app_secret():
