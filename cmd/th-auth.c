@@ -19,7 +19,6 @@
 #include <unistd.h>
 
 #include <curl/curl.h>
-#include <dirent.h>
 #include <readpassphrase.h>
 
 #include "api.h"
@@ -204,7 +203,7 @@ login_oauth(void)
 {
 	struct th_account a;
 	struct th_api_res res;
-	char state[33], *line, *code, *st, *url = NULL, *ecid = NULL, *eru = NULL,
+	char state[33], *line, *code, *st, *ecid = NULL, *eru = NULL,
 	    *esc = NULL, secret[256], *shorttok = NULL, *longtok = NULL;
 	const char *cid = getenv("TH_CLIENT_ID"), *ru = getenv("TH_REDIRECT_URI"),
 	    *auth = getenv("TH_AUTHORIZE_URL"), *es;
@@ -233,11 +232,13 @@ login_oauth(void)
 		return th_msg(TH_EDATA, "no code on stdin");
 	th_secret_add(line);
 	if (strchr(line, '=') != NULL) {
-		if ((es = strstr(line, "error=")) != NULL && qparam(line, "code") == NULL) {
-			free(line);
-			return th_msg(TH_EAUTH, "authorization refused (access denied)");
-		}
 		code = qparam(line, "code");
+		if (code == NULL && (st = qparam(line, "error")) != NULL) {
+			rc = th_msg(TH_EAUTH, "authorization refused: %s", st);
+			free(st);
+			free(line);
+			return rc;
+		}
 		st = qparam(line, "state");
 		if (st == NULL || strcmp(st, state) != 0) {
 			free(code);
@@ -318,34 +319,16 @@ out:
 		explicit_bzero(shorttok, strlen(shorttok));
 	free(shorttok);
 	free(longtok);
-	free(url);
 	th_auth_account_free(&a);
 	return rc;
 }
 
-typedef int accountfn(const char *name, void *arg);
-
-/* Every stored account, in directory order. */
+/* fn for every stored account; none at all is 77. */
 static int
-eachaccount(accountfn *fn, void *arg)
+eachaccount(th_account_fn *fn, void *arg)
 {
-	char dir[PATH_MAX];
-	struct dirent *d;
-	DIR *dp;
-	int rc = 0, n = 0;
+	int n, rc = th_auth_foreach(fn, arg, &n);
 
-	snprintf(dir, sizeof(dir), "%.*s/accounts", (int)(sizeof(dir) - 10),
-	    th_cfg.config_dir);
-	if ((dp = opendir(dir)) != NULL) {
-		while ((d = readdir(dp)) != NULL) {
-			if (!th_auth_valid_name(d->d_name) ||
-			    strstr(d->d_name, ".tmp") != NULL)
-				continue;
-			n++;
-			rc = th_status_merge(rc, fn(d->d_name, arg));
-		}
-		closedir(dp);
-	}
 	if (n == 0)
 		return th_msg(TH_EAUTH, "no accounts: run th-auth login");
 	return rc;

@@ -280,26 +280,52 @@ th_auth_remove(const char *name)
 	return 0;
 }
 
-/* The only account there is, if there is exactly one. */
-static int
-soleaccount(char *name, size_t size)
+int
+th_auth_foreach(th_account_fn *fn, void *arg, int *count)
 {
 	char dir[PATH_MAX];
 	struct dirent *d;
 	DIR *dp;
-	int n = 0;
+	int rc = 0;
 
-	if ((size_t)snprintf(dir, sizeof(dir), "%s/accounts",
-	    th_cfg.config_dir) >= sizeof(dir) || (dp = opendir(dir)) == NULL)
+	*count = 0;
+	if (cfgpath(dir, sizeof(dir), "accounts") != 0 ||
+	    (dp = opendir(dir)) == NULL)
 		return 0;
 	while ((d = readdir(dp)) != NULL) {
+		/* lock files start with a dot; temporaries carry .tmp */
 		if (!th_auth_valid_name(d->d_name) || strstr(d->d_name, ".tmp") != NULL)
 			continue;
-		if (n++ == 0)
-			strlcpy(name, d->d_name, size);
+		(*count)++;
+		if (fn != NULL)
+			rc = th_status_merge(rc, fn(d->d_name, arg));
 	}
 	closedir(dp);
-	return n == 1;
+	return rc;
+}
+
+static int
+firstname(const char *name, void *arg)
+{
+	char *buf = arg;
+
+	if (buf[0] == '\0')
+		strlcpy(buf, name, 65);
+	return 0;
+}
+
+/* The only account there is, if there is exactly one. */
+static int
+soleaccount(char *name, size_t size)
+{
+	char first[65] = "";
+	int n;
+
+	th_auth_foreach(firstname, first, &n);
+	if (n != 1)
+		return 0;
+	strlcpy(name, first, size);
+	return 1;
 }
 
 int

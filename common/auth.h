@@ -27,6 +27,10 @@ int th_auth_token(char **tok);
 /* The account to use: -a, TH_ACCOUNT, config "account", the default, or
  * the only one. Returns 0, or 77 after a message. */
 int th_auth_account_name(char *name, size_t size);
+/* Call fn for every stored account; *count says how many there are.
+ * Returns the merged statuses of fn (th_status_merge). */
+typedef int th_account_fn(const char *name, void *arg);
+int th_auth_foreach(th_account_fn *fn, void *arg, int *count);
 /* Is name a valid account name ([A-Za-z0-9._-], 1-64, no leading dot)? */
 int th_auth_valid_name(const char *name);
 /* Load an account. Returns 0, 77 (no such account) or 78. */
