@@ -115,6 +115,26 @@ whoami(const char *tok, struct th_account *a)
 	return 0;
 }
 
+/* Issue and expiry times from debug_token, when the app may ask. */
+static void
+debugtimes(const char *tok, struct th_account *a)
+{
+	jv d, v;
+
+	if (th_auth_debug(tok, &d) != 0)
+		return;
+	v = jv_object_get(jv_copy(d), jv_string("expires_at"));
+	if (jv_get_kind(v) == JV_KIND_NUMBER && jv_number_value(v) > 0)
+		a->expires_at = (long long)jv_number_value(v);
+	jv_free(v);
+	v = jv_object_get(jv_copy(d), jv_string("issued_at"));
+	if (jv_get_kind(v) == JV_KIND_NUMBER && jv_number_value(v) > 0 &&
+	    a->expires_at != 0)
+		a->issued_at = (long long)jv_number_value(v);
+	jv_free(v);
+	jv_free(d);
+}
+
 static int
 store(struct th_account *a, char *tok)
 {
@@ -131,6 +151,8 @@ store(struct th_account *a, char *tok)
 		return th_msg(TH_EUSAGE, "bad account name '%s'", a->name);
 	a->issued_at = time(NULL);
 	if (a->expires_at == 0)
+		debugtimes(tok, a);
+	if (a->expires_at == 0)		/* a guess: a fresh long-lived token */
 		a->expires_at = a->issued_at + TH_LONG_LIFE;
 	if ((rc = th_auth_save(a)) != 0)
 		return rc;
@@ -334,50 +356,91 @@ eachaccount(th_account_fn *fn, void *arg)
 	return rc;
 }
 
+/*
+ * One status record. a is the stored account, or NULL for TH_ACCESS_TOKEN.
+ * debug_token tells validity, expiry and scopes; when the app cannot ask
+ * it (not a tester), /me still tells whether the token works.
+ */
+static int
+status_rec(const char *name, const char *tok, struct th_account *a,
+    const char *def)
+{
+	struct th_api_res res;
+	char when[32];
+	long long left, exp = a != NULL ? a->expires_at : 0, iss = 0;
+	int valid, orc;
+	jv o, d, sc = jv_null(), v;
+
+	if (th_auth_debug(tok, &d) == 0) {
+		valid = jv_get_kind(v = jv_object_get(jv_copy(d),
+		    jv_string("is_valid"))) == JV_KIND_TRUE;
+		jv_free(v);
+		sc = jv_object_get(jv_copy(d), jv_string("scopes"));
+		if (jv_get_kind(sc) != JV_KIND_ARRAY) {
+			jv_free(sc);
+			sc = jv_null();
+		}
+		if (a == NULL) {
+			v = jv_object_get(jv_copy(d), jv_string("expires_at"));
+			if (jv_get_kind(v) == JV_KIND_NUMBER)
+				exp = (long long)jv_number_value(v);
+			jv_free(v);
+			v = jv_object_get(jv_copy(d), jv_string("issued_at"));
+			if (jv_get_kind(v) == JV_KIND_NUMBER)
+				iss = (long long)jv_number_value(v);
+			jv_free(v);
+		}
+		jv_free(d);
+	} else {
+		th_api_set_token(tok);
+		valid = th_api_call("GET", "me", jv_object_set(jv_object(),
+		    jv_string("fields"), jv_string("id")), &res) == 0;
+		if (!valid && res.status != TH_EAUTH)
+			th_api_report(&res, name);	/* the API is down, not the token */
+		th_api_res_free(&res);
+	}
+	left = exp ? exp - (long long)time(NULL) : 0;
+	o = jv_object();
+	o = jv_object_set(o, jv_string("account"), jv_string(name));
+	if (a != NULL) {
+		o = jv_object_set(o, jv_string("username"), jv_string(a->username));
+		o = jv_object_set(o, jv_string("user_id"), jv_string(a->user_id));
+		iss = a->issued_at;
+	}
+	o = jv_object_set(o, jv_string("issued_at"), iss ?
+	    jv_string(isotime(iss, when, sizeof(when))) : jv_null());
+	o = jv_object_set(o, jv_string("expires_at"), exp ?
+	    jv_string(isotime(exp, when, sizeof(when))) : jv_null());
+	o = jv_object_set(o, jv_string("days_left"), exp ?
+	    jv_number(left > 0 ? (double)(left / 86400) : 0) : jv_null());
+	o = jv_object_set(o, jv_string("valid"), jv_bool(valid));
+	if (jv_get_kind(sc) != JV_KIND_NULL)
+		o = jv_object_set(o, jv_string("scopes"), sc);
+	o = jv_object_set(o, jv_string("default"),
+	    jv_bool(def != NULL && strcmp(def, name) == 0));
+	if ((orc = th_out_emit(o)) != 0)
+		return orc;
+	if (failwithin >= 0 && (!valid || (exp != 0 && left < failwithin * 86400))) {
+		th_msg(TH_EAUTH, "%s: %s", name, !valid ? "the token is not valid" :
+		    "the token expires within the window");
+		return TH_EAUTH;
+	}
+	if (a == NULL && valid && exp != 0 && left <= 7 * 86400LL)
+		th_msg(0, "warning: TH_ACCESS_TOKEN expires in %lld days", left / 86400);
+	return 0;
+}
+
 static int
 status1(const char *name, void *arg)
 {
 	struct th_account a;
-	struct th_api_res res;
-	char when[32], *def = arg;
-	long long left;
-	int rc, valid, orc;
-	jv o;
+	int rc;
 
 	if ((rc = th_auth_load(name, &a)) != 0)
 		return rc;
-	th_api_set_token(a.token);
-	valid = th_api_call("GET", "me", jv_object_set(jv_object(),
-	    jv_string("fields"), jv_string("id")), &res) == 0;
-	if (!valid && res.status != TH_EAUTH) {
-		/* cannot tell: the API is down, not the token */
-		th_api_report(&res, name);
-	}
-	th_api_res_free(&res);
-	left = a.expires_at ? (a.expires_at - (long long)time(NULL)) : 0;
-	o = jv_object();
-	o = jv_object_set(o, jv_string("account"), jv_string(name));
-	o = jv_object_set(o, jv_string("username"), jv_string(a.username));
-	o = jv_object_set(o, jv_string("user_id"), jv_string(a.user_id));
-	o = jv_object_set(o, jv_string("issued_at"),
-	    jv_string(isotime(a.issued_at, when, sizeof(when))));
-	o = jv_object_set(o, jv_string("expires_at"),
-	    jv_string(isotime(a.expires_at, when, sizeof(when))));
-	o = jv_object_set(o, jv_string("days_left"),
-	    jv_number(left > 0 ? (double)(left / 86400) : 0));
-	o = jv_object_set(o, jv_string("valid"), jv_bool(valid));
-	o = jv_object_set(o, jv_string("default"),
-	    jv_bool(def != NULL && strcmp(def, name) == 0));
-	orc = th_out_emit(o);
+	rc = status_rec(name, a.token, &a, arg);
 	th_auth_account_free(&a);
-	if (orc != 0)
-		return orc;
-	if (failwithin >= 0 && (!valid || left < failwithin * 86400)) {
-		th_msg(TH_EAUTH, "account %s: %s", name, !valid ? "the token is not valid" :
-		    "the token expires within the window");
-		return TH_EAUTH;
-	}
-	return 0;
+	return rc;
 }
 
 static int
@@ -442,7 +505,9 @@ main(int argc, char **argv)
 		th_exit(withtoken ? login_token() : login_oauth());
 	if (strcmp(cmd, "status") == 0) {
 		def = th_auth_get_default();
-		if (th_cfg.account[0] != '\0')
+		if ((tok = getenv("TH_ACCESS_TOKEN")) != NULL && tok[0] != '\0')
+			rc = status_rec("TH_ACCESS_TOKEN", tok, NULL, NULL);
+		else if (th_cfg.account[0] != '\0')
 			rc = status1(th_cfg.account, def);
 		else
 			rc = eachaccount(status1, def);

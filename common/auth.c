@@ -427,6 +427,56 @@ out:
 }
 
 int
+th_auth_debug(const char *tok, jv *data)
+{
+	struct th_api_res res;
+	int rc;
+
+	*data = jv_null();
+	th_api_set_token(tok);
+	rc = th_api_call("POST", "debug_token", jv_object_set(jv_object(),
+	    jv_string("input_token"), jv_string(tok)), &res);
+	if (rc == 0) {
+		*data = jv_object_get(jv_copy(res.body), jv_string("data"));
+		if (jv_get_kind(*data) != JV_KIND_OBJECT) {
+			jv_free(*data);
+			*data = jv_null();
+			rc = TH_EUNAVAIL;
+		}
+	}
+	th_api_res_free(&res);
+	return rc;
+}
+
+/* TH_ACCESS_TOKEN is used as is; TH_ACCESS_TOKEN_EXPIRES (epoch seconds),
+ * when the job knows it, buys a warning a week ahead. */
+static void
+envexpiry(void)
+{
+	const char *e = getenv("TH_ACCESS_TOKEN_EXPIRES");
+	char *end, when[32];
+	long long t, left;
+
+	if (e == NULL || e[0] == '\0')
+		return;
+	t = strtoll(e, &end, 10);
+	if (*end != '\0' || t <= 0) {
+		th_msg(0, "warning: TH_ACCESS_TOKEN_EXPIRES is not epoch seconds: ignored");
+		return;
+	}
+	left = t - (long long)time(NULL);
+	if (left > 7 * 86400LL)
+		return;
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC",
+	    gmtime(&(time_t){ (time_t)t }));
+	if (left <= 0)
+		th_msg(0, "warning: TH_ACCESS_TOKEN expired on %s", when);
+	else
+		th_msg(0, "warning: TH_ACCESS_TOKEN expires on %s (%lld days): "
+		    "refresh it and update the secret", when, left / 86400);
+}
+
+int
 th_auth_token(char **tok)
 {
 	struct th_account a;
@@ -436,9 +486,10 @@ th_auth_token(char **tok)
 	int rc, did;
 
 	*tok = NULL;
-	if ((e = getenv("TH_ACCESS_TOKEN")) != NULL && e[0] != '\0')
+	if ((e = getenv("TH_ACCESS_TOKEN")) != NULL && e[0] != '\0') {
+		envexpiry();
 		*tok = strdup(e);
-	else if (th_cfg.token_file[0] != '\0') {
+	} else if (th_cfg.token_file[0] != '\0') {
 		if ((rc = fromfile(th_cfg.token_file, tok)) != 0)
 			return rc;
 	} else {

@@ -2,6 +2,8 @@
 #ifndef TH_AUTH_H
 #define TH_AUTH_H
 
+#include <jv.h>
+
 /* One stored account: $XDG_CONFIG_HOME/th/accounts/NAME, a JSON object. */
 struct th_account {
 	char		 name[65];
@@ -46,6 +48,14 @@ void th_auth_account_free(struct th_account *a);
  * says which), 75 (too young), 77 (expired or refused), or other statuses.
  */
 int th_auth_refresh(const char *name, int force, int *did);
+/*
+ * Ask debug_token about tok (its own caller): *data (owned) is the
+ * "data" object {is_valid, expires_at, issued_at, scopes, ...}. The token
+ * goes in a POST body, never in a URL. Returns 0 or an exit status, after
+ * no message: debug_token is an extra the caller may do without.
+ */
+int th_auth_debug(const char *tok, jv *data);
+
 /* The default account (malloc'd name or NULL); set it (0 or 78). */
 char *th_auth_get_default(void);
 int th_auth_set_default(const char *name);

@@ -3,6 +3,8 @@
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 sandbox_start
 unset TH_ACCESS_TOKEN
+# the sandbox's canary is 2 days old; make it fresh: login learns its age
+sb POST /_control/token "{\"token\": \"$CANARY\", \"age\": 0}" >/dev/null
 ACC="$XDG_CONFIG_HOME/th/accounts"
 
 run th-auth login --with-token <<<"$CANARY"
@@ -12,8 +14,10 @@ is "$(stat -c %a "$ACC/th_tester")" 600 "the account file is 0600"
 is "$(stat -c %a "$ACC")" 700 "in a 0700 directory"
 is "$(jq -r '.username, (.user_id|type)' "$ACC/th_tester" | tr '\n' ' ')" "th_tester string " \
 	"it records the username and the user id as a string"
-is "$(sblog '[.path,.bearer,.token_in_url]' | tail -1)" '["/v1.0/me",true,false]' \
+is "$(sblog 'select(.path == "/v1.0/me") | [.method,.bearer,.token_in_url]')" '["GET",true,false]' \
 	"the token was checked against /me, in a header"
+is "$(sblog 'select(.path == "/v1.0/debug_token") | [.method,.bearer,.token_in_url,(.query|length)]')" \
+	'["POST",true,false,0]' "its expiry asked of debug_token, the token in a POST body, not the URL"
 
 run th-api --jq .username me fields=username
 is "$out" th_tester "other verbs use the stored account"
@@ -22,6 +26,8 @@ run th-auth status
 is "$status" 0 "status succeeds"
 is "$(echo "$out" | jq -c '[.account, .username, .valid, (.days_left >= 59 and .days_left <= 60), .default]')" \
 	'["th_tester","th_tester",true,true,false]' "status: one record with validity and days left (60)"
+is "$(echo "$out" | jq -c '.scopes | index("threads_content_publish") != null')" true \
+	"status: the token's scopes, from debug_token"
 run th-auth status --fail-within 7
 is "$status" 0 "--fail-within 7 passes for a fresh token"
 run th-auth status --fail-within 61
@@ -102,6 +108,30 @@ run th-auth logout -a work
 is "$status" 0 "logout"
 ok "$([ ! -e "$ACC/work" ] && echo 0 || echo 1)" "removes the account file"
 
+# a token whose real expiry is 20 days out: login stores that, not a guess
+OLD=tok-$RANDOM-$RANDOM-$RANDOM
+sb POST /_control/token "{\"token\": \"$OLD\", \"age\": $((40*86400))}" >/dev/null
+run th-auth login --with-token -a old <<<"$OLD"
+is "$(jq '(.expires_at - now) / 86400 | floor | . == 19 or . == 20' "$ACC/old")" true "login --with-token stores the real expiry (debug_token)"
+run th-auth status -a old --fail-within 30
+is "$status" 77 "and status --fail-within 30 fails on it"
+like "$err" "*old: the token expires within the window*" "naming the account"
+run th-auth logout -a old
+
+# TH_ACCESS_TOKEN: used as is, status asks debug_token, a warning a week ahead
+exp=$(( $(date +%s) + 3*86400 - 3600 ))
+TH_ACCESS_TOKEN=$CUR TH_ACCESS_TOKEN_EXPIRES=$exp run th-api --jq .username me fields=username
+is "$out" th_tester "TH_ACCESS_TOKEN is used as is"
+like "$err" "*warning: TH_ACCESS_TOKEN expires on*(2 days)*" "with a warning when its known expiry is within 7 days"
+TH_ACCESS_TOKEN=$CUR TH_ACCESS_TOKEN_EXPIRES=$((exp + 30*86400)) run th-api me
+is "$err" "" "and no warning when it is further out"
+TH_ACCESS_TOKEN=$OLD run th-auth status --fail-within 30
+is "$status" 77 "th-auth status checks TH_ACCESS_TOKEN itself (77 within the window)"
+is "$(echo "$out" | jq -c '[.account, .valid, (.days_left | . == 19 or . == 20)]')" '["TH_ACCESS_TOKEN",true,true]' \
+	"one record for it, expiry from debug_token"
+unlike "$(cat "$XDG_CONFIG_HOME"/th/accounts/* "$XDG_STATE_HOME"/th/* 2>/dev/null)" "*$OLD*" \
+	"and it is written nowhere"
+
 # OAuth code flow
 sb POST /_control/seed '{"oauth_code": "AQBcode123", "redirect_uri": "https://cb.example/th"}' >/dev/null
 export TH_CLIENT_ID=1234567890123456 TH_REDIRECT_URI=https://cb.example/th TH_CLIENT_SECRET=sandbox-app-secret
@@ -124,4 +154,27 @@ unlike "$(cat "$T/oout" "$T/oerr")" "*sandbox-app-secret*" "the secret is printe
 run th-api -v -a oauth me
 unlike "$out$err" "*$CANARY*" "no trace of the canary token in any output"
 unlike "$out$err" "*$CUR*" "nor of the refreshed one"
+# /proc/*/cmdline, sampled while verbs run slowly: no process carries a token
+sb POST /_control/latency '{"ms": 300}' >/dev/null
+pids=
+for i in 1 2 3; do
+	TH_ACCESS_TOKEN=$CUR "$top_builddir/th-api" me >/dev/null 2>&1 & pids="$pids $!"
+	"$top_builddir/th-auth" status -a oauth >/dev/null 2>&1 & pids="$pids $!"
+	"$top_builddir/th-auth" login --with-token -a p$i <<<"$CUR" >/dev/null 2>&1 & pids="$pids $!"
+done
+seen=0 samples=0
+for j in $(seq 40); do
+	for f in /proc/[0-9]*/cmdline; do
+		tr '\0' ' ' <"$f" 2>/dev/null
+		echo
+	done >"$T/cmdlines"
+	samples=$((samples + $(grep -cE '/th-(api|auth) ' "$T/cmdlines")))
+	grep -qF -e "$CUR" -e "$CANARY" "$T/cmdlines" && seen=1
+	sleep 0.02
+done
+wait $pids
+sb POST /_control/latency '{"ms": 0}' >/dev/null
+ok "$([ "$samples" -gt 0 ] && echo 0 || echo 1)" "the sampler saw the verbs running ($samples samples)"
+is "$seen" 0 "and no token in any /proc/*/cmdline"
+
 done_testing

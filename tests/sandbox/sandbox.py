@@ -653,7 +653,7 @@ class Handler(BaseHTTPRequestHandler):
         if not parts:
             raise invalid_param("Unsupported request")
         head = parts[0]
-        if head == "debug_token" and method == "GET":
+        if head == "debug_token" and method in ("GET", "POST"):
             return self.debug_token(params, t)
         if head == "keyword_search" and method == "GET":
             self.require(t, "threads_keyword_search")
