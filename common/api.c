@@ -138,8 +138,9 @@ th_api_classify(long http, jv body, jv *detail, char *why, size_t whysize)
 	}
 	jv_free(e);
 
-	/* the OAuth endpoints' flat shapes */
-	if ((msg = th_jv_strdup(body, "error_message")) != NULL) {
+	/* the OAuth endpoints' flat shapes; a 200 with error_message is a
+	 * container's status, not an error */
+	if (http >= 400 && (msg = th_jv_strdup(body, "error_message")) != NULL) {
 		*detail = jv_object();
 		copymember(detail, body, "error_type");
 		copymember(detail, body, "code");
@@ -527,6 +528,14 @@ th_pager_free(struct th_pager *p)
 	memset(p, 0, sizeof(*p));
 	p->params = jv_null();
 	p->page = jv_null();
+}
+
+int
+th_api_token(void)
+{
+	if (token == NULL && tokenrc == -1)
+		tokenrc = th_auth_token(&token);
+	return tokenrc > 0 ? tokenrc : 0;
 }
 
 void

@@ -76,6 +76,9 @@ void th_pager_init(struct th_pager *p, const char *path, jv params);
 int th_pager_next(struct th_pager *p, jv *item, struct th_api_res *res);
 void th_pager_free(struct th_pager *p);
 
+/* Look the token up now rather than on the first request: 0 or the
+ * status of th_auth_token(), after its message. */
+int th_api_token(void);
 /* Use tok (copied) for the requests that follow. */
 void th_api_set_token(const char *tok);
 /* Free the token and anything api holds. */

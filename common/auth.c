@@ -426,6 +426,14 @@ out:
 	return rc;
 }
 
+static char curuid[32];
+
+const char *
+th_auth_uid(void)
+{
+	return curuid[0] != '\0' ? curuid : NULL;
+}
+
 int
 th_auth_debug(const char *tok, jv *data)
 {
@@ -516,6 +524,7 @@ th_auth_token(char **tok)
 		}
 		*tok = a.token;
 		a.token = NULL;
+		strlcpy(curuid, a.user_id, sizeof(curuid));
 		th_auth_account_free(&a);
 	}
 	if (*tok == NULL)

@@ -29,6 +29,9 @@ int th_auth_token(char **tok);
 /* The account to use: -a, TH_ACCOUNT, config "account", the default, or
  * the only one. Returns 0, or 77 after a message. */
 int th_auth_account_name(char *name, size_t size);
+/* The user id of the account th_auth_token() took the token from, or
+ * NULL (TH_ACCESS_TOKEN, a token file, not looked up yet). */
+const char *th_auth_uid(void);
 /* Call fn for every stored account; *count says how many there are.
  * Returns the merged statuses of fn (th_status_merge). */
 typedef int th_account_fn(const char *name, void *arg);

@@ -137,6 +137,12 @@ setkey(const char *key, const char *val, const char *where)
 		return setnum(&th_cfg.backoff_ms, key, val, 1, 60000);
 	if (strcmp(key, "max_body") == 0)
 		return setnum(&th_cfg.max_body, key, val, 1024, 1L << 30);
+	if (strcmp(key, "upload_cmd") == 0) {
+		if (strlcpy(th_cfg.upload_cmd, val, sizeof(th_cfg.upload_cmd)) >=
+		    sizeof(th_cfg.upload_cmd))
+			return th_msg(78, "%s: upload_cmd too long", where);
+		return 0;
+	}
 	/* Keys owned by verbs that do not exist yet are not errors. */
 	return 0;
 }
@@ -193,6 +199,7 @@ th_config_load(void)
 		{ "TH_RETRIES", "retries" },
 		{ "TH_BACKOFF_MS", "backoff_ms" },
 		{ "TH_MAX_BODY", "max_body" },
+		{ "TH_UPLOAD_CMD", "upload_cmd" },
 	};
 	char path[PATH_MAX];
 	const char *v;

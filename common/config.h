@@ -18,6 +18,7 @@ struct th_config {
 	long	 retries;	/* extra attempts for reads */
 	long	 backoff_ms;	/* first retry delay; doubles, capped */
 	long	 max_body;	/* response body cap, bytes */
+	char	 upload_cmd[1024];	/* th-post: local media -> public URL */
 };
 
 extern struct th_config th_cfg;

@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "json.h"
@@ -209,4 +210,45 @@ th_ndjson_close(struct th_ndjson *r)
 {
 	free(r->line);
 	r->line = NULL;
+}
+
+long long
+th_time_parse(const char *s)
+{
+	struct tm tm;
+	const char *p;
+	char *end;
+	long long t;
+	int sign, hh, mm;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	t = strtoll(s, &end, 10);
+	if (*end == '\0' && end != s)
+		return t;	/* epoch seconds */
+	memset(&tm, 0, sizeof(tm));
+	if ((p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm)) == NULL)
+		return -1;
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			;
+	t = (long long)timegm(&tm);
+	if (*p == 'Z' && p[1] == '\0')
+		return t;
+	if (*p != '+' && *p != '-')
+		return *p == '\0' ? t : -1;
+	sign = *p++ == '-' ? -1 : 1;
+	if (sscanf(p, "%2d%*[:]%2d", &hh, &mm) != 2 && sscanf(p, "%2d%2d", &hh, &mm) != 2)
+		return -1;
+	return t - sign * (hh * 3600LL + mm * 60LL);
+}
+
+long long
+th_jv_time(jv obj, const char *key)
+{
+	char *s = th_jv_strdup(obj, key);
+	long long t = th_time_parse(s);
+
+	free(s);
+	return t;
 }

@@ -19,6 +19,12 @@ char *th_jv_strdup(jv obj, const char *key);
  * printed as an integer; NULL otherwise. malloc'd. */
 char *th_jv_idstr(jv obj, const char *key);
 
+/* Epoch seconds of a Threads timestamp ("2024-07-01T12:00:00+0000"),
+ * ISO 8601 with Z or an offset, or bare epoch seconds; -1 if none. */
+long long th_time_parse(const char *s);
+/* th_time_parse() of the string member key of obj (borrowed). */
+long long th_jv_time(jv obj, const char *key);
+
 /* NDJSON reader: one record per line, errors name the line. */
 struct th_ndjson {
 	FILE	*f;

@@ -13,8 +13,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
+#include "config.h"
+#include "json.h"
 #include "store.h"
 
 int
@@ -113,4 +118,117 @@ th_store_unlock(int fd)
 		flock(fd, LOCK_UN);
 		close(fd);
 	}
+}
+
+static int
+ledgerpath(char *buf, size_t size, const char *name)
+{
+	if ((size_t)snprintf(buf, size, "%s/%s", th_cfg.state_dir, name) >= size)
+		return th_msg(TH_EIO, "state path too long");
+	if (th_store_mkdirs(th_cfg.state_dir, 0700) == -1)
+		return th_msg(TH_EIO, "%s: %s", th_cfg.state_dir, strerror(errno));
+	return 0;
+}
+
+int
+th_ledger_append(jv rec)
+{
+	char path[PATH_MAX], *dump, *line;
+	size_t len;
+	ssize_t w;
+	int fd, rc;
+
+	rec = jv_object_set(rec, jv_string("time"), jv_number((double)time(NULL)));
+	dump = th_json_dump(rec);
+	if (dump == NULL || asprintf(&line, "%s\n", dump) == -1) {
+		free(dump);
+		return th_msg(TH_EIO, "ledger: out of memory");
+	}
+	free(dump);
+	if ((rc = ledgerpath(path, sizeof(path), "ledger")) != 0) {
+		free(line);
+		return rc;
+	}
+	len = strlen(line);
+	errno = 0;
+	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600)) == -1 ||
+	    flock(fd, LOCK_EX) == -1 ||
+	    (w = write(fd, line, len)) != (ssize_t)len || fsync(fd) == -1) {
+		rc = th_msg(TH_EIO, "ledger %s: %s", path,
+		    fd == -1 ? strerror(errno) : errno ? strerror(errno) : "short write");
+		if (fd != -1)
+			close(fd);
+		free(line);
+		return rc;
+	}
+	close(fd);
+	free(line);
+	return 0;
+}
+
+jv
+th_ledger_find(const char *uid, const char *key)
+{
+	char path[PATH_MAX], *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	FILE *f;
+	jv out = jv_array(), r, u, k;
+	int fd;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/ledger", th_cfg.state_dir) >=
+	    sizeof(path))
+		return out;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return out;
+	if (flock(fd, LOCK_SH) == -1 || (f = fdopen(fd, "r")) == NULL) {
+		close(fd);
+		return out;
+	}
+	while ((n = getline(&line, &cap, f)) > 0) {
+		r = th_json_parse(line, (size_t)n);
+		if (jv_get_kind(r) != JV_KIND_OBJECT) {
+			jv_free(r);
+			continue;
+		}
+		u = jv_object_get(jv_copy(r), jv_string("uid"));
+		k = jv_object_get(jv_copy(r), jv_string("key"));
+		if (jv_get_kind(u) == JV_KIND_STRING && jv_get_kind(k) == JV_KIND_STRING &&
+		    strcmp(jv_string_value(u), uid) == 0 &&
+		    strcmp(jv_string_value(k), key) == 0)
+			out = jv_array_append(out, r);
+		else
+			jv_free(r);
+		jv_free(u);
+		jv_free(k);
+	}
+	free(line);
+	fclose(f);
+	return out;
+}
+
+int
+th_ledger_keylock(const char *uid, const char *key)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 32];
+	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
+	const char *p;
+	int fd;
+
+	for (p = uid; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	h = (h ^ 0xff) * 1099511628211ULL;
+	for (p = key; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	if ((size_t)snprintf(dir, sizeof(dir), "%s/locks", th_cfg.state_dir) >=
+	    sizeof(dir))
+		return th_msg(TH_EIO, "state path too long"), -1;
+	if (th_store_mkdirs(dir, 0700) == -1) {
+		th_msg(TH_EIO, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/key-%016llx", dir, (unsigned long long)h);
+	if ((fd = th_store_lock(path)) == -1)
+		th_msg(TH_EIO, "%s: %s", path, strerror(errno));
+	return fd;
 }

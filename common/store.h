@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include <jv.h>
+
 /* mkdir -p with mode for every directory created. Returns 0 or -1. */
 int th_store_mkdirs(const char *dir, mode_t mode);
 /*
@@ -15,4 +17,16 @@ int th_store_replace(const char *path, const void *data, size_t len, mode_t mode
 /* An exclusive flock on path (created mode 0600). Returns the fd or -1. */
 int th_store_lock(const char *path);
 void th_store_unlock(int fd);
+/*
+ * The publishing ledger, $XDG_STATE_HOME/th/ledger: append-only NDJSON,
+ * one line per event, written under flock and fsync'd before the
+ * caller goes on. th_ledger_append adds "time"; rec is consumed.
+ * Returns 0 or 74 after a message.
+ */
+int th_ledger_append(jv rec);
+/* The records whose "uid" and "key" are these, oldest first (an array;
+ * empty when there is no ledger). Torn lines are skipped. */
+jv th_ledger_find(const char *uid, const char *key);
+/* An exclusive lock for one (uid, key): the fd, or -1 after a message. */
+int th_ledger_keylock(const char *uid, const char *key);
 #endif

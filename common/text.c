@@ -252,3 +252,121 @@ th_text_links(const char *s, size_t len, const char *extra)
 		free(seen[i]);
 	return n;
 }
+
+size_t
+th_text_chars(const char *s, size_t len)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+static int
+space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Does s[a..b), trimmed, fit: length + reserve <= limit, <= 5 links? */
+static int
+fits(const char *s, size_t a, size_t b, size_t limit, size_t reserve)
+{
+	size_t n;
+
+	while (b > a && space(s[b - 1]))
+		b--;
+	n = th_text_length(s + a, b - a);
+	return n != (size_t)-1 && n + reserve <= limit &&
+	    th_text_links(s + a, b - a, NULL) <= 5;
+}
+
+/* The kind of break a whitespace run at s[i] is: 3 a paragraph (two
+ * newlines), 2 the end of a sentence, 1 between words, 0 none (the
+ * next code point would be torn from its cluster). */
+static int
+breakkind(const char *s, size_t len, size_t i, size_t start)
+{
+	static const char *const ends[] = { "\xe2\x80\xa6", "\xe3\x80\x82",
+	    "\xef\xbc\x81", "\xef\xbc\x9f", NULL };	/* … 。 ！ ？ */
+	const unsigned char *u = (const unsigned char *)s;
+	const char *const *e;
+	size_t j, nl = 0, k;
+	uint32_t cp;
+
+	for (j = i; j < len && space(s[j]); j++)
+		nl += s[j] == '\n';
+	if (j < len && decode(u + j, len - j, &cp) != 0 && (extend(cp) ||
+	    cp == 0x200d))
+		return 0;
+	if (nl >= 2)
+		return 3;
+	k = i;
+	while (k > start && strchr("\"')]", s[k - 1]) != NULL)
+		k--;
+	if (k > start && strchr(".!?", s[k - 1]) != NULL)
+		return 2;
+	for (e = ends; *e != NULL; e++)
+		if (k - start >= 3 && memcmp(s + k - 3, *e, 3) == 0)
+			return 2;
+	return 1;
+}
+
+int
+th_text_split(const char *s, size_t len, size_t limit, size_t reserve,
+    struct th_span **spans, size_t *bad)
+{
+	struct th_span *v = NULL, *nv;
+	size_t pos = 0, end = len, i, best[4];
+	int n = 0, k, lvl;
+
+	*spans = NULL;
+	while (end > 0 && space(s[end - 1]))
+		end--;
+	while (pos < end && space(s[pos]))
+		pos++;
+	while (pos < end) {
+		if (fits(s, pos, end, limit, reserve)) {
+			best[0] = end;
+			lvl = 0;
+		} else {
+			memset(best, 0, sizeof(best));
+			for (i = pos + 1; i < end; i++) {
+				if (!space(s[i]))
+					continue;
+				if (!fits(s, pos, i, limit, reserve))
+					break;
+				if ((k = breakkind(s, len, i, pos)) > 0)
+					best[k] = i;
+				while (i + 1 < end && space(s[i + 1]))
+					i++;
+			}
+			for (lvl = 3; lvl > 0 && best[lvl] == 0; lvl--)
+				;
+			if (lvl == 0) {
+				free(v);
+				*bad = pos;
+				return -1;
+			}
+		}
+		if ((nv = reallocarray(v, (size_t)n + 1, sizeof(*v))) == NULL) {
+			free(v);
+			*bad = pos;
+			return -1;
+		}
+		v = nv;
+		i = best[lvl];
+		while (i > pos && space(s[i - 1]))
+			i--;
+		v[n].off = pos;
+		v[n].len = i - pos;
+		n++;
+		pos = best[lvl];
+		while (pos < end && space(s[pos]))
+			pos++;
+	}
+	*spans = v;
+	return n;
+}

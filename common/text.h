@@ -17,4 +17,20 @@ size_t th_text_length(const char *s, size_t len);
 /* Distinct links (http://, https://, www.) in s, plus extra (may be NULL)
  * when it is not among them. Limit: 5. */
 int th_text_links(const char *s, size_t len, const char *extra);
+/* Code points in valid UTF-8 s[0..len). */
+size_t th_text_chars(const char *s, size_t len);
+
+/*
+ * Split s (valid UTF-8) into parts that each fit the 500-character rule
+ * (limit, minus reserve kept free, e.g. for numbering) and the 5-link
+ * rule: at paragraphs, else sentences, else words; never inside a word
+ * (so never inside a URL) or a grapheme cluster. Parts are trimmed byte
+ * ranges of s, in *spans (malloc'd). Returns their number, or -1 when a
+ * single word does not fit (*bad is its offset).
+ */
+struct th_span {
+	size_t	off, len;
+};
+int th_text_split(const char *s, size_t len, size_t limit, size_t reserve,
+    struct th_span **spans, size_t *bad);
 #endif

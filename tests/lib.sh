@@ -130,6 +130,11 @@ sblog() {
 	sb GET /_control/log | jq -c "${1:-.}"
 }
 
+# sblogr JQ: the same, raw strings (jq -r).
+sblogr() {
+	sb GET /_control/log | jq -r "$1"
+}
+
 # fault JSON: inject a fault.
 fault() {
 	sb POST /_control/fault "$1" >/dev/null

@@ -15,6 +15,7 @@ Control endpoints (never logged, no token needed), JSON in and out:
   GET  /_control/log            requests received, NDJSON, oldest first
   POST /_control/log/clear
   POST /_control/fault          {"path": REGEX, "method": M, "times": N,
+                                 "skip": N (matching requests let through first),
                                  "status": S, "error": {envelope},
                                  "body": TEXT, "content_type": T,
                                  "retry_after": SECS, "delay": SECS,
@@ -510,6 +511,9 @@ class Handler(BaseHTTPRequestHandler):
             if f.get("method") and f["method"] != method:
                 continue
             if not re.search(f.get("path", ""), path):
+                continue
+            if f.get("skip", 0) > 0:       # let this many through first
+                f["skip"] -= 1
                 continue
             f["_hits"] = f.get("_hits", 0) + 1
             if f.get("times", 1) > 0:

@@ -59,6 +59,9 @@ main(void)
 	is_str(why, "Matching code was not found or was already used", "its message is the reason");
 	is_int(classify(400, "{\"error_message\":\"URL Blocked\",\"error_code\":1349168}",
 	    why, sizeof(why)), 1, "the authorize-window shape is understood");
+	is_int(classify(200, "{\"id\":\"1\",\"status\":\"ERROR\","
+	    "\"error_message\":\"FAILED_DOWNLOADING_VIDEO\"}", why, sizeof(why)), 0,
+	    "a 200 container status with error_message is an answer, not an error");
 	is_int(classify(502, NULL, why, sizeof(why)), 69, "a 502 HTML page from a proxy is 69");
 	is_int(classify(200, NULL, why, sizeof(why)), 69, "a 200 that is not JSON is 69");
 	is_int(classify(429, NULL, why, sizeof(why)), 75, "a bare 429 is 75");

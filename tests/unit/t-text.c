@@ -1,4 +1,5 @@
 /* t-text: UTF-8 validation, the 500-character rule, link counting. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "tap.h"
@@ -56,6 +57,71 @@ main(void)
 	{
 		const char *t = "mail me at me@www.example.com";
 		is_int(th_text_links(t, strlen(t), NULL), 0, "www. inside an address is no link");
+	}
+	/* thread splitting */
+	{
+		struct th_span *sp;
+		size_t bad2;
+		char big[3000], part[600];
+		int n, i, allfit = 1, nourl = 1;
+
+		n = th_text_split("  short text \n", 14, 500, 0, &sp, &bad2);
+		ok(n == 1 && sp[0].off == 2 && sp[0].len == 10,
+		    "text that fits is one part, trimmed");
+		free(sp);
+
+		/* three paragraphs of 200: the first two share a part */
+		memset(big, 'a', sizeof(big));
+		for (i = 0; i < 3; i++) {
+			memset(big + i * 202, 'w', 200);
+			big[i * 202 + 99] = ' ';
+			if (i < 2)
+				memcpy(big + i * 202 + 200, "\n\n", 2);
+		}
+		n = th_text_split(big, 604, 500, 0, &sp, &bad2);
+		ok(n == 2 && sp[0].len == 402 && sp[1].off == 404 && sp[1].len == 200,
+		    "paragraphs are packed, split between paragraphs");
+		free(sp);
+
+		/* one long paragraph of sentences: split after a full stop */
+		big[0] = '\0';
+		for (i = 0; i < 30; i++)
+			strcat(big, "This sentence has exactly forty chars. ");
+		n = th_text_split(big, strlen(big), 500, 0, &sp, &bad2);
+		ok(n == 3, "a long paragraph splits at sentences (%d parts)", n);
+		for (i = 0; i < n; i++)
+			allfit &= big[sp[i].off + sp[i].len - 1] == '.';
+		ok(allfit, "every part ends with its sentence");
+		free(sp);
+
+		/* words only, with URLs: never inside one */
+		big[0] = '\0';
+		for (i = 0; i < 40; i++)
+			strcat(big, "word https://example.com/a/long/path/x ");
+		n = th_text_split(big, strlen(big), 500, 6, &sp, &bad2);
+		ok(n > 1, "a paragraph with no sentence end splits at words (%d parts)", n);
+		allfit = 1;
+		for (i = 0; i < n; i++) {
+			memcpy(part, big + sp[i].off, sp[i].len);
+			part[sp[i].len] = '\0';
+			allfit &= th_text_length(part, sp[i].len) + 6 <= 500;
+			allfit &= th_text_links(part, sp[i].len, NULL) <= 5;
+			nourl &= strncmp(part + sp[i].len - 1, "x", 1) == 0 ||
+			    strncmp(part + sp[i].len - 4, "word", 4) == 0;
+		}
+		ok(allfit, "every part fits 500 with the reserve, and 5 links");
+		ok(nourl, "no part ends inside a URL");
+		free(sp);
+
+		memset(big, 'x', 600);
+		n = th_text_split(big, 600, 500, 0, &sp, &bad2);
+		ok(n == -1 && bad2 == 0, "a single word over the limit cannot be split");
+
+		/* a space followed by a combining mark is not a break */
+		memset(big, 'y', 499);
+		memcpy(big + 499, " \xcc\x81z", 4);
+		n = th_text_split(big, 503, 500, 0, &sp, &bad2);
+		ok(n == -1, "no split that would tear a combining mark from its cluster");
 	}
 	return done_testing();
 }
