@@ -556,7 +556,7 @@ mkparts(struct job *j, struct parts *p)
 		return fail(j, TH_EIO, "out of memory");
 	}
 	for (i = 0; i < n; i++) {
-		if (j->number) {
+		if (j->number && n > 1) {
 			if (asprintf(&p->text[i], "%.*s %d/%d", (int)sp[i].len,
 			    j->text + sp[i].off, i + 1, n) == -1)
 				th_die(TH_EIO, "out of memory");
@@ -1513,6 +1513,7 @@ recmedia(struct job *j, jv rec)
 
 	memset(&tmp, 0, sizeof(tmp));
 	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		int bad = 0;
 		v = jv_object_get(jv_copy(rec), jv_string(f[i].key));
 		if (jv_get_kind(v) == JV_KIND_NULL || !jv_is_valid(v)) {
 			jv_free(v);
@@ -1526,14 +1527,13 @@ recmedia(struct job *j, jv rec)
 				if (jv_get_kind(e) == JV_KIND_STRING)
 					addmedia(&tmp, jv_string_value(e), f[i].video);
 				else
-					tmp.nm = -1000;	/* refused below */
+					bad = 1;
 				jv_free(e);
 			}
 		} else
-			tmp.nm = -1000;
+			bad = 1;
 		jv_free(v);
-		if (tmp.nm < 0) {
-			tmp.nm = 0;
+		if (bad) {
 			job_free(&tmp);
 			return fail(j, TH_EDATA, "field %s: not a URL%s", f[i].key,
 			    f[i].list ? " list" : "");
@@ -1791,6 +1791,8 @@ main(int argc, char **argv)
 			strlcat(j.text, argv[i], len);
 		}
 	}
+	if (j.text == NULL && j.nm == 0 && j.link == NULL && j.attach == NULL)
+		usage(TH_EUSAGE);	/* nothing at all: th-post alone at a terminal */
 	if (j.text != NULL)
 		rtrim(j.text);
 	rc = runjob(&j);

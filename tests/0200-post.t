@@ -216,6 +216,12 @@ run th-post "a 503 on the publish"
 is "$status" 0 "a 5xx on the publish is settled by the container too"
 is "$(posts "a 503 on the publish")" 1 "  one post"
 
+clearlog
+fault '{"path": "^/v1.0/me/threads$", "method": "POST", "drop": "after"}'
+run th-post "the container answer was lost"
+is "$status" 0 "a lost container answer: a new container (the orphan is never published)"
+is "$(posts "the container answer was lost")" 1 "  one post"
+
 # --- --key --------------------------------------------------------------------
 clearlog
 run th-post -k v1.2.3 "th 1.2.3 released: https://th.example/1.2.3"
@@ -236,6 +242,17 @@ is "$(writes)" 0 "  no write request"
 is "$(posts "th 1.2.3 released: https://th.example/1.2.3")" 1 "  still one post"
 run th-post -k v1.2.3 --window 1s "th 1.2.3 released: https://th.example/1.2.3"
 is "$(echo "$out" | jq -r .duplicate)" true "the ledger now knows the key: --window does not matter"
+
+# two runs with the same key at the same time take turns
+pids=
+for i in 1 2 3; do
+	"$top_builddir/th-post" -k race "three runs, one post" >"$T/race.$i" 2>&1 &
+	pids="$pids $!"
+done
+wait $pids
+is "$(posts "three runs, one post")" 1 "three concurrent runs with one key: one post"
+is "$(cat "$T"/race.* | jq -r '.duplicate // false' | sort | tr '\n' ' ')" "false true true " \
+	"  one published it, two printed it as a duplicate"
 
 # an unfinished container under the key is resumed, not created again
 sb POST /_control/config '{"processing_delay": 30}' >/dev/null
@@ -279,6 +296,10 @@ for i in 1 2 3 4 5; do
 done
 is "$total" 5 "  exactly 5 posts exist"
 
+clearlog
+run th-post --thread --number "short enough for one post"
+is "$(echo "$out" | jq -r .text)" "short enough for one post" "a thread of one part is not numbered 1/1"
+
 # --- batch -------------------------------------------------------------------
 clearlog
 run th-post --batch <<EOF
@@ -293,6 +314,16 @@ is "$(echo "$out" | jq -c '[.text // .line, .media_type // .status]' | tr '\n' '
 	"  one result line per record, bad ones with their line number"
 like "$err" "*line 2: *limit is 500*" "  the message names the line and the rule"
 is "$(posts "batch one")$(posts "batch four")" 11 "  the good records went out"
+
+# --- output, usage, secrets ---------------------------------------------------
+"$top_builddir/th-post" "to a full disk" >/dev/full 2>"$T/full.err"
+is "$?" 74 "standard output that cannot be written: 74"
+run th-post </dev/null
+is "$status" 65 "no text, no media (empty stdin): 65"
+run th-post -v --key secret-check "verbose run"
+unlike "$out$err" "*$CANARY*" "-v: no trace of the token"
+like "$err" "*Bearer \[REDACTED\]*" "  the header is shown redacted"
+unlike "$(cat "$LEDGER")" "*$CANARY*" "the ledger holds no token"
 
 # --- quota ------------------------------------------------------------------
 sb POST /_control/config '{"quota_posts": 3}' >/dev/null
