@@ -333,10 +333,9 @@ th_api_call(const char *method, const char *path, jv params,
 	res->error = jv_null();
 	memset(&r, 0, sizeof(r));
 
-	if (token == NULL && tokenrc == -1) {
-		if (needstoken(path) || getenv("TH_ACCESS_TOKEN") != NULL)
-			tokenrc = th_auth_token(&token);
-	}
+	if (token == NULL && tokenrc == -1 &&
+	    (needstoken(path) || getenv("TH_ACCESS_TOKEN") != NULL))
+		th_api_token();
 	if (tokenrc > 0 && needstoken(path)) {
 		jv_free(params);
 		res->status = tokenrc;
@@ -533,8 +532,16 @@ th_pager_free(struct th_pager *p)
 int
 th_api_token(void)
 {
-	if (token == NULL && tokenrc == -1)
-		tokenrc = th_auth_token(&token);
+	char *t = NULL;
+	int rc;
+
+	if (token == NULL && tokenrc == -1) {
+		/* an automatic refresh inside sets a token of its own */
+		rc = th_auth_token(&t);
+		th_api_cleanup();
+		token = t;
+		tokenrc = rc;
+	}
 	return tokenrc > 0 ? tokenrc : 0;
 }
 

@@ -22,6 +22,9 @@ for v in $(env | sed -n 's/^\(TH_[A-Z_]*\)=.*/\1/p'); do
 	[ "$v" = TH_TEST_WRAPPER ] || unset "$v"
 done
 export TH_BACKOFF_MS=20 TH_TIMEOUT=30 TH_CONNECT_TIMEOUT=5
+# a sanitizer build (--enable-sanitizers) stops at the first error, exit 98
+export ASAN_OPTIONS="exitcode=98:detect_leaks=1:abort_on_error=0" \
+	UBSAN_OPTIONS="halt_on_error=1:exitcode=98:print_stacktrace=1"
 # A random canary token: it must never show up anywhere but its own file.
 CANARY="THQVJcanary$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 SBPID=
@@ -90,6 +93,10 @@ run() {
 	err=$(cat "$T/err")
 	if [ -n "${TH_TEST_WRAPPER:-}" ] && [ "$status" -eq 99 ]; then
 		ok 1 "valgrind found errors in: $prog $*"
+		sed 's/^/# /' "$T/err" | head -60
+	fi
+	if [ "$status" -eq 98 ] || grep -q 'ERROR: [A-Za-z]*Sanitizer\|runtime error:' "$T/err"; then
+		ok 1 "a sanitizer found errors in: $prog $*"
 		sed 's/^/# /' "$T/err" | head -60
 	fi
 }
