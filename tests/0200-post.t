@@ -108,12 +108,12 @@ ROOT=$(echo "$out" | jq -r .id)
 ROOT=$("$top_builddir/th-api" --jq '.data[0].id' me/threads limit=1)
 clearlog
 run th-post -r "$ROOT" --reply-control mentioned_only --countries us,jp \
-	--tag rust --link https://th.example/r "all the options"
+	--tag rust --link https://th.example/r --location 7654321 "all the options"
 is "$status" 0 "a reply with tag, link, reply control and countries"
 is "$(sblog 'select(.path == "/v1.0/me/threads") | .form' | jq -cS .)" \
 	"$(jq -cnS --arg r "$ROOT" '{text:"all the options", media_type:"TEXT", reply_to_id:$r,
 		reply_control:"mentioned_only", allowlisted_country_codes:"US,JP",
-		topic_tag:"rust", link_attachment:"https://th.example/r"}')" \
+		topic_tag:"rust", link_attachment:"https://th.example/r", location_id:"7654321"}')" \
 	"  every parameter is in the container request, as the API spells it"
 is "$(echo "$out" | jq -r '.replied_to.id')" "$ROOT" "  and the post is a reply to the target"
 clearlog
@@ -132,6 +132,9 @@ is "$(sblog 'select(.path == "/v1.0/me/threads") | .form' | jq -cS .)" \
 	"  IMAGE container with image_url, alt_text and the spoiler flag"
 ok "$([ "$(sblog 'select(.method == "GET" and (.path|test("^/v1.0/[0-9]+$"))) | .path' | wc -l)" -ge 2 ] && echo 0 || echo 1)" \
 	"  its status was polled until FINISHED"
+is "$err" "" "  quietly: stderr is not a terminal"
+script -qec "'$top_builddir/th-post' -i https://img.example/tty.png 'on a terminal'" /dev/null >"$T/tty" 2>&1
+like "$(cat "$T/tty")" "*waiting for Threads to process the post*" "  on a terminal, progress on stderr"
 
 clearlog
 run th-post -i https://img.example/1.png --alt "first" --video https://vid.example/2.mp4 \
