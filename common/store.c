@@ -48,12 +48,11 @@ int
 th_store_replace(const char *path, const void *data, size_t len, mode_t mode)
 {
 	char tmp[PATH_MAX], dir[PATH_MAX], *slash;
-	const char *p = data;
+	const char *p = data, *base;
 	ssize_t n;
 	int fd, dfd, saved;
 
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", path) >= sizeof(tmp) ||
-	    strlcpy(dir, path, sizeof(dir)) >= sizeof(dir)) {
+	if (strlcpy(dir, path, sizeof(dir)) >= sizeof(dir)) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
@@ -61,6 +60,13 @@ th_store_replace(const char *path, const void *data, size_t len, mode_t mode)
 		*slash = '\0';
 	else
 		strlcpy(dir, ".", sizeof(dir));
+	base = (base = strrchr(path, '/')) != NULL ? base + 1 : path;
+	/* hidden, so that nobody listing the directory takes it for a file */
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.%s.tmpXXXXXX", dir, base) >=
+	    sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
 	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1)
 		return -1;
 	if (fchmod(fd, mode) == -1)
