@@ -319,19 +319,18 @@ needstoken(const char *path)
 	return 1;
 }
 
-int
-th_api_call(const char *method, const char *path, jv params,
-    struct th_api_res *res)
+/* Fill r for a request; 0, or the status with res filled. params consumed. */
+static int
+prepare(struct th_http_req *r, const char *method, const char *path, jv params,
+    char **url, char **form, struct th_api_res *res)
 {
-	struct th_http_req r;
-	enum th_api_kind k;
-	char *url, *form = NULL;
 	int post = strcmp(method, "POST") == 0;
 
 	memset(res, 0, sizeof(*res));
 	res->body = jv_null();
 	res->error = jv_null();
-	memset(&r, 0, sizeof(r));
+	memset(r, 0, sizeof(*r));
+	*url = *form = NULL;
 
 	if (token == NULL && tokenrc == -1 &&
 	    (needstoken(path) || getenv("TH_ACCESS_TOKEN") != NULL))
@@ -342,67 +341,113 @@ th_api_call(const char *method, const char *path, jv params,
 		snprintf(res->why, sizeof(res->why), "no usable token");
 		return res->status;
 	}
-	url = th_api_url(path, post ? jv_null() : params, res->why, sizeof(res->why));
-	if (url != NULL && post && (form = th_api_form(params)) == NULL) {
-		free(url);
-		url = NULL;
+	*url = th_api_url(path, post ? jv_null() : params, res->why, sizeof(res->why));
+	if (*url != NULL && post && (*form = th_api_form(params)) == NULL) {
+		free(*url);
+		*url = NULL;
 	}
 	jv_free(params);
-	if (url == NULL) {
+	if (*url == NULL) {
 		if (res->why[0] == '\0')
 			snprintf(res->why, sizeof(res->why), "out of memory");
 		return res->status = TH_EUSAGE;
 	}
+	r->method = method;
+	r->url = *url;
+	r->body = *form;
+	r->token = token;
+	r->retry_ok = strcmp(method, "GET") == 0;
+	r->transient = apitransient;
+	return 0;
+}
 
-	r.method = method;
-	r.url = url;
-	r.body = form;
-	r.token = token;
-	r.retry_ok = strcmp(method, "GET") == 0;
-	r.transient = apitransient;
-	th_http_do(&r);
-	res->http = r.status;
+/* What the finished request r amounts to, in res. */
+static int
+finish(struct th_http_req *r, struct th_api_res *res)
+{
+	enum th_api_kind k;
 
-	switch (r.err) {
+	res->http = r->status;
+	switch (r->err) {
 	case TH_HTTP_OK:
-		res->body = r.resp ? th_json_parse(r.resp, r.len) : jv_null();
+		res->body = r->resp ? th_json_parse(r->resp, r->len) : jv_null();
 		if (!jv_is_valid(res->body)) {
 			jv_free(res->body);
 			res->body = jv_null();
 		}
 		res->body = scrubpaging(res->body);
-		k = th_api_classify(r.status, res->body, &res->error, res->why,
+		k = th_api_classify(r->status, res->body, &res->error, res->why,
 		    sizeof(res->why));
 		res->status = th_api_exit(k);
-		if (k == TH_API_TRANSIENT && r.attempts > 1) {
+		if (k == TH_API_TRANSIENT && r->attempts > 1) {
 			size_t l = strlen(res->why);
 			snprintf(res->why + l, sizeof(res->why) - l,
-			    ", %d attempts", r.attempts);
+			    ", %d attempts", r->attempts);
 		}
 		break;
 	case TH_HTTP_ETIMEOUT:
 		snprintf(res->why, sizeof(res->why), "timed out after %d attempt%s: %s",
-		    r.attempts, r.attempts == 1 ? "" : "s", r.errbuf);
+		    r->attempts, r->attempts == 1 ? "" : "s", r->errbuf);
 		res->status = TH_EUNAVAIL;
 		break;
 	case TH_HTTP_ETOOBIG:
-		snprintf(res->why, sizeof(res->why), "%s", r.errbuf);
+		snprintf(res->why, sizeof(res->why), "%s", r->errbuf);
 		res->status = TH_EUNAVAIL;
 		break;
 	case TH_HTTP_EREFUSED:
-		snprintf(res->why, sizeof(res->why), "%s", r.errbuf);
+		snprintf(res->why, sizeof(res->why), "%s", r->errbuf);
 		res->status = TH_EUSAGE;
 		break;
 	default:
-		snprintf(res->why, sizeof(res->why), "%s%s", r.errbuf,
-		    r.attempts > 1 ? " (after retries)" : "");
+		snprintf(res->why, sizeof(res->why), "%s%s", r->errbuf,
+		    r->attempts > 1 ? " (after retries)" : "");
 		res->status = TH_EUNAVAIL;
 		break;
 	}
-	th_http_req_free(&r);
+	th_http_req_free(r);
+	return res->status;
+}
+
+int
+th_api_call(const char *method, const char *path, jv params,
+    struct th_api_res *res)
+{
+	struct th_http_req r;
+	char *url, *form;
+
+	if (prepare(&r, method, path, params, &url, &form, res) != 0)
+		return res->status;
+	th_http_do(&r);
+	finish(&r, res);
 	free(url);
 	free(form);
 	return res->status;
+}
+
+int
+th_api_submit(struct th_api_req *q, const char *path, jv params,
+    struct th_api_res *res)
+{
+	if (prepare(&q->http, "GET", path, params, &q->url, &q->form, res) != 0)
+		return res->status;
+	th_http_submit(&q->http);
+	return 0;
+}
+
+struct th_api_req *
+th_api_next(struct th_api_res *res)
+{
+	struct th_http_req *r;
+	struct th_api_req *q;
+
+	if ((r = th_http_next()) == NULL)
+		return NULL;
+	q = (struct th_api_req *)r;	/* http is its first member */
+	finish(&q->http, res);
+	free(q->url);
+	free(q->form);
+	q->url = q->form = NULL;
+	return q;
 }
 
 int
@@ -432,8 +477,8 @@ th_pager_init(struct th_pager *p, const char *path, jv params)
 
 /* The after cursor of a page: paging.cursors.after, but only when the API
  * says there is a next page (paging.next); else NULL. */
-static char *
-nextcursor(jv body)
+char *
+th_api_nextcursor(jv body)
 {
 	jv paging = jv_object_get(jv_copy(body), jv_string("paging"));
 	jv cursors, next;
@@ -499,7 +544,7 @@ th_pager_next(struct th_pager *p, jv *item, struct th_api_res *res)
 			p->last = 1;
 			return 1;
 		}
-		after = nextcursor(res->body);
+		after = th_api_nextcursor(res->body);
 		th_api_res_free(res);
 		if (after != NULL && p->after != NULL && strcmp(after, p->after) == 0) {
 			/* the same cursor again would loop for ever */

@@ -3,6 +3,8 @@
 #define TH_API_H
 #include <jv.h>
 
+#include "http.h"
+
 /* What a finished request amounts to; see th_api_classify(). */
 enum th_api_kind {
 	TH_API_OK,
@@ -50,6 +52,22 @@ char *th_api_form(jv params);
  */
 int th_api_call(const char *method, const char *path, jv params,
     struct th_api_res *res);
+/*
+ * Concurrent reads over the one multi handle: th_api_submit() queues a
+ * GET (params consumed) and returns 0, or the status with res filled
+ * when it cannot be sent at all; th_api_next() waits for any queued
+ * request to finish and fills res (the caller frees it), NULL when none
+ * is queued. Do not mix with th_api_call() while requests are queued.
+ */
+struct th_api_req {
+	struct th_http_req http;	/* first: the engine hands it back */
+	char	*url, *form;
+	void	*udata;			/* the caller's */
+};
+int th_api_submit(struct th_api_req *q, const char *path, jv params,
+    struct th_api_res *res);
+struct th_api_req *th_api_next(struct th_api_res *res);
+
 /* Print "what: why" with the API detail; returns res->status. */
 int th_api_report(struct th_api_res *res, const char *what);
 void th_api_res_free(struct th_api_res *res);
@@ -79,6 +97,9 @@ void th_pager_free(struct th_pager *p);
 /* Look the token up now rather than on the first request: 0 or the
  * status of th_auth_token(), after its message. */
 int th_api_token(void);
+/* The after cursor of a list answer (borrowed) when it says there is a
+ * next page (paging.next); malloc'd, or NULL at the end. */
+char *th_api_nextcursor(jv body);
 /* Use tok (copied) for the requests that follow. */
 void th_api_set_token(const char *tok);
 /* Free the token and anything api holds. */

@@ -227,8 +227,15 @@ th_time_parse(const char *s)
 	if (*end == '\0' && end != s)
 		return t;	/* epoch seconds */
 	memset(&tm, 0, sizeof(tm));
-	if ((p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm)) == NULL)
-		return -1;
+	if ((p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm)) == NULL &&
+	    (p = strptime(s, "%Y-%m-%d %H:%M:%S", &tm)) == NULL &&
+	    (p = strptime(s, "%Y-%m-%dT%H:%M", &tm)) == NULL &&
+	    (p = strptime(s, "%Y-%m-%d %H:%M", &tm)) == NULL) {
+		memset(&tm, 0, sizeof(tm));
+		if ((p = strptime(s, "%Y-%m-%d", &tm)) == NULL || *p != '\0')
+			return -1;
+		return (long long)timegm(&tm);	/* a date: its midnight, UTC */
+	}
 	if (*p == '.')
 		for (p++; *p >= '0' && *p <= '9'; p++)
 			;
@@ -251,4 +258,26 @@ th_jv_time(jv obj, const char *key)
 
 	free(s);
 	return t;
+}
+
+long long
+th_time_arg(const char *s, long long now)
+{
+	char *end;
+	long long n;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	n = strtoll(s, &end, 10);
+	if (end != s && n >= 0 && end[0] != '\0' && end[1] == '\0' &&
+	    strchr("smhdw", end[0]) != NULL) {
+		switch (end[0]) {
+		case 'm': n *= 60; break;
+		case 'h': n *= 3600; break;
+		case 'd': n *= 86400; break;
+		case 'w': n *= 7 * 86400; break;
+		}
+		return now - n;
+	}
+	return th_time_parse(s);
 }

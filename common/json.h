@@ -22,6 +22,10 @@ char *th_jv_idstr(jv obj, const char *key);
 /* Epoch seconds of a Threads timestamp ("2024-07-01T12:00:00+0000"),
  * ISO 8601 with Z or an offset, or bare epoch seconds; -1 if none. */
 long long th_time_parse(const char *s);
+/* A time given by a person: th_time_parse()'s forms, a date
+ * (YYYY-MM-DD, midnight UTC), or an age before now: 90m, 2h, 3d, 1w, 30s.
+ * -1 if it is none of them. */
+long long th_time_arg(const char *s, long long now);
 /* th_time_parse() of the string member key of obj (borrowed). */
 long long th_jv_time(jv obj, const char *key);
 

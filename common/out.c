@@ -13,7 +13,7 @@
 #include "out.h"
 
 static jq_state *jq;
-static int werr;	/* a write failed: report once, stop writing */
+static int werr;	/* a write failed: report once, stop writing; 2: EPIPE */
 static int finished;
 
 static void
@@ -50,6 +50,10 @@ writeline(const char *s, size_t len)
 		return TH_EIO;
 	if (fwrite(s, 1, len, stdout) != len || putchar('\n') == EOF ||
 	    fflush(stdout) == EOF) {
+		if (errno == EPIPE) {
+			werr = 2;	/* the reader is gone: an end, not news */
+			return TH_EIO;
+		}
 		werr = 1;
 		return th_msg(TH_EIO, "cannot write output: %s", strerror(errno));
 	}
@@ -115,9 +119,15 @@ th_out_emit(jv v)
 }
 
 int
+th_out_closed(void)
+{
+	return werr == 2;
+}
+
+int
 th_out_finish(void)
 {
-	int rc = werr ? TH_EIO : 0;
+	int rc = werr == 1 ? TH_EIO : 0;
 
 	if (jq != NULL) {
 		jq_teardown(&jq);
@@ -126,7 +136,8 @@ th_out_finish(void)
 	if (finished)
 		return rc;
 	finished = 1;
-	if (fflush(stdout) == EOF || fclose(stdout) == EOF) {
+	if ((fflush(stdout) == EOF || fclose(stdout) == EOF) && werr != 2 &&
+	    errno != EPIPE) {
 		if (!werr)
 			rc = th_msg(TH_EIO, "cannot write output: %s", strerror(errno));
 		else

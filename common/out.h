@@ -13,6 +13,9 @@ int th_out_init(const char *filter);
  * 74 when stdout cannot be written (reported once).
  */
 int th_out_emit(jv v);
+/* Did the reader go away (EPIPE, with SIGPIPE ignored)? Not an error:
+ * th_out_finish() then returns 0. */
+int th_out_closed(void);
 /* Flush and close stdout; release the filter. Returns 0 or 74. */
 int th_out_finish(void);
 #endif

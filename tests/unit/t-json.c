@@ -89,5 +89,17 @@ main(void)
 	jv_free(v);
 	th_ndjson_close(&r);
 	fclose(f);
+	/* times */
+	is_int(th_time_parse("2024-07-01T12:00:00+0000") == 1719835200, 1,
+	    "a Threads timestamp (+0000)");
+	is_int(th_time_parse("2024-07-01T14:00:00+02:00") == 1719835200, 1,
+	    "an ISO 8601 offset with a colon");
+	is_int(th_time_parse("2024-07-01T12:00:00Z") == 1719835200, 1, "Z");
+	is_int(th_time_parse("2024-07-01") == 1719792000, 1, "a date is its midnight UTC");
+	is_int(th_time_parse("1719835200") == 1719835200, 1, "epoch seconds");
+	is_int(th_time_parse("yesterday") == -1, 1, "anything else is -1");
+	is_int(th_time_arg("90m", 100000) == 100000 - 5400, 1, "90m ago");
+	is_int(th_time_arg("3d", 1000000) == 1000000 - 3 * 86400, 1, "3d ago");
+	is_int(th_time_arg("2x", 1000000) == -1, 1, "an unknown unit is -1");
 	return done_testing();
 }

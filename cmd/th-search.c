@@ -1,0 +1,202 @@
+/*
+ * th-search: keyword or topic-tag search, as th-timeline's NDJSON.
+ *
+ *	th-search [--tag] [--recent | --top] [--author user]
+ *	          [--media TEXT|IMAGE|VIDEO] [--since t] [--until t] [-n N]
+ *	          [--new name | --state file] query ...
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "json.h"
+#include "list.h"
+#include "text.h"
+#include "timeline.h"
+
+enum {
+	OPT_TAG = TH_OPT_VERB, OPT_RECENT, OPT_TOP, OPT_AUTHOR, OPT_MEDIA,
+	OPT_SINCE, OPT_UNTIL, OPT_FIELDS, OPT_REVERSE, OPT_NEW, OPT_STATE
+};
+
+static const struct option longopts[] = {
+	TH_CLI_LONGOPTS,
+	{ "tag",	no_argument,		NULL, OPT_TAG },
+	{ "recent",	no_argument,		NULL, OPT_RECENT },
+	{ "top",	no_argument,		NULL, OPT_TOP },
+	{ "author",	required_argument,	NULL, OPT_AUTHOR },
+	{ "media",	required_argument,	NULL, OPT_MEDIA },
+	{ "limit",	required_argument,	NULL, 'n' },
+	{ "since",	required_argument,	NULL, OPT_SINCE },
+	{ "until",	required_argument,	NULL, OPT_UNTIL },
+	{ "fields",	required_argument,	NULL, OPT_FIELDS },
+	{ "reverse",	no_argument,		NULL, OPT_REVERSE },
+	{ "new",	required_argument,	NULL, OPT_NEW },
+	{ "state",	required_argument,	NULL, OPT_STATE },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+usage(int status)
+{
+	FILE *f = status ? stderr : stdout;
+
+	fprintf(f,
+	    "usage: th-search [-v] [--tag] [--recent | --top] [--author user]\n"
+	    "                 [--media TEXT|IMAGE|VIDEO] [--since time] [--until time]\n"
+	    "                 [-n count] [--fields list] [--reverse]\n"
+	    "                 [--new name | --state file] [--jq filter] query ...\n");
+	th_exit(status);
+}
+
+static long long
+when(const char *s, const char *opt)
+{
+	long long t = th_time_arg(s, (long long)time(NULL));
+
+	if (t < 0)
+		th_die(TH_EUSAGE, "%s '%s': a date, a time, epoch seconds, or an age "
+		    "(90m, 2h, 3d)", opt, s);
+	return t;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct th_tl tl;
+	char *q, out[TH_SRC_MAX], why[256], state[4096], label[600];
+	const char *author = NULL, *media = NULL, *newname = NULL, *statefile = NULL;
+	const char *errstr;
+	int c, i, tag = 0, recent = -1, rc;
+	size_t len;
+	jv p;
+
+	memset(&tl, 0, sizeof(tl));
+	tl.limit = -1;
+	tl.parallel = 1;
+	tl.verb = "th-search";
+	th_cli_init(argc, argv, usage);
+	while ((c = getopt_long(argc, argv, TH_CLI_SHORTOPTS "n:", longopts,
+	    NULL)) != -1) {
+		switch (c) {
+		case OPT_TAG:
+			tag = 1;
+			break;
+		case OPT_RECENT:
+			recent = 1;
+			break;
+		case OPT_TOP:
+			recent = 0;
+			break;
+		case OPT_AUTHOR:
+			author = optarg;
+			break;
+		case OPT_MEDIA:
+			media = optarg;
+			break;
+		case 'n':
+			tl.limit = (long)strtonum(optarg, 1, 1000000000, &errstr);
+			if (errstr != NULL)
+				th_die(TH_EUSAGE, "-n '%s': %s", optarg, errstr);
+			break;
+		case OPT_SINCE:
+			tl.since = when(optarg, "--since");
+			break;
+		case OPT_UNTIL:
+			tl.until = when(optarg, "--until");
+			break;
+		case OPT_FIELDS:
+			tl.fields = optarg;
+			break;
+		case OPT_REVERSE:
+			tl.reverse = 1;
+			break;
+		case OPT_NEW:
+			newname = optarg;
+			break;
+		case OPT_STATE:
+			statefile = optarg;
+			break;
+		default:
+			if (!th_cli_common(c, optarg))
+				usage(TH_EUSAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	th_cli_ready();
+	if (argc == 0)
+		usage(TH_EUSAGE);
+	if (newname != NULL && statefile != NULL)
+		th_die(TH_EUSAGE, "--new or --state, not both");
+	if (tl.since > 0 && tl.until > 0 && tl.since >= tl.until)
+		th_die(TH_EUSAGE, "--since must be before --until");
+	if (newname != NULL) {
+		if ((rc = th_tl_statepath(newname, state, sizeof(state))) != 0)
+			th_exit(rc);
+		tl.state = state;
+	} else if (statefile != NULL)
+		tl.state = statefile;
+	/* --new watches for what appears: that is the recent order */
+	if (recent == -1)
+		recent = tl.state != NULL;
+	if (tl.limit < 0 && tl.since == 0 && tl.state == NULL)
+		tl.limit = 100;
+
+	/* the query: the operands joined by spaces */
+	for (i = 0, len = 1; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	if ((q = calloc(1, len)) == NULL)
+		th_die(TH_EIO, "out of memory");
+	for (i = 0; i < argc; i++) {
+		if (i > 0)
+			strlcat(q, " ", len);
+		strlcat(q, argv[i], len);
+	}
+	if (!th_text_utf8(q, strlen(q), NULL) || th_text_control(q, strlen(q)) >= 0)
+		th_die(TH_EDATA, "the query has control characters or bad UTF-8");
+	if (tag) {
+		char t[TH_SRC_MAX + 2];
+		snprintf(t, sizeof(t), "#%s", q + (q[0] == '#'));
+		if (th_source(t, 0, out, why, sizeof(why)) != TH_SRC_TAG)
+			th_die(TH_EDATA, "%s", why);
+		memmove(q, out + 1, strlen(out));
+	}
+	if (q[0] == '\0')
+		th_die(TH_EUSAGE, "an empty query");
+	if (author != NULL) {
+		char a[TH_SRC_MAX + 2];
+		snprintf(a, sizeof(a), "@%s", author + (author[0] == '@'));
+		if (th_source(a, 0, out, why, sizeof(why)) != TH_SRC_USER)
+			th_die(TH_EDATA, "--author: %s", why);
+		author = out + 1;
+	}
+	if (media != NULL) {
+		static char m[8];
+		for (i = 0; media[i] != '\0' && i < 7; i++)
+			m[i] = (char)toupper((unsigned char)media[i]);
+		m[i] = '\0';
+		if (strcmp(m, "TEXT") != 0 && strcmp(m, "IMAGE") != 0 &&
+		    strcmp(m, "VIDEO") != 0)
+			th_die(TH_EUSAGE, "--media '%s': TEXT, IMAGE or VIDEO", media);
+		media = m;
+	}
+
+	p = jv_object_set(jv_object(), jv_string("q"), jv_string(q));
+	p = jv_object_set(p, jv_string("search_mode"), jv_string(tag ? "TAG" : "KEYWORD"));
+	p = jv_object_set(p, jv_string("search_type"), jv_string(recent ? "RECENT" : "TOP"));
+	if (author != NULL)
+		p = jv_object_set(p, jv_string("author_username"), jv_string(author));
+	if (media != NULL)
+		p = jv_object_set(p, jv_string("media_type"), jv_string(media));
+	snprintf(label, sizeof(label), "%s%s", tag ? "#" : "search:", q);
+	free(q);
+	/* TOP is ordered by relevance, not time: it is read whole */
+	th_tl_add(&tl, label, "keyword_search", p, recent, 's');
+	rc = th_tl_run(&tl);
+	th_tl_free(&tl);
+	th_exit(rc);
+}

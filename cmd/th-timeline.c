@@ -1,0 +1,251 @@
+/*
+ * th-timeline: the timelines Threads does not have.
+ *
+ *	th-timeline [options] [source ...]
+ *
+ * Sources: me, mentions, @user, #tag, list:NAME; -r ID (a post's
+ * replies), -c ID (its conversation). No source: the list "following"
+ * (th-follow's), the home timeline. All of them are read at once and
+ * merged into one NDJSON stream, newest first, each post once, with
+ * "th_sources" naming where it came from.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "config.h"
+#include "json.h"
+#include "list.h"
+#include "timeline.h"
+
+enum {
+	OPT_SINCE = TH_OPT_VERB, OPT_UNTIL, OPT_FIELDS, OPT_REVERSE, OPT_NEW,
+	OPT_STATE, OPT_INTERVAL
+};
+
+static const struct option longopts[] = {
+	TH_CLI_LONGOPTS,
+	{ "limit",	required_argument,	NULL, 'n' },
+	{ "since",	required_argument,	NULL, OPT_SINCE },
+	{ "until",	required_argument,	NULL, OPT_UNTIL },
+	{ "fields",	required_argument,	NULL, OPT_FIELDS },
+	{ "reverse",	no_argument,		NULL, OPT_REVERSE },
+	{ "parallel",	required_argument,	NULL, 'P' },
+	{ "new",	required_argument,	NULL, OPT_NEW },
+	{ "state",	required_argument,	NULL, OPT_STATE },
+	{ "follow",	no_argument,		NULL, 'f' },
+	{ "interval",	required_argument,	NULL, OPT_INTERVAL },
+	{ "replies",	required_argument,	NULL, 'r' },
+	{ "conversation", required_argument,	NULL, 'c' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static struct th_tl tl;
+static int fedi;
+
+static void
+usage(int status)
+{
+	FILE *f = status ? stderr : stdout;
+
+	fprintf(f,
+	    "usage: th-timeline [-fv] [-n count] [--since time] [--until time]\n"
+	    "                   [--fields list] [--reverse] [-P parallel]\n"
+	    "                   [--new name | --state file] [--interval secs]\n"
+	    "                   [-r id] [-c id] [--jq filter] [source ...]\n"
+	    "sources: me, mentions, @user, #tag, list:NAME (none: following)\n");
+	th_exit(status);
+}
+
+static long
+number(const char *s, const char *opt, long min, long max)
+{
+	const char *errstr;
+	long long n = strtonum(s, min, max, &errstr);
+
+	if (errstr != NULL)
+		th_die(TH_EUSAGE, "%s '%s': %s (%ld..%ld)", opt, s, errstr, min, max);
+	return (long)n;
+}
+
+static long long
+when(const char *s, const char *opt)
+{
+	long long t = th_time_arg(s, (long long)time(NULL));
+
+	if (t < 0)
+		th_die(TH_EUSAGE, "%s '%s': a date (2026-11-01), a time "
+		    "(2026-11-01T09:00:00Z), epoch seconds, or an age (90m, 2h, 3d)",
+		    opt, s);
+	return t;
+}
+
+/* A canonical source into the timeline; called for list members too. */
+static int
+addsource(const char *src, void *arg)
+{
+	char label[TH_SRC_MAX + 16];
+	jv p = jv_object();
+
+	(void)arg;
+	if (strcmp(src, "me") == 0)
+		th_tl_add(&tl, src, "me/threads", p, 1, 0);
+	else if (strcmp(src, "mentions") == 0)
+		th_tl_add(&tl, src, "me/mentions", p, 1, 0);
+	else if (src[0] == '#') {
+		p = jv_object_set(p, jv_string("q"), jv_string(src + 1));
+		p = jv_object_set(p, jv_string("search_mode"), jv_string("TAG"));
+		p = jv_object_set(p, jv_string("search_type"), jv_string("RECENT"));
+		th_tl_add(&tl, src, "keyword_search", p, 1, 's');
+	} else if (src[0] == '@' && strchr(src + 1, '@') != NULL) {
+		jv_free(p);
+		if (!fedi++)
+			th_msg(TH_EFAIL, "%s: skipped: fediverse sources are not "
+			    "read yet", src);
+		return TH_EFAIL;
+	} else if (src[0] == '@') {
+		p = jv_object_set(p, jv_string("username"), jv_string(src + 1));
+		th_tl_add(&tl, src, "profile_posts", p, 1, 'u');
+	} else if (strncmp(src, "replies:", 8) == 0 ||
+	    strncmp(src, "conversation:", 13) == 0) {
+		const char *id = strchr(src, ':') + 1;
+		snprintf(label, sizeof(label), "%s/%s", id, src[0] == 'r' ?
+		    "replies" : "conversation");
+		p = jv_object_set(p, jv_string("reverse"), jv_string("true"));
+		th_tl_add(&tl, src, label, p, 1, 0);
+	} else {
+		jv_free(p);
+		return th_msg(TH_EDATA, "%s: not a source", src);
+	}
+	return 0;
+}
+
+static int
+isid(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n > 0 && n <= 30 && strspn(s, "0123456789") == n;
+}
+
+int
+main(int argc, char **argv)
+{
+	char out[TH_SRC_MAX], why[256], state[4096], label[64];
+	const char *newname = NULL, *statefile = NULL;
+	char **posts = NULL;
+	int c, i, rc = 0, nposts = 0, *kinds = NULL;
+
+	memset(&tl, 0, sizeof(tl));
+	tl.limit = -1;
+	tl.parallel = 8;
+	tl.interval = 60;
+	tl.verb = "th-timeline";
+	th_cli_init(argc, argv, usage);
+	while ((c = getopt_long(argc, argv, TH_CLI_SHORTOPTS "n:P:fr:c:", longopts,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			tl.limit = number(optarg, "-n", 1, 1000000000);
+			break;
+		case OPT_SINCE:
+			tl.since = when(optarg, "--since");
+			break;
+		case OPT_UNTIL:
+			tl.until = when(optarg, "--until");
+			break;
+		case OPT_FIELDS:
+			tl.fields = optarg;
+			break;
+		case OPT_REVERSE:
+			tl.reverse = 1;
+			break;
+		case 'P':
+			tl.parallel = (int)number(optarg, "-P", 1, 64);
+			break;
+		case OPT_NEW:
+			newname = optarg;
+			break;
+		case OPT_STATE:
+			statefile = optarg;
+			break;
+		case 'f':
+			tl.follow = 1;
+			break;
+		case OPT_INTERVAL:
+			tl.interval = number(optarg, "--interval", 1, 86400);
+			break;
+		case 'r':
+		case 'c':
+			if (!isid(optarg))
+				th_die(TH_EUSAGE, "-%c '%s': not a post id", c, optarg);
+			if ((posts = reallocarray(posts, (size_t)nposts + 1,
+			    sizeof(*posts))) == NULL || (kinds = reallocarray(kinds,
+			    (size_t)nposts + 1, sizeof(*kinds))) == NULL)
+				th_die(TH_EIO, "out of memory");
+			posts[nposts] = optarg;
+			kinds[nposts++] = c;
+			break;
+		default:
+			if (!th_cli_common(c, optarg))
+				usage(TH_EUSAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	th_cli_ready();
+	if (newname != NULL && statefile != NULL)
+		th_die(TH_EUSAGE, "--new or --state, not both");
+	if (tl.since > 0 && tl.until > 0 && tl.since >= tl.until)
+		th_die(TH_EUSAGE, "--since must be before --until");
+	if (newname != NULL) {
+		if ((rc = th_tl_statepath(newname, state, sizeof(state))) != 0)
+			th_exit(rc);
+		tl.state = state;
+	} else if (statefile != NULL)
+		tl.state = statefile;
+	/* without a window or a count, a plain run stops at 100 posts */
+	if (tl.limit < 0 && tl.since == 0 && tl.state == NULL && !tl.follow)
+		tl.limit = 100;
+
+	/* every operand checked before anything is read */
+	for (i = 0; i < argc; i++)
+		if (th_source(argv[i], 1, out, why, sizeof(why)) == TH_SRC_BAD)
+			rc = th_msg(TH_EDATA, "%s", why);
+	if (rc != 0)
+		th_exit(rc);
+	for (i = 0; i < nposts; i++) {
+		snprintf(label, sizeof(label), "%s:%s", kinds[i] == 'r' ? "replies" :
+		    "conversation", posts[i]);
+		addsource(label, NULL);
+	}
+	for (i = 0; i < argc; i++) {
+		int k = th_source(argv[i], 1, out, why, sizeof(why));
+		if (k == TH_SRC_LIST)
+			rc = th_status_merge(rc, th_list_expand(out + 5, addsource, NULL));
+		else
+			rc = th_status_merge(rc, addsource(out, NULL));
+	}
+	if (argc == 0 && nposts == 0) {
+		/* the home timeline: what th-follow wrote */
+		struct th_list l;
+		if ((rc = th_list_read("following", &l)) != 0)
+			th_exit(rc);
+		th_list_free(&l);
+		rc = l.exists ? th_list_expand("following", addsource, NULL) : 0;
+		if (tl.nsrc == 0 && fedi == 0) {
+			th_msg(0, "you follow nothing yet, so there is no home timeline: "
+			    "th-follow @user or #tag, or name sources");
+			th_exit(rc);
+		}
+	}
+	free(posts);
+	free(kinds);
+	if (rc == TH_EIO || (tl.nsrc == 0 && rc != 0))
+		th_exit(rc);
+	rc = th_status_merge(th_tl_run(&tl), rc);
+	th_tl_free(&tl);
+	th_exit(rc);
+}

@@ -1,0 +1,46 @@
+/* timeline: what th-timeline and th-search share: windows, the
+ * only-new cursor, follow mode, output order. */
+#ifndef TH_TIMELINE_H
+#define TH_TIMELINE_H
+
+#include <jv.h>
+
+/* A source to read: a list edge and its parameters. */
+struct th_tl_src {
+	char	*label;		/* th_sources' name for it: "@meta", "#ramen" */
+	char	*path;		/* "profile_posts", "me/threads", ... */
+	jv	 params;	/* owned */
+	int	 ordered;	/* newest first by time (not TOP search) */
+	int	 kind;		/* for quotas: 'u' profile discovery, 's' search */
+};
+
+struct th_tl {
+	struct th_tl_src *src;
+	int		 nsrc;
+	const char	*fields;	/* NULL: the default set */
+	long		 limit;		/* -n; -1: none given */
+	long long	 since, until;	/* 0: none */
+	int		 reverse;	/* oldest first */
+	int		 parallel;	/* -P */
+	const char	*state;		/* --new/--state file, or NULL */
+	int		 follow;	/* -f */
+	long		 interval;	/* -f polling, seconds */
+	const char	*verb;		/* for messages */
+};
+
+/* Add a source (params consumed), once per label. */
+void th_tl_add(struct th_tl *t, const char *label, const char *path, jv params,
+    int ordered, int kind);
+/* The state file of --new NAME, in buf; 0 or 64 after a message. */
+int th_tl_statepath(const char *name, char *buf, size_t size);
+/* Read, merge, print; returns the exit status. */
+int th_tl_run(struct th_tl *t);
+void th_tl_free(struct th_tl *t);
+
+/* The default fields of a post record. */
+#define TH_TL_FIELDS "id,username,text,timestamp,permalink,shortcode," \
+	"media_product_type,media_type,media_url,thumbnail_url,alt_text," \
+	"is_quote_post,quoted_post,reposted_post,topic_tag," \
+	"link_attachment_url,has_replies,is_reply,replied_to,root_post"
+
+#endif

@@ -1,0 +1,207 @@
+#!/bin/bash
+# th-timeline and th-search: merged, concurrent, cron-ready timelines.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+sandbox_start
+TL="$top_builddir/th-timeline"
+
+# all SOURCE...: every post of the sources, read one by one with th-api
+all() {
+	for s in "$@"; do
+		case $s in
+		me) "$top_builddir/th-api" --paginate me/threads fields=id,timestamp limit=100 ;;
+		@*) "$top_builddir/th-api" --paginate profile_posts username="${s#@}" fields=id,timestamp limit=100 ;;
+		\#*) "$top_builddir/th-api" --paginate keyword_search q="${s#\#}" search_mode=TAG \
+			search_type=RECENT fields=id,timestamp limit=100 ;;
+		esac
+	done
+}
+
+# --- merge order and dedupe ------------------------------------------------------
+run th-timeline -n 400 me @meta @ramen.tokyo '#ramen'
+is "$status" 0 "four sources merged"
+want=$(all me @meta @ramen.tokyo '#ramen' | jq -s -c 'unique_by(.id) |
+	sort_by([.timestamp, (.id|length), .id]) | reverse | .[:400] | map(.id)')
+is "$(echo "$out" | jq -s -c 'map(.id)')" "$want" \
+	"newest first, each post once: exactly the union of the four, in order"
+is "$(echo "$out" | jq -s '[.[] | .timestamp] | . == (sort | reverse)')" true "timestamps never go up"
+shared=$(echo "$out" | jq -c 'select(.username == "meta" and .topic_tag == "ramen") | .th_sources' | sort -u)
+is "$shared" '["@meta","#ramen"]' "a post two sources share is one record naming both in th_sources"
+is "$(echo "$out" | jq -r '.th_sources[]' | sort -u | tr '\n' ' ')" "#ramen @meta @ramen.tokyo me " \
+	"every record names its source"
+is "$(echo "$out" | jq -c 'keys' | head -1 | jq -c 'map(select(. == "id" or . == "timestamp" or . == "text" or . == "permalink")) | length')" 4 \
+	"records carry the default fields"
+
+run th-timeline -n 5 --reverse me
+is "$(echo "$out" | jq -s -c 'map(.id)')" "$(all me | jq -s -c 'sort_by(.timestamp) | reverse | .[:5] | reverse | map(.id)')" \
+	"--reverse: the newest five, oldest first"
+run th-timeline -n 3 --fields text me
+is "$(echo "$out" | head -1 | jq -c 'keys')" '["id","text","th_sources","timestamp"]' \
+	"--fields: those fields, with id and timestamp always"
+
+# --- windows -----------------------------------------------------------------------
+now=$(date +%s)
+clearlog
+run th-timeline --since 2d --until 1d @meta '#ramen'
+lo=$((now - 2*86400 - 5)) hi=$((now - 86400 + 5))
+is "$(echo "$out" | jq --argjson lo $lo --argjson hi $hi -s \
+	'map(.timestamp | strptime("%Y-%m-%dT%H:%M:%S+0000") | mktime) | all(. >= $lo and . <= $hi)')" true \
+	"--since 2d --until 1d: only posts in the window"
+ok "$([ -n "$out" ] && echo 0 || echo 1)" "  and there are some"
+is "$(sblogr '[.query.since != null, .query.until != null] | @tsv' | sort -u)" "$(printf 'true\ttrue')" \
+	"  the window is passed to the API as since/until"
+run th-timeline --since 2026-13-45 me
+is "$status" 64 "a bad --since is a usage error"
+
+# --- one bad source among five ---------------------------------------------------------
+run th-timeline -n 500 me @meta @nosuch_user '#ramen' mentions
+is "$status" 1 "one bad source among five: exit 1"
+like "$err" "*@nosuch_user: skipped: no such user*" "  a warning names it"
+is "$(echo "$out" | jq -r '.th_sources[]' | sort -u | tr '\n' ' ')" "#ramen @meta me mentions " \
+	"  the four others still stream"
+
+fault '{"path": "keyword_search", "times": 20, "status": 400, "error": {"message": "Application does not have permission for this action", "type": "OAuthException", "code": 10, "error_subcode": 4279067}}'
+run th-timeline -n 5 me '#ramen'
+is "$status" 1 "an access-tier error on a source: exit 1"
+like "$err" "*#ramen: skipped*threads_keyword_search needs advanced access*App Review*" \
+	"  in words: which permission, and App Review"
+sb POST /_control/faults/clear >/dev/null
+fault '{"path": "profile_posts", "times": 50, "status": 400, "error": {"message": "Application request limit reached", "type": "OAuthException", "code": 4}}'
+run th-timeline -n 5 @meta me
+is "$status" 75 "a rate limit that outlasts the retries: 75"
+sb POST /_control/faults/clear >/dev/null
+TH_ACCESS_TOKEN=not-a-token run th-timeline -n 5 me @meta
+is "$status" 77 "a bad token stops everything: 77"
+
+# --- the home timeline: what th-follow wrote ---------------------------------------------
+run th-timeline
+is "$status" 0 "no follows: exit 0"
+like "$err" "*you follow nothing yet*" "  saying so on stderr"
+"$top_builddir/th-follow" @seoul.eats '#space' >/dev/null
+clearlog
+run th-timeline -n 30
+is "$(echo "$out" | jq -r '.th_sources[]' | sort -u | tr '\n' ' ')" "#space @seoul.eats " \
+	"th-timeline with no source reads the follows"
+is "$(sblogr 'select(.method == "GET") | .query | (.username // .q)' | sort -u | tr '\n' ' ')" "seoul.eats space " \
+	"  and asks the API for exactly those"
+
+# --- concurrency: a 50-source list ---------------------------------------------------------
+for i in $(seq 50); do
+	sb POST /_control/seed "{\"user\": \"src$i\", \"posts\": $([ $i -le 3 ] && echo 250 || echo 3), \"followers\": 5000}" >/dev/null
+	echo "@src$i"
+done | "$top_builddir/th-list" add fifty >/dev/null
+sb POST /_control/latency '{"ms": 150}' >/dev/null
+clearlog
+run th-timeline -n 2000 list:fifty
+sb POST /_control/latency '{"ms": 0}' >/dev/null
+is "$status" 0 "a 50-source list"
+is "$(echo "$out" | wc -l | tr -d ' ')" $((3*250 + 47*3)) "  every post of the fifty, once"
+first=$(sblog '.time' | head -1)
+is "$(sb GET /_control/log | jq -c --argjson t0 "$first" 'select(.time - $t0 < 0.1)' | wc -l | tr -d ' ')" 8 \
+	"  the first 8 requests reach the sandbox together (-P 8 at once)" ||
+	sblog '[.time, .query.username]' | head -12 | sed 's/^/# /'
+is "$(sblogr '[.path, (.query | to_entries | sort | map("\(.key)=\(.value)") | join("&"))] | join("?")' | sort | uniq -d | wc -l | tr -d ' ')" 0 \
+	"  no page was requested twice"
+is "$(sblogr 'select(.query.username == "src1") | .query.after // "first"' | wc -l | tr -d ' ')" 3 \
+	"  a 250-post source took its three pages"
+clearlog
+run th-timeline -n 5 list:fifty
+is "$(sblog | wc -l | tr -d ' ')" 50 "-n 5 over fifty sources: the fifty first pages and nothing more"
+
+# --- --new: each post once across runs; a failed run does not move the cursor ---------------
+run th-timeline --new mine me
+is "$status" 0 "--new, first run: the last day of posts"
+n1=$(echo "$out" | wc -l)
+ok "$([ "$n1" -gt 0 ] && echo 0 || echo 1)" "  ($n1 posts)"
+is "$(echo "$out" | jq -s '[.[] | .timestamp] | . == sort')" true "  oldest first"
+seen="$out"
+run th-timeline --new mine me
+is "$out" "" "run 2 with nothing new: nothing"
+for i in 1 2; do "$top_builddir/th-post" "new post A$i" >/dev/null; done
+run th-timeline --new mine me
+is "$(echo "$out" | jq -r .text | tr '\n' ' ')" "new post A1 new post A2 " "run 3: exactly the two new posts, oldest first"
+seen="$seen
+$out"
+for i in 1 2 3; do "$top_builddir/th-post" "new post B$i" >/dev/null; done
+"$TL" --new mine me >/dev/full 2>/dev/null
+is "$?" 74 "a run that cannot write its output fails (74)"
+sb POST /_control/latency '{"ms": 3000}' >/dev/null
+exec 3>&2 2>/dev/null	# not bash's "Killed" notice
+"$TL" --new mine me >"$T/killed" &
+pid=$!
+sleep 1
+kill -9 $pid
+wait $pid
+exec 2>&3 3>&-
+sb POST /_control/latency '{"ms": 0}' >/dev/null
+run th-timeline --new mine me
+is "$(echo "$out" | jq -r .text | tr '\n' ' ')" "new post B1 new post B2 new post B3 " \
+	"after a failed and a killed run, the next one still has all three"
+seen="$seen
+$out"
+is "$(echo "$seen" | jq -r .id | sort | uniq -d | wc -l | tr -d ' ')" 0 "no post came out twice across the runs"
+"$top_builddir/th-post" "new post C1" >/dev/null
+run th-timeline --new mine me @meta
+like "$out" "*new post C1*" "a source added to a --new run: the others go on from their cursors"
+is "$(echo "$out" | jq --argjson lo $(( $(date +%s) - 86400 - 5 )) -s \
+	'map(select(.th_sources == ["@meta"]) | .timestamp | strptime("%Y-%m-%dT%H:%M:%S+0000") | mktime >= $lo) | all')" true \
+	"  and the new one starts at the last day"
+
+# --- -r, -c -----------------------------------------------------------------------------------
+root=$("$top_builddir/th-post" --jq .id "a root post")
+r1=$("$top_builddir/th-post" --jq .id -r "$root" "first reply")
+"$top_builddir/th-post" --jq .id -r "$root" "second reply" >/dev/null
+"$top_builddir/th-post" --jq .id -r "$r1" "a nested reply" >/dev/null
+run th-timeline -r "$root"
+is "$(echo "$out" | jq -r .text | tr '\n' ' ')" "second reply first reply " "-r ID: the post's replies"
+is "$(echo "$out" | jq -r '.th_sources[0]' | sort -u)" "replies:$root" "  labelled replies:ID"
+run th-timeline -c "$root"
+is "$(echo "$out" | jq -r .text | sort | tr '\n' ' ')" "a nested reply first reply second reply " \
+	"-c ID: the whole conversation"
+
+# --- follow mode -------------------------------------------------------------------------------
+"$TL" -f --interval 1 me >"$T/follow" 2>"$T/follow.err" &
+pid=$!
+for i in $(seq 50); do [ -s "$T/follow" ] && break; sleep 0.1; done
+is "$(wc -l <"$T/follow" | tr -d ' ')" 10 "-f prints the latest ten first"
+"$top_builddir/th-post" "posted while following" >/dev/null
+for i in $(seq 60); do grep -q 'posted while following' "$T/follow" && break; sleep 0.1; done
+like "$(tail -1 "$T/follow")" "*posted while following*" "-f picks up a post created while it polls"
+kill -TERM $pid
+wait $pid
+is "$?" 0 "and stops cleanly on SIGTERM (exit 0)"
+is "$(cat "$T/follow.err")" "" "  quietly"
+"$TL" -f --interval 1 me 2>"$T/pipe.err" | head -1 >/dev/null
+is "${PIPESTATUS[0]}" 0 "-f into a reader that goes away: a clean end (exit 0)"
+is "$(cat "$T/pipe.err")" "" "  with nothing on stderr"
+"$TL" -f --interval 60 @a1 @a2 @a3 @a4 @a5 @a6 @a7 @a8 @a9 @a10 @a11 @a12 >/dev/null 2>"$T/stretch" &
+pid=$!
+sleep 1
+kill -TERM $pid
+wait $pid
+like "$(cat "$T/stretch")" "*polling every 1152 s instead of 60 s*daily quotas*" \
+	"twelve profiles polled: the interval is stretched to fit the quota, and th says so"
+
+# --- th-search --------------------------------------------------------------------------------
+clearlog
+run th-search --recent --author meta --media text -n 5 release notes
+is "$status" 0 "th-search"
+is "$(sblog '.query | [.q, .search_mode, .search_type, .author_username, .media_type]')" \
+	'["release notes","KEYWORD","RECENT","meta","TEXT"]' "  the query and its options, as the API spells them"
+run th-search --tag '#ramen' -n 3 --recent
+is "$(sblog '.query | [.q, .search_mode]' | tail -1)" '["ramen","TAG"]' "--tag searches the topic tag"
+is "$(echo "$out" | jq -c .th_sources | sort -u)" '["#ramen"]' "  same records as th-timeline"
+run th-search --new tagwatch --tag coffee
+n=$(echo "$out" | wc -l)
+run th-search --new tagwatch --tag coffee
+is "$out" "" "th-search --new: nothing new the second time"
+run th-search --media gif x
+is "$status" 64 "--media takes TEXT, IMAGE or VIDEO"
+
+# --- secrets ----------------------------------------------------------------------------------
+run th-timeline -v -n 150 me @meta
+unlike "$out$err" "*$CANARY*" "-v over many pages: no trace of the token (paging.next carries it)"
+for f in "$XDG_STATE_HOME"/th/timeline/*; do
+	unlike "$(cat "$f")" "*$CANARY*" "state file $(basename "$f") holds no token"
+done
+
+done_testing
