@@ -1071,35 +1071,6 @@ out:
 	return rc;
 }
 
-/* The epoch second the oldest of our posts on edge in the last 24 h
- * leaves the window, or 0. */
-static long long
-freeat(const char *edge)
-{
-	struct th_pager pg;
-	struct th_api_res res;
-	char sbuf[32];
-	long long t, min = 0;
-	jv item;
-	int rc;
-
-	snprintf(sbuf, sizeof(sbuf), "%lld", (long long)time(NULL) - 86400);
-	th_pager_init(&pg, edge, jv_object_set(jv_object_set(jv_object_set(
-	    jv_object(), jv_string("fields"), jv_string("id,timestamp")),
-	    jv_string("since"), jv_string(sbuf)), jv_string("limit"),
-	    jv_string("100")));
-	while ((rc = th_pager_next(&pg, &item, &res)) == 1) {
-		t = th_jv_time(item, "timestamp");
-		if (t > 0 && (min == 0 || t < min))
-			min = t;
-		jv_free(item);
-	}
-	if (rc == -1)
-		th_api_res_free(&res);
-	th_pager_free(&pg);
-	return min ? min + 86400 : 0;
-}
-
 static long
 numat(jv o, const char *k1, const char *k2)
 {
@@ -1130,19 +1101,12 @@ quota(const struct job *j, int posts, int replies)
 	int i, need;
 	jv d;
 
-	if (th_api_call("GET", "me/threads_publishing_limit", jv_object_set(jv_object(),
-	    jv_string("fields"), jv_string("quota_usage,config,reply_quota_usage,"
-	    "reply_config")), &res) != 0) {
+	if (th_api_limits("quota_usage,config,reply_quota_usage,reply_config",
+	    &d, &res) != 0) {
 		if (res.status == TH_EAUTH)
 			return apifail(j, &res, "cannot check the publishing quota");
 		th_msg(0, "warning: cannot check the publishing quota: %s", res.why);
 		th_api_res_free(&res);
-		return 0;
-	}
-	d = jv_array_get(jv_object_get(jv_copy(res.body), jv_string("data")), 0);
-	th_api_res_free(&res);
-	if (jv_get_kind(d) != JV_KIND_OBJECT) {
-		jv_free(d);
 		return 0;
 	}
 	for (i = 0; i < 2; i++) {
@@ -1152,7 +1116,7 @@ quota(const struct job *j, int posts, int replies)
 		if (need == 0 || used < 0 || total < 0 || used + need <= total)
 			continue;
 		jv_free(d);
-		if ((t = freeat(q[i].edge)) > 0)
+		if ((t = th_api_freeat(q[i].edge, used)) > 0)
 			strftime(when, sizeof(when), "it frees up at %Y-%m-%d %H:%M UTC",
 			    gmtime(&(time_t){ (time_t)t }));
 		else
@@ -1267,28 +1231,13 @@ dry(const struct job *j, const struct parts *p, char **pub)
 static int
 whoami(const struct job *j)
 {
-	struct th_api_res res;
-	const char *u;
-	char *id;
 	int rc;
 
-	if (uid[0] != '\0')
-		return 0;
-	if ((rc = th_api_token()) != 0)
+	if (uid[0] == '\0' && (rc = th_api_uid(uid, sizeof(uid))) != 0) {
+		snprintf(lastwhy, sizeof(lastwhy), "cannot tell who you are");
+		(void)j;
 		return rc;
-	if ((u = th_auth_uid()) != NULL) {
-		strlcpy(uid, u, sizeof(uid));
-		return 0;
 	}
-	if (th_api_call("GET", "me", jv_object_set(jv_object(), jv_string("fields"),
-	    jv_string("id")), &res) != 0)
-		return apifail(j, &res, "cannot ask who you are");
-	id = th_jv_idstr(res.body, "id");
-	th_api_res_free(&res);
-	if (id == NULL)
-		return fail(j, TH_EUNAVAIL, "/me answered without an id");
-	strlcpy(uid, id, sizeof(uid));
-	free(id);
 	return 0;
 }
 
@@ -1311,10 +1260,12 @@ runjob(struct job *j)
 	    (cont = calloc((size_t)p.n, sizeof(char *))) == NULL)
 		th_die(TH_EIO, "out of memory");
 
+	/* the ledger records whose posts they are (th-delete --last reads
+	 * them back), so the user id is needed before anything is written */
+	if ((j->key != NULL || !dryrun) && (rc = whoami(j)) != 0)
+		goto out;
 	/* what the ledger knows of this key */
 	if (j->key != NULL) {
-		if ((rc = whoami(j)) != 0)
-			goto out;
 		if (!dryrun && (lockfd = th_ledger_keylock(uid, j->key)) == -1) {
 			rc = TH_EIO;
 			goto out;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <curl/curl.h>
 
@@ -609,4 +610,87 @@ th_api_cleanup(void)
 		token = NULL;
 	}
 	tokenrc = -1;
+}
+
+int
+th_api_limits(const char *fields, jv *data, struct th_api_res *res)
+{
+	*data = jv_null();
+	if (th_api_call("GET", "me/threads_publishing_limit", jv_object_set(
+	    jv_object(), jv_string("fields"), jv_string(fields)), res) != 0)
+		return res->status;
+	*data = jv_array_get(jv_object_get(jv_copy(res->body), jv_string("data")), 0);
+	th_api_res_free(res);
+	if (jv_get_kind(*data) != JV_KIND_OBJECT) {
+		jv_free(*data);
+		*data = jv_null();
+		snprintf(res->why, sizeof(res->why), "the publishing limit has no data");
+		return res->status = TH_EUNAVAIL;
+	}
+	return 0;
+}
+
+long long
+th_api_freeat(const char *edge, long used)
+{
+	struct th_pager pg;
+	struct th_api_res res;
+	char sbuf[32];
+	long long t, at = 0;
+	long n = 0;
+	jv item;
+	int rc;
+
+	/* posts come newest first; the used-th of them is the oldest one
+	 * the quota can still be counting (posts made in the app are not
+	 * counted, so this errs late, never early) */
+	snprintf(sbuf, sizeof(sbuf), "%lld", (long long)time(NULL) - 86400);
+	th_pager_init(&pg, edge, jv_object_set(jv_object_set(jv_object_set(
+	    jv_object(), jv_string("fields"), jv_string("id,timestamp")),
+	    jv_string("since"), jv_string(sbuf)), jv_string("limit"),
+	    jv_string("100")));
+	while (n < used && (rc = th_pager_next(&pg, &item, &res)) == 1) {
+		if ((t = th_jv_time(item, "timestamp")) > 0) {
+			at = t;
+			n++;
+		}
+		jv_free(item);
+	}
+	if (n < used && rc == -1)
+		th_api_res_free(&res);
+	th_pager_free(&pg);
+	return at ? at + 86400 : 0;
+}
+
+int
+th_api_uid(char *buf, size_t size)
+{
+	static char cache[32];
+	struct th_api_res res;
+	const char *u;
+	char *id;
+	int rc;
+
+	if (cache[0] == '\0') {
+		if ((rc = th_api_token()) != 0)
+			return rc;
+		if ((u = th_auth_uid()) != NULL)
+			strlcpy(cache, u, sizeof(cache));
+		else {
+			if (th_api_call("GET", "me", jv_object_set(jv_object(),
+			    jv_string("fields"), jv_string("id")), &res) != 0) {
+				rc = th_api_report(&res, "cannot ask who you are");
+				th_api_res_free(&res);
+				return rc;
+			}
+			id = th_jv_idstr(res.body, "id");
+			th_api_res_free(&res);
+			if (id == NULL)
+				return th_msg(TH_EUNAVAIL, "/me answered without an id");
+			strlcpy(cache, id, sizeof(cache));
+			free(id);
+		}
+	}
+	strlcpy(buf, cache, size);
+	return 0;
 }

@@ -226,7 +226,7 @@ th_cli_items(int argc, char **argv, th_item_fn *fn, void *arg)
 		for (i = 0; i < argc; i++) {
 			rc = fn(argv[i], jv_null(), arg);
 			status = th_status_merge(status, rc);
-			if (rc == TH_EIO)
+			if (rc == TH_EIO || rc == TH_EAUTH || rc == TH_ETEMP)
 				break;
 		}
 		return status;
@@ -237,7 +237,7 @@ th_cli_items(int argc, char **argv, th_item_fn *fn, void *arg)
 		lineno++;
 		rc = oneline(line, (size_t)n, lineno, fn, arg);
 		status = th_status_merge(status, rc);
-		if (rc == TH_EIO)
+		if (rc == TH_EIO || rc == TH_EAUTH || rc == TH_ETEMP)
 			break;
 	}
 	if (ferror(stdin))

@@ -65,7 +65,8 @@ void th_exit(int status) __attribute__((noreturn));
  * with '{'). fn gets the item text (NULL for a record) and the record
  * (jv_null() for a bare item; borrowed). A malformed line is reported with
  * its number and counts as status 65; fn's non-zero statuses are
- * remembered and the loop goes on, except TH_EIO, which stops it.
+ * remembered and the loop goes on, except TH_EIO, TH_EAUTH and TH_ETEMP
+ * (no output, no token, no quota: the next items would fare no better).
  * Returns the worst status.
  */
 typedef int th_item_fn(const char *item, jv rec, void *arg);

@@ -199,9 +199,10 @@ th_ledger_find(const char *uid, const char *key)
 		}
 		u = jv_object_get(jv_copy(r), jv_string("uid"));
 		k = jv_object_get(jv_copy(r), jv_string("key"));
-		if (jv_get_kind(u) == JV_KIND_STRING && jv_get_kind(k) == JV_KIND_STRING &&
-		    strcmp(jv_string_value(u), uid) == 0 &&
-		    strcmp(jv_string_value(k), key) == 0)
+		if (jv_get_kind(u) == JV_KIND_STRING &&
+		    strcmp(jv_string_value(u), uid) == 0 && (key == NULL ||
+		    (jv_get_kind(k) == JV_KIND_STRING &&
+		    strcmp(jv_string_value(k), key) == 0)))
 			out = jv_array_append(out, r);
 		else
 			jv_free(r);

@@ -24,8 +24,9 @@ void th_store_unlock(int fd);
  * Returns 0 or 74 after a message.
  */
 int th_ledger_append(jv rec);
-/* The records whose "uid" and "key" are these, oldest first (an array;
- * empty when there is no ledger). Torn lines are skipped. */
+/* The records whose "uid" and "key" are these (key NULL: any), oldest
+ * first (an array; empty when there is no ledger). Torn lines are
+ * skipped. */
 jv th_ledger_find(const char *uid, const char *key);
 /* An exclusive lock for one (uid, key): the fd, or -1 after a message. */
 int th_ledger_keylock(const char *uid, const char *key);

@@ -9,7 +9,10 @@
  * cursors are saved atomically only after everything printed reached
  * stdout, so a run that fails or is killed never skips a post.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +34,7 @@
 #define FIRST_WINDOW	86400	/* a source seen for the first time */
 
 static volatile sig_atomic_t stop;
+static int readergone;
 
 static void
 onsignal(int sig)
@@ -330,13 +334,31 @@ stretch(struct th_tl *t)
 	return t->interval;
 }
 
+/* Sleep, but wake when the reader of a pipe goes away: with nothing new
+ * to write, EPIPE would otherwise never come and follow mode would
+ * outlive `| head -1` for ever. */
 static void
 sleepfor(long secs)
 {
-	struct timespec ts = { secs, 0 };
+	struct pollfd p = { STDOUT_FILENO, 0, 0 };
+	struct stat st;
+	long long end = time(NULL) + secs;
+	int ispipe = fstat(STDOUT_FILENO, &st) == 0 &&
+	    (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
+	long long left;
 
-	while (!stop && nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		;
+	while (!stop && (left = end - time(NULL)) > 0) {
+		if (!ispipe) {
+			struct timespec ts = { (time_t)left, 0 };
+			nanosleep(&ts, NULL);
+			continue;
+		}
+		if (poll(&p, 1, (int)(left > 1000 ? 1000000 : left * 1000)) > 0 &&
+		    (p.revents & (POLLERR | POLLHUP))) {
+			readergone = 1;
+			return;
+		}
+	}
 }
 
 int
@@ -399,12 +421,12 @@ th_tl_run(struct th_tl *t)
 		cursors = seen;
 	} else
 		jv_free(seen);
-	while (!stop && !th_out_closed() && (rc == 0 || rc == TH_EFAIL)) {
+	while (!stop && !readergone && !th_out_closed() && (rc == 0 || rc == TH_EFAIL)) {
 		if (t->state != NULL && fflush(stdout) == 0)
 			if ((rc = savestate(t->state, cursors)) != 0)
 				break;
 		sleepfor(interval);
-		if (stop)
+		if (stop || readergone)
 			break;
 		f = mkfeed(t, cursors, now, fields);
 		rc = pass(t, f, OLDEST, -1, &cursors, NULL);
@@ -418,11 +440,12 @@ th_tl_run(struct th_tl *t)
 			rc = 0;
 		}
 	}
-	if (t->state != NULL && rc == 0 && !th_out_closed() && fflush(stdout) == 0)
+	if (t->state != NULL && rc == 0 && !th_out_closed() && !readergone &&
+	    fflush(stdout) == 0)
 		rc = savestate(t->state, cursors);
 	jv_free(cursors);
 	free(fields);
-	if (th_out_closed() || (stop && (rc == 0 || rc == TH_EFAIL)))
+	if (th_out_closed() || readergone || (stop && (rc == 0 || rc == TH_EFAIL)))
 		return 0;	/* SIGINT, SIGTERM, EPIPE: a clean end */
 	return th_status_merge(rc, st);
 }

@@ -21,12 +21,12 @@ is "$(echo "$out" | jq -r '[.text, .media_type, (.id|type), (.permalink|test("^h
 	"$(printf 'hello from th-post\tTEXT_POST\tstring\ttrue')" \
 	"and printed as read back: text, media_type, id as a string, permalink"
 is "$(sblogr '[.method, .path] | join(" ")' | tr '\n' ';')" \
-	"GET /v1.0/me/threads_publishing_limit;POST /v1.0/me/threads;GET /v1.0/$(sblogr 'select(.path=="/v1.0/me/threads_publish") | .form.creation_id');POST /v1.0/me/threads_publish;GET /v1.0/$(echo "$out" | jq -r .id);" \
-	"quota, container, its status, publish, read back: in that order"
+	"GET /v1.0/me;GET /v1.0/me/threads_publishing_limit;POST /v1.0/me/threads;GET /v1.0/$(sblogr 'select(.path=="/v1.0/me/threads_publish") | .form.creation_id');POST /v1.0/me/threads_publish;GET /v1.0/$(echo "$out" | jq -r .id);" \
+	"who am I (for the ledger), quota, container, its status, publish, read back: in that order"
 is "$(sblog 'select(.path == "/v1.0/me/threads") | .form' )" \
 	'{"text":"hello from th-post","media_type":"TEXT"}' "the container: TEXT, never auto_publish_text"
 pc=$(sblog 'select(.path == "/v1.0/me/threads_publish") | .conn')
-prev=$(sblog '.conn' | sed -n 3p)
+prev=$(sblog '.conn' | sed -n 4p)
 ok "$([ -n "$pc" ] && [ "$pc" != "$prev" ] && echo 0 || echo 1)" \
 	"the publish goes out on a fresh connection ($prev then $pc)"
 cid=$(sblogr 'select(.path=="/v1.0/me/threads_publish") | .form.creation_id')
