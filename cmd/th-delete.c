@@ -1,0 +1,276 @@
+/*
+ * th-delete: delete your posts.
+ *
+ *	th-delete [-n] id ...          ids, or ids / records with "id" on stdin
+ *	th-delete [-n] --last N        the N newest posts th-post published
+ *
+ * The delete quota (100 a day) is read first: when it is spent nothing is
+ * sent (exit 75). Every deletion goes into the ledger, so --last never
+ * picks the same post twice.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api.h"
+#include "cli.h"
+#include "json.h"
+#include "out.h"
+#include "store.h"
+
+enum { OPT_LAST = TH_OPT_VERB };
+
+static const struct option longopts[] = {
+	TH_CLI_LONGOPTS,
+	{ "dry-run",	no_argument,		NULL, 'n' },
+	{ "last",	required_argument,	NULL, OPT_LAST },
+	{ NULL, 0, NULL, 0 }
+};
+
+static char uid[32];
+static char **ids;
+static int nids;
+
+static void
+usage(int status)
+{
+	FILE *f = status ? stderr : stdout;
+
+	fprintf(f, "usage: th-delete [-nv] [--jq filter] id ...\n"
+	    "       th-delete [-nv] --last count\n");
+	th_exit(status);
+}
+
+static int
+isid(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n > 0 && n <= 30 && strspn(s, "0123456789") == n;
+}
+
+static void
+addid(const char *id)
+{
+	int i;
+
+	for (i = 0; i < nids; i++)
+		if (strcmp(ids[i], id) == 0)
+			return;
+	if ((ids = reallocarray(ids, (size_t)nids + 1, sizeof(*ids))) == NULL ||
+	    (ids[nids] = strdup(id)) == NULL)
+		th_die(TH_EIO, "out of memory");
+	nids++;
+}
+
+static int
+gather(const char *item, jv rec, void *arg)
+{
+	char *id = item ? strdup(item) : th_jv_idstr(rec, "id");
+	int rc = 0;
+
+	(void)arg;
+	if (id == NULL || !isid(id))
+		rc = th_msg(TH_EDATA, "'%s': not a post id", id ? id : "(a record without id)");
+	else
+		addid(id);
+	free(id);
+	return rc;
+}
+
+/* The n newest posts th-post published for this account, not deleted. */
+static int
+last(long n)
+{
+	jv recs = th_ledger_find(uid, NULL), r, gone = jv_object();
+	char *ev, *id;
+	int i;
+
+	for (i = jv_array_length(jv_copy(recs)) - 1; i >= 0; i--) {
+		r = jv_array_get(jv_copy(recs), i);
+		ev = th_jv_strdup(r, "event");
+		id = th_jv_idstr(r, "id");
+		if (ev != NULL && id != NULL) {
+			if (strcmp(ev, "deleted") == 0)
+				gone = jv_object_set(gone, jv_string(id), jv_true());
+			else if (strcmp(ev, "published") == 0 && nids < n) {
+				jv g = jv_object_get(jv_copy(gone), jv_string(id));
+				if (jv_get_kind(g) != JV_KIND_TRUE)
+					addid(id);
+				jv_free(g);
+			}
+		}
+		free(ev);
+		free(id);
+		jv_free(r);
+	}
+	jv_free(recs);
+	jv_free(gone);
+	if (nids == 0)
+		return th_msg(TH_EFAIL, "the ledger knows of no post th-post published "
+		    "for this account that is not deleted");
+	if (nids < n)
+		th_msg(0, "only %d post%s in the ledger", nids, nids == 1 ? "" : "s");
+	return 0;
+}
+
+/* When the oldest deletion th made in the last 24 h leaves the window. */
+static long long
+freeat(void)
+{
+	jv recs = th_ledger_find(uid, NULL), t;
+	long long min = 0, now = time(NULL), v;
+	char *ev;
+
+	jv_array_foreach(recs, ri, r) {
+		ev = th_jv_strdup(r, "event");
+		t = jv_object_get(jv_copy(r), jv_string("time"));
+		v = jv_get_kind(t) == JV_KIND_NUMBER ? (long long)jv_number_value(t) : 0;
+		if (ev != NULL && strcmp(ev, "deleted") == 0 && v > now - 86400 &&
+		    (min == 0 || v < min))
+			min = v;
+		free(ev);
+		jv_free(t);
+		jv_free(r);
+	}
+	jv_free(recs);
+	return min ? min + 86400 : 0;
+}
+
+/* Room for how many deletions: 0..n, or -1 when it cannot be read. */
+static long
+room(int *rc)
+{
+	struct th_api_res res;
+	jv d, u, c;
+	long used, total;
+
+	*rc = 0;
+	if (th_api_limits("delete_quota_usage,delete_config", &d, &res) != 0) {
+		if (res.status == TH_EAUTH)
+			*rc = th_api_report(&res, "cannot read the delete quota");
+		else
+			th_msg(0, "warning: cannot read the delete quota: %s", res.why);
+		th_api_res_free(&res);
+		return -1;
+	}
+	u = jv_object_get(jv_copy(d), jv_string("delete_quota_usage"));
+	c = jv_object_get(jv_object_get(jv_copy(d), jv_string("delete_config")),
+	    jv_string("quota_total"));
+	used = jv_get_kind(u) == JV_KIND_NUMBER ? (long)jv_number_value(u) : -1;
+	total = jv_get_kind(c) == JV_KIND_NUMBER ? (long)jv_number_value(c) : -1;
+	jv_free(u);
+	jv_free(c);
+	jv_free(d);
+	if (used < 0 || total < 0)
+		return -1;
+	return used >= total ? 0 : total - used;
+}
+
+static int
+del(const char *id)
+{
+	struct th_api_res res;
+	int rc;
+	jv o;
+
+	rc = th_api_call("DELETE", id, jv_object(), &res);
+	if (rc != 0 && (res.http == 0 || res.http >= 500) && res.status != TH_EAUTH) {
+		/* the answer was lost: is the post still there? */
+		th_api_res_free(&res);
+		if (th_api_call("GET", id, jv_object_set(jv_object(), jv_string("fields"),
+		    jv_string("id")), &res) == 0) {
+			th_api_res_free(&res);
+			rc = th_api_call("DELETE", id, jv_object(), &res);
+		} else if (res.status == TH_EFAIL) {
+			th_api_res_free(&res);
+			res.body = jv_object_set(jv_object_set(jv_object(),
+			    jv_string("success"), jv_true()), jv_string("deleted_id"),
+			    jv_string(id));
+			rc = 0;
+		}
+	}
+	if (rc != 0) {
+		rc = th_api_report(&res, id);
+		th_api_res_free(&res);
+		return rc;
+	}
+	o = jv_object_set(jv_copy(res.body), jv_string("id"), jv_string(id));
+	th_api_res_free(&res);
+	th_ledger_append(jv_object_set(jv_object_set(jv_object_set(jv_object(),
+	    jv_string("event"), jv_string("deleted")), jv_string("uid"),
+	    jv_string(uid)), jv_string("id"), jv_string(id)));
+	return th_out_emit(o);
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *errstr;
+	char when[64];
+	long n = -1, left;
+	long long t;
+	int c, i, rc, dry = 0, st = 0;
+
+	th_cli_init(argc, argv, usage);
+	while ((c = getopt_long(argc, argv, TH_CLI_SHORTOPTS "n", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			dry = 1;
+			break;
+		case OPT_LAST:
+			n = (long)strtonum(optarg, 1, 100, &errstr);
+			if (errstr != NULL)
+				th_die(TH_EUSAGE, "--last '%s': %s (1..100)", optarg, errstr);
+			break;
+		default:
+			if (!th_cli_common(c, optarg))
+				usage(TH_EUSAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	th_cli_ready();
+	if (n > 0 && argc > 0)
+		usage(TH_EUSAGE);
+	/* every id first: a bad one and nothing is deleted */
+	if (n < 0 && (rc = th_cli_items(argc, argv, gather, NULL)) != 0)
+		th_exit(rc);
+	if ((rc = th_api_uid(uid, sizeof(uid))) != 0)
+		th_exit(rc);
+	if (n > 0 && (rc = last(n)) != 0)
+		th_exit(rc);
+	if (nids == 0)
+		th_exit(0);
+	if ((left = room(&rc)) == 0 || rc != 0) {
+		if (rc != 0)
+			th_exit(rc);
+		if ((t = freeat()) > 0)
+			strftime(when, sizeof(when), "it frees up at %Y-%m-%d %H:%M UTC",
+			    gmtime(&(time_t){ (time_t)t }));
+		else
+			snprintf(when, sizeof(when), "it frees up within 24 h");
+		th_die(TH_ETEMP, "the delete quota is spent (100 a day); %s", when);
+	}
+	for (i = 0; i < nids; i++) {
+		if (left >= 0 && i >= left) {
+			st = th_status_merge(st, th_msg(TH_ETEMP, "the delete quota is "
+			    "spent: %d of %d not deleted", nids - i, nids));
+			break;
+		}
+		if (dry)
+			rc = th_out_emit(jv_object_set(jv_object_set(jv_object(),
+			    jv_string("id"), jv_string(ids[i])), jv_string("dry_run"),
+			    jv_true()));
+		else
+			rc = del(ids[i]);
+		st = th_status_merge(st, rc);
+		if (rc == TH_EIO || rc == TH_EAUTH || rc == TH_ETEMP)
+			break;
+	}
+	for (i = 0; i < nids; i++)
+		free(ids[i]);
+	free(ids);
+	th_exit(st);
+}

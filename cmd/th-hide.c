@@ -1,0 +1,83 @@
+/*
+ * th-hide: hide (or with -u unhide) replies to your posts.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "cli.h"
+#include "json.h"
+#include "out.h"
+
+static const struct option longopts[] = {
+	TH_CLI_LONGOPTS,
+	{ "unhide",	no_argument,	NULL, 'u' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static int unhide;
+
+static void
+usage(int status)
+{
+	FILE *f = status ? stderr : stdout;
+
+	fprintf(f, "usage: th-hide [-uv] [--jq filter] reply-id ...\n");
+	th_exit(status);
+}
+
+static int
+hide(const char *item, jv rec, void *arg)
+{
+	struct th_api_res res;
+	char path[64], *id = item ? strdup(item) : th_jv_idstr(rec, "id");
+	size_t n;
+	int rc;
+
+	(void)arg;
+	if (id == NULL || (n = strlen(id)) == 0 || n > 30 ||
+	    strspn(id, "0123456789") != n) {
+		rc = th_msg(TH_EDATA, "'%s': not a reply id", id ? id : "(a record without id)");
+		free(id);
+		return rc;
+	}
+	snprintf(path, sizeof(path), "%s/manage_reply", id);
+	/* hiding is idempotent: a lost answer may be asked again */
+	if ((rc = th_api_call("POST", path, jv_object_set(jv_object(),
+	    jv_string("hide"), jv_string(unhide ? "false" : "true")), &res)) != 0 &&
+	    (res.http == 0 || res.http >= 500) && res.status != TH_EAUTH) {
+		th_api_res_free(&res);
+		rc = th_api_call("POST", path, jv_object_set(jv_object(),
+		    jv_string("hide"), jv_string(unhide ? "false" : "true")), &res);
+	}
+	if (rc != 0) {
+		rc = th_api_report(&res, id);
+		th_api_res_free(&res);
+		free(id);
+		return rc;
+	}
+	th_api_res_free(&res);
+	rc = th_out_emit(jv_object_set(jv_object_set(jv_object(), jv_string("id"),
+	    jv_string(id)), jv_string("hidden"), jv_bool(!unhide)));
+	free(id);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	int c;
+
+	th_cli_init(argc, argv, usage);
+	while ((c = getopt_long(argc, argv, TH_CLI_SHORTOPTS "u", longopts, NULL)) != -1) {
+		if (c == 'u')
+			unhide = 1;
+		else if (!th_cli_common(c, optarg))
+			usage(TH_EUSAGE);
+	}
+	argc -= optind;
+	argv += optind;
+	th_cli_ready();
+	th_exit(th_cli_items(argc, argv, hide, NULL));
+}

@@ -1,0 +1,104 @@
+/*
+ * th-repost: repost posts by id (operands, or ids / records with "id" on
+ * stdin); prints each repost as the API has it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "cli.h"
+#include "json.h"
+#include "out.h"
+#include "store.h"
+
+static const struct option longopts[] = {
+	TH_CLI_LONGOPTS,
+	{ NULL, 0, NULL, 0 }
+};
+
+static char uid[32];
+
+static void
+usage(int status)
+{
+	FILE *f = status ? stderr : stdout;
+
+	fprintf(f, "usage: th-repost [-v] [--jq filter] id ...\n");
+	th_exit(status);
+}
+
+static int
+isid(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n > 0 && n <= 30 && strspn(s, "0123456789") == n;
+}
+
+static int
+repost(const char *item, jv rec, void *arg)
+{
+	struct th_api_res res;
+	char path[64], *id = item ? strdup(item) : th_jv_idstr(rec, "id"), *rid;
+	jv o;
+	int rc;
+
+	(void)arg;
+	if (id == NULL || !isid(id)) {
+		rc = th_msg(TH_EDATA, "'%s': not a post id", id ? id : "(a record without id)");
+		free(id);
+		return rc;
+	}
+	snprintf(path, sizeof(path), "%s/repost", id);
+	/* a write: sent once, never again blindly */
+	if (th_api_call("POST", path, jv_object(), &res) != 0) {
+		if (res.http == 0 || res.http >= 500)
+			snprintf(res.why + strlen(res.why), sizeof(res.why) -
+			    strlen(res.why), " (the repost may have gone through: "
+			    "check before trying again)");
+		rc = th_api_report(&res, id);
+		th_api_res_free(&res);
+		free(id);
+		return rc;
+	}
+	rid = th_jv_idstr(res.body, "id");
+	th_api_res_free(&res);
+	if (rid == NULL) {
+		free(id);
+		return th_msg(TH_EUNAVAIL, "%s: the answer has no repost id", path);
+	}
+	th_ledger_append(jv_object_set(jv_object_set(jv_object_set(jv_object_set(
+	    jv_object(), jv_string("event"), jv_string("reposted")), jv_string("uid"),
+	    jv_string(uid)), jv_string("id"), jv_string(rid)), jv_string("of"),
+	    jv_string(id)));
+	if (th_api_call("GET", rid, jv_object_set(jv_object(), jv_string("fields"),
+	    jv_string("id,media_product_type,media_type,permalink,username,"
+	    "timestamp,shortcode,reposted_post")), &res) == 0)
+		o = jv_copy(res.body);
+	else
+		o = jv_object_set(jv_object_set(jv_object(), jv_string("id"),
+		    jv_string(rid)), jv_string("reposted_post"), jv_object_set(
+		    jv_object(), jv_string("id"), jv_string(id)));
+	th_api_res_free(&res);
+	free(id);
+	free(rid);
+	return th_out_emit(o);
+}
+
+int
+main(int argc, char **argv)
+{
+	int c, rc;
+
+	th_cli_init(argc, argv, usage);
+	while ((c = getopt_long(argc, argv, TH_CLI_SHORTOPTS, longopts, NULL)) != -1)
+		if (!th_cli_common(c, optarg))
+			usage(TH_EUSAGE);
+	argc -= optind;
+	argv += optind;
+	th_cli_ready();
+	if ((rc = th_api_uid(uid, sizeof(uid))) != 0)
+		th_exit(rc);
+	th_exit(th_cli_items(argc, argv, repost, NULL));
+}

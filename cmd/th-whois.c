@@ -1,0 +1,138 @@
+/*
+ * th-whois: profiles, as NDJSON.
+ *
+ *	th-whois [me | @user ...]
+ *
+ * me comes from /me, other users from profile lookup (public profiles
+ * the app may discover). The two endpoints name two fields differently
+ * (threads_biography / biography, threads_profile_picture_url /
+ * profile_picture_url); th-whois keeps the API's fields and adds the
+ * short names to /me records, so .biography works for both.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "api.h"
+#include "cli.h"
+#include "json.h"
+#include "list.h"
+#include "out.h"
+
+#define ME_FIELDS "id,username,name,threads_profile_picture_url," \
+	"threads_biography,is_verified"
+
+static const struct option longopts[] = {
+	TH_CLI_LONGOPTS,
+	{ NULL, 0, NULL, 0 }
+};
+
+static char **done;
+static int ndone;
+
+static void
+usage(int status)
+{
+	FILE *f = status ? stderr : stdout;
+
+	fprintf(f, "usage: th-whois [-v] [--jq filter] [me | @user ...]\n");
+	th_exit(status);
+}
+
+/* Each profile once a run: th-timeline | th-whois asks once per author. */
+static int
+again(const char *who)
+{
+	char **n;
+	int i;
+
+	for (i = 0; i < ndone; i++)
+		if (strcmp(done[i], who) == 0)
+			return 1;
+	if ((n = reallocarray(done, (size_t)ndone + 1, sizeof(*n))) == NULL ||
+	    (n[ndone] = strdup(who)) == NULL)
+		th_die(TH_EIO, "out of memory");
+	done = n;
+	ndone++;
+	return 0;
+}
+
+static jv
+alias(jv o, const char *from, const char *to)
+{
+	jv v = jv_object_get(jv_copy(o), jv_string(from));
+
+	if (jv_is_valid(v) && jv_get_kind(v) != JV_KIND_NULL)
+		return jv_object_set(o, jv_string(to), v);
+	jv_free(v);
+	return o;
+}
+
+static int
+whois(const char *item, jv rec, void *arg)
+{
+	struct th_api_res res;
+	char src[TH_SRC_MAX], why[256], *u = NULL;
+	int rc, k;
+	jv o;
+
+	(void)arg;
+	if (item == NULL) {	/* a record: a profile, or a post's author */
+		if ((u = th_jv_strdup(rec, "username")) == NULL)
+			return th_msg(TH_EDATA, "a record without \"username\"");
+		item = u;
+	}
+	k = th_source(item, 1, src, why, sizeof(why));
+	free(u);
+	if (k != TH_SRC_ME && k != TH_SRC_USER)
+		return th_msg(TH_EDATA, "%s", k == TH_SRC_BAD ? why :
+		    "th-whois takes me or @user");
+	if (again(src))
+		return 0;
+	if (k == TH_SRC_ME)
+		rc = th_api_call("GET", "me", jv_object_set(jv_object(),
+		    jv_string("fields"), jv_string(ME_FIELDS)), &res);
+	else
+		rc = th_api_call("GET", "profile_lookup", jv_object_set(jv_object(),
+		    jv_string("username"), jv_string(src + 1)), &res);
+	if (rc != 0) {
+		if (rc == TH_EFAIL && k == TH_SRC_USER)
+			snprintf(res.why + strlen(res.why), sizeof(res.why) -
+			    strlen(res.why), ": no such user, or not a public "
+			    "profile the API may read");
+		rc = th_api_report(&res, src);
+		th_api_res_free(&res);
+		return rc;
+	}
+	o = jv_copy(res.body);
+	th_api_res_free(&res);
+	if (k == TH_SRC_ME) {
+		o = alias(o, "threads_biography", "biography");
+		o = alias(o, "threads_profile_picture_url", "profile_picture_url");
+	}
+	return th_out_emit(o);
+}
+
+int
+main(int argc, char **argv)
+{
+	char *me[] = { "me" };
+	int c, rc, i;
+
+	th_cli_init(argc, argv, usage);
+	while ((c = getopt_long(argc, argv, TH_CLI_SHORTOPTS, longopts, NULL)) != -1)
+		if (!th_cli_common(c, optarg))
+			usage(TH_EUSAGE);
+	argc -= optind;
+	argv += optind;
+	th_cli_ready();
+	if (argc == 0 && isatty(STDIN_FILENO))
+		rc = th_cli_items(1, me, whois, NULL);
+	else
+		rc = th_cli_items(argc, argv, whois, NULL);
+	for (i = 0; i < ndone; i++)
+		free(done[i]);
+	free(done);
+	th_exit(rc);
+}
