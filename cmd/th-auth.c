@@ -12,6 +12,7 @@
  * status prints one NDJSON record per account; refresh replaces the token
  * under a lock; token prints it for piping. Tokens never go on argv.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,6 +172,14 @@ readline0(FILE *f)
 		free(line);
 		return NULL;
 	}
+	if (memchr(line, '\0', (size_t)n) != NULL) {
+		/* a token cut at a NUL would be a different token */
+		explicit_bzero(line, (size_t)n);
+		free(line);
+		th_msg(TH_EDATA, "a NUL byte on standard input");
+		errno = EINVAL;
+		return NULL;
+	}
 	line[strcspn(line, "\r\n")] = '\0';
 	return line;
 }
@@ -185,9 +194,10 @@ login_token(void)
 	memset(&a, 0, sizeof(a));
 	if (isatty(STDIN_FILENO))
 		fprintf(stderr, "Paste the token, then Enter: ");
+	errno = 0;
 	if ((tok = readline0(stdin)) == NULL || tok[0] == '\0') {
 		free(tok);
-		return th_msg(TH_EDATA, "no token on stdin");
+		return errno == EINVAL ? TH_EDATA : th_msg(TH_EDATA, "no token on stdin");
 	}
 	th_secret_add(tok);
 	rc = store(&a, tok);

@@ -481,10 +481,12 @@ th_pager_init(struct th_pager *p, const char *path, jv params)
 char *
 th_api_nextcursor(jv body)
 {
-	jv paging = jv_object_get(jv_copy(body), jv_string("paging"));
-	jv cursors, next;
+	jv paging, cursors, next;
 	char *after = NULL;
 
+	if (jv_get_kind(body) != JV_KIND_OBJECT)
+		return NULL;	/* found by fuzzing: an array here asserted */
+	paging = jv_object_get(jv_copy(body), jv_string("paging"));
 	if (jv_get_kind(paging) != JV_KIND_OBJECT) {
 		jv_free(paging);
 		return NULL;

@@ -4,6 +4,8 @@
  * --errors=json), the item loop over operands or stdin, and the exit that
  * checks that stdout really got written.
  */
+#include <sys/resource.h>
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -34,6 +36,8 @@ th_cli_init(int argc, char **argv, void (*usage)(int))
 
 	(void)argc;
 	(void)argv;
+	/* a core dump would hold the token: th never leaves one */
+	setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 });
 	usagefn = usage;
 	if ((e = getenv("TH_ERRORS")) != NULL && strcmp(e, "json") == 0)
 		jsonerrors = 1;
@@ -198,6 +202,9 @@ oneline(char *line, size_t len, long lineno, th_item_fn *fn, void *arg)
 		return 0;
 	if (memchr(line, '\0', len) != NULL)
 		return th_msg(TH_EDATA, "stdin:%ld: NUL byte in input", lineno);
+	if (len > TH_NDJSON_MAX)
+		return th_msg(TH_EDATA, "stdin:%ld: a line of %zu bytes is too long",
+		    lineno, len);
 	if (line[0] != '{')
 		return fn(line, jv_null(), arg);
 	rec = th_json_parse(line, len);

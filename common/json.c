@@ -182,6 +182,9 @@ th_ndjson_next(struct th_ndjson *r, jv *out)
 			n--;
 		if (n == 0)
 			continue;
+		if (n > TH_NDJSON_MAX)
+			return th_msg(TH_EDATA, "%s:%ld: a line of %zd bytes: records "
+			    "are at most %d", r->name, r->lineno, n, TH_NDJSON_MAX);
 		if (memchr(r->line, '\0', n) != NULL)
 			return th_msg(TH_EDATA, "%s:%ld: NUL byte in input",
 			    r->name, r->lineno);

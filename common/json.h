@@ -29,7 +29,9 @@ long long th_time_arg(const char *s, long long now);
 /* th_time_parse() of the string member key of obj (borrowed). */
 long long th_jv_time(jv obj, const char *key);
 
-/* NDJSON reader: one record per line, errors name the line. */
+/* NDJSON reader: one record per line, errors name the line. A line is
+ * at most TH_NDJSON_MAX bytes (a post is a few KiB). */
+#define TH_NDJSON_MAX	(8 << 20)
 struct th_ndjson {
 	FILE	*f;
 	const char *name;	/* for messages: "stdin", a path */

@@ -407,6 +407,10 @@ th_list_gather(int argc, char **argv, char ***src, int *n)
 		goto done;
 	while (rc == 0 && (len = getline(&line, &cap, stdin)) != -1) {
 		lineno++;
+		if (memchr(line, '\0', (size_t)len) != NULL) {
+			bad = th_msg(TH_EDATA, "stdin:%ld: NUL byte in input", lineno);
+			continue;
+		}
 		line[strcspn(line, "\r\n")] = '\0';
 		v = line + strspn(line, " \t");
 		if (*v == '\0' || (v[0] == '#' && (v[1] == ' ' || v[1] == '\0')))

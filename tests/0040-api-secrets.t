@@ -24,6 +24,7 @@ run th-api me
 is "$status" 77 "with no token at all: 77"
 like "$err" "*no token*th-auth login*" "and the message says what to do"
 
+canary_ok "$T/tok"
 printf '%s\n' "$CANARY" >"$T/tok"
 chmod 644 "$T/tok"
 TH_TOKEN_FILE="$T/tok" run th-api me

@@ -87,6 +87,7 @@ run th-api me
 is "$status" 78 "an account file at 0644 is refused (78)"
 like "$err" "*chmod 600*" "with the chmod hint"
 chmod 600 "$ACC/th_tester"
+canary_ok "$T/tok644"
 printf '%s\n' "$CANARY" >"$T/tok644"; chmod 644 "$T/tok644"
 mv "$ACC/th_tester" "$T/real"; ln -s "$T/real" "$ACC/th_tester"
 run th-api me
@@ -165,7 +166,7 @@ done
 seen=0 samples=0
 for j in $(seq 40); do
 	for f in /proc/[0-9]*/cmdline; do
-		tr '\0' ' ' <"$f" 2>/dev/null
+		tr '\0' ' ' 2>/dev/null <"$f"
 		echo
 	done >"$T/cmdlines"
 	samples=$((samples + $(grep -cE '/th-(api|auth) ' "$T/cmdlines")))

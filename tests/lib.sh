@@ -29,7 +29,21 @@ export ASAN_OPTIONS="exitcode=98:detect_leaks=1:abort_on_error=0" \
 CANARY="THQVJcanary$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 SBPID=
 
+# No th process may carry the canary on its command line: a sampler looks
+# at /proc/*/cmdline ten times a second (the pattern is read from a file,
+# so that the sampler's own grep does not carry it either).
+printf '%s\n' "$CANARY" >"$T/.canary"
+( while :; do
+	grep -lsF -f "$T/.canary" /proc/[0-9]*/cmdline 2>/dev/null |
+		while read -r f; do tr '\0' ' ' 2>/dev/null <"$f"; echo; done |
+		awk '$1 ~ /(^|\/)th-[a-z]+$/ || $1 ~ /valgrind/'
+	sleep 0.1
+done ) >"$T/.cmdline-hits" 2>/dev/null &
+SAMPLER=$!
+CANARY_OK=	# files allowed to hold the canary (see canary_ok)
+
 cleanup() {
+	kill "$SAMPLER" 2>/dev/null
 	[ -n "$SBPID" ] && kill "$SBPID" 2>/dev/null && wait "$SBPID" 2>/dev/null
 	rm -rf "$T"
 }
@@ -67,12 +81,46 @@ unlike() {	# unlike GOT GLOB DESCRIPTION
 	esac
 }
 
+skip() {	# skip REASON COUNT: COUNT tests that cannot run here
+	local i
+	for i in $(seq "$2"); do
+		_n=$((_n + 1))
+		echo "ok $_n # SKIP $1"
+	done
+}
+
 skip_all() {
 	echo "1..0 # SKIP $1"
 	exit 0
 }
 
+# canary_ok FILE...: files a test made on purpose with the token in them.
+canary_ok() {
+	CANARY_OK="$CANARY_OK $*"
+}
+
+# The canary scan, run by done_testing: no file the test left, outside
+# the account files and the sandbox's own, holds the token; no command
+# line held it.
+canary_scan() {
+	local hits f skip
+	kill "$SAMPLER" 2>/dev/null
+	wait "$SAMPLER" 2>/dev/null
+	hits=
+	while IFS= read -r f; do
+		case $f in
+		"$XDG_CONFIG_HOME"/th/accounts/*|"$T"/sandbox.*|"$T"/port|"$T"/.canary|"$T"/.cmdline-hits) continue ;;
+		esac
+		skip=
+		for ok_ in $CANARY_OK; do [ "$f" = "$ok_" ] && skip=1; done
+		[ -n "$skip" ] || hits="$hits $f"
+	done < <(grep -rlsF -e "$CANARY" "$T" 2>/dev/null)
+	is "$hits" "" "canary scan: no file left by this test holds the token"
+	is "$(sort -u "$T/.cmdline-hits" 2>/dev/null)" "" "canary scan: no command line held the token"
+}
+
 done_testing() {
+	canary_scan
 	echo "1..$_n"
 	[ "$_failed" -eq 0 ]
 }

@@ -16,6 +16,7 @@ Control endpoints (never logged, no token needed), JSON in and out:
   POST /_control/log/clear
   POST /_control/fault          {"path": REGEX, "method": M, "times": N,
                                  "skip": N (matching requests let through first),
+                                 "only_reused": true (only on a kept-alive connection),
                                  "status": S, "error": {envelope},
                                  "body": TEXT, "content_type": T,
                                  "retry_after": SECS, "delay": SECS,
@@ -472,10 +473,13 @@ class Handler(BaseHTTPRequestHandler):
                  "token_in_url": "access_token" in query,
                  "conn": "%s:%d" % self.client_address[:2],
                  "user_agent": self.headers.get("User-Agent", "")}
+        reused = getattr(self, "_served", 0) > 0
+        self._served = getattr(self, "_served", 0) + 1
+        entry["reused"] = reused
         with w.lock:
             entry["seq"] = len(w.log) + 1
             w.log.append(entry)
-            fault = self.take_fault(method, path)
+            fault = self.take_fault(method, path, reused)
         if w.latency:
             time.sleep(w.latency)
         if fault and fault.get("drop") == "before":
@@ -505,10 +509,12 @@ class Handler(BaseHTTPRequestHandler):
                 kw["drip"] = fault["drip"]
         self.send_json(status, obj, headers=headers, **kw)
 
-    def take_fault(self, method, path):
+    def take_fault(self, method, path, reused=False):
         w = self.server.world
         for f in w.faults:
             if f.get("method") and f["method"] != method:
+                continue
+            if f.get("only_reused") and not reused:
                 continue
             if not re.search(f.get("path", ""), path):
                 continue
