@@ -126,12 +126,12 @@ debugtimes(const char *tok, struct th_account *a)
 		return;
 	v = jv_object_get(jv_copy(d), jv_string("expires_at"));
 	if (jv_get_kind(v) == JV_KIND_NUMBER && jv_number_value(v) > 0)
-		a->expires_at = (long long)jv_number_value(v);
+		a->expires_at = th_jv_num(v);
 	jv_free(v);
 	v = jv_object_get(jv_copy(d), jv_string("issued_at"));
 	if (jv_get_kind(v) == JV_KIND_NUMBER && jv_number_value(v) > 0 &&
 	    a->expires_at != 0)
-		a->issued_at = (long long)jv_number_value(v);
+		a->issued_at = th_jv_num(v);
 	jv_free(v);
 	jv_free(d);
 }
@@ -329,7 +329,7 @@ login_oauth(void)
 	longtok = th_jv_strdup(res.body, "access_token");
 	{
 		jv e = jv_object_get(jv_copy(res.body), jv_string("expires_in"));
-		expin = jv_get_kind(e) == JV_KIND_NUMBER ? (long long)jv_number_value(e) : 0;
+		expin = jv_get_kind(e) == JV_KIND_NUMBER ? th_jv_num(e) : 0;
 		jv_free(e);
 	}
 	th_api_res_free(&res);
@@ -393,11 +393,11 @@ status_rec(const char *name, const char *tok, struct th_account *a,
 		if (a == NULL) {
 			v = jv_object_get(jv_copy(d), jv_string("expires_at"));
 			if (jv_get_kind(v) == JV_KIND_NUMBER)
-				exp = (long long)jv_number_value(v);
+				exp = th_jv_num(v);
 			jv_free(v);
 			v = jv_object_get(jv_copy(d), jv_string("issued_at"));
 			if (jv_get_kind(v) == JV_KIND_NUMBER)
-				iss = (long long)jv_number_value(v);
+				iss = th_jv_num(v);
 			jv_free(v);
 		}
 		jv_free(d);

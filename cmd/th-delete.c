@@ -126,7 +126,7 @@ freeat(void)
 	jv_array_foreach(recs, ri, r) {
 		ev = th_jv_strdup(r, "event");
 		t = jv_object_get(jv_copy(r), jv_string("time"));
-		v = jv_get_kind(t) == JV_KIND_NUMBER ? (long long)jv_number_value(t) : 0;
+		v = jv_get_kind(t) == JV_KIND_NUMBER ? th_jv_num(t) : 0;
 		if (ev != NULL && strcmp(ev, "deleted") == 0 && v > now - 86400 &&
 		    (min == 0 || v < min))
 			min = v;
@@ -158,8 +158,8 @@ room(int *rc)
 	u = jv_object_get(jv_copy(d), jv_string("delete_quota_usage"));
 	c = jv_object_get(jv_object_get(jv_copy(d), jv_string("delete_config")),
 	    jv_string("quota_total"));
-	used = jv_get_kind(u) == JV_KIND_NUMBER ? (long)jv_number_value(u) : -1;
-	total = jv_get_kind(c) == JV_KIND_NUMBER ? (long)jv_number_value(c) : -1;
+	used = jv_get_kind(u) == JV_KIND_NUMBER ? (long)th_jv_num(u) : -1;
+	total = jv_get_kind(c) == JV_KIND_NUMBER ? (long)th_jv_num(c) : -1;
 	jv_free(u);
 	jv_free(c);
 	jv_free(d);

@@ -718,7 +718,7 @@ errcode(const struct th_api_res *res, const char *key)
 		return -1;
 	v = jv_object_get(jv_copy(res->error), jv_string(key));
 	if (jv_get_kind(v) == JV_KIND_NUMBER)
-		n = (long)jv_number_value(v);
+		n = (long)th_jv_num(v);
 	jv_free(v);
 	return n;
 }
@@ -1080,7 +1080,7 @@ numat(jv o, const char *k1, const char *k2)
 	if (k2 != NULL)
 		v = jv_object_get(v, jv_string(k2));
 	if (jv_get_kind(v) == JV_KIND_NUMBER)
-		n = (long)jv_number_value(v);
+		n = (long)th_jv_num(v);
 	jv_free(v);
 	return n;
 }

@@ -485,7 +485,10 @@ spark(struct buf *out, jv series, const char *metric)
 		x = jv_object_get(r, jv_string(metric));
 		v = jv_get_kind(x) == JV_KIND_NUMBER ? jv_number_value(x) : 0;
 		jv_free(x);
-		k = max > min ? (int)((v - min) / (max - min) * 7 + 0.5) : 3;
+		{
+			double f = max > min ? (v - min) / (max - min) * 7 + 0.5 : 3;
+			k = f >= 0 && f < 8 ? (int)f : f >= 8 ? 7 : 0;	/* NaN: 0 */
+		}
 		if (utf8)
 			puts0(out, bars[k]);
 		else

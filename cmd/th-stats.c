@@ -207,7 +207,7 @@ deletesfree(void)
 	jv_array_foreach(recs, i, r) {
 		ev = th_jv_strdup(r, "event");
 		t = jv_object_get(jv_copy(r), jv_string("time"));
-		v = jv_get_kind(t) == JV_KIND_NUMBER ? (long long)jv_number_value(t) : 0;
+		v = jv_get_kind(t) == JV_KIND_NUMBER ? th_jv_num(t) : 0;
 		if (ev != NULL && strcmp(ev, "deleted") == 0 && v > now - 86400 &&
 		    (min == 0 || v < min))
 			min = v;
@@ -252,7 +252,7 @@ quota(void)
 			o = jv_object_set(o, jv_string("left"), jv_number(left > 0 ? left : 0));
 			t = 0;
 			if (jv_number_value(u) > 0)
-				t = q[i].edge ? th_api_freeat(q[i].edge, (long)jv_number_value(u)) :
+				t = q[i].edge ? th_api_freeat(q[i].edge, (long)th_jv_num(u)) :
 				    deletesfree();
 			o = jv_object_set(o, jv_string("frees_at"), t > 0 ?
 			    jv_string(iso(t, buf, sizeof(buf))) : jv_null());

@@ -47,7 +47,7 @@ getnum(jv o, const char *key, long dflt)
 	long r = dflt;
 
 	if (jv_get_kind(v) == JV_KIND_NUMBER)
-		r = (long)jv_number_value(v);
+		r = (long)th_jv_num(v);
 	else if (jv_get_kind(v) == JV_KIND_STRING)
 		r = strtol(jv_string_value(v), NULL, 10);
 	jv_free(v);

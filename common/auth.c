@@ -135,7 +135,7 @@ getll(jv o, const char *key)
 	long long r = 0;
 
 	if (jv_get_kind(v) == JV_KIND_NUMBER)
-		r = (long long)jv_number_value(v);
+		r = th_jv_num(v);
 	jv_free(v);
 	return r;
 }

@@ -235,7 +235,7 @@ errnum(const struct th_api_res *res, const char *key)
 		return -1;
 	v = jv_object_get(jv_copy(res->error), jv_string(key));
 	if (jv_get_kind(v) == JV_KIND_NUMBER)
-		n = (long)jv_number_value(v);
+		n = (long)th_jv_num(v);
 	jv_free(v);
 	return n;
 }

@@ -284,3 +284,22 @@ th_time_arg(const char *s, long long now)
 	}
 	return th_time_parse(s);
 }
+
+long long
+th_jv_num(jv v)
+{
+	double d;
+
+	if (jv_get_kind(v) != JV_KIND_NUMBER)
+		return 0;
+	d = jv_number_value(v);
+	/* a double out of range (or NaN) cast to an integer is undefined:
+	 * found by fuzzing ("code": 2.3e+23) */
+	if (d != d)
+		return 0;
+	if (d >= 4611686018427387904.0)
+		return 4611686018427387904LL;
+	if (d <= -4611686018427387904.0)
+		return -4611686018427387904LL;
+	return (long long)d;
+}

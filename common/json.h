@@ -29,6 +29,10 @@ long long th_time_arg(const char *s, long long now);
 /* th_time_parse() of the string member key of obj (borrowed). */
 long long th_jv_time(jv obj, const char *key);
 
+/* A number jv (borrowed) as an integer, clamped to +-2^62; NaN and
+ * anything not a number are 0. Never cast jv_number_value() directly. */
+long long th_jv_num(jv v);
+
 /* NDJSON reader: one record per line, errors name the line. A line is
  * at most TH_NDJSON_MAX bytes (a post is a few KiB). */
 #define TH_NDJSON_MAX	(8 << 20)

@@ -127,7 +127,7 @@ mkfeed(struct th_tl *t, jv cursors, long long firstsince, const char *fields)
 		if (jv_get_kind(c) == JV_KIND_OBJECT) {
 			jv ts = jv_object_get(jv_copy(c), jv_string("ts"));
 			th_feed_cursor(f, jv_get_kind(ts) == JV_KIND_NUMBER ?
-			    (long long)jv_number_value(ts) : 0,
+			    th_jv_num(ts) : 0,
 			    jv_object_get(jv_copy(c), jv_string("ids")));
 			jv_free(ts);
 		} else if (firstsince > 0)
@@ -158,7 +158,7 @@ advance(jv cursors, jv item)
 		c = jv_object_get(jv_copy(cursors), jv_copy(l));
 		cts = jv_get_kind(c) == JV_KIND_OBJECT ?
 		    jv_object_get(jv_copy(c), jv_string("ts")) : jv_null();
-		cur = jv_get_kind(cts) == JV_KIND_NUMBER ? (long long)jv_number_value(cts) : -1;
+		cur = jv_get_kind(cts) == JV_KIND_NUMBER ? th_jv_num(cts) : -1;
 		jv_free(cts);
 		if (ts > cur) {
 			jv_free(c);
