@@ -15,6 +15,10 @@
 
 #include <curl/curl.h>
 
+#ifndef TH_JQ_VERSION
+#define TH_JQ_VERSION "unknown"
+#endif
+
 #include "api.h"
 #include "cli.h"
 #include "config.h"
@@ -53,7 +57,11 @@ th_cli_common(int c, const char *arg)
 		usagefn(0);
 		return 1;
 	case TH_OPT_VERSION:
-		printf("%s %s\n", getprogname(), PACKAGE_VERSION);
+		/* curl_version() neither initialises libcurl nor reads a CA
+		 * bundle: --version stays as cheap as the verb's start-up */
+		printf("%s %s (libcurl %s, libjq %s)\n", getprogname(),
+		    PACKAGE_VERSION, curl_version_info(CURLVERSION_NOW)->version,
+		    TH_JQ_VERSION);
 		th_exit(0);
 	case 'a':
 		if (strlcpy(th_cfg.account, arg, sizeof(th_cfg.account)) >=

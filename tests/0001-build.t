@@ -4,7 +4,8 @@
 
 run th-api --version
 is "$status" 0 "--version exits 0"
-like "$out" "th-api [0-9]*.[0-9]*.[0-9]*" "--version names the verb and the version"
+like "$out" "th-api [0-9]*.[0-9]*.[0-9]* (libcurl [0-9]*, libjq *)" \
+	"--version names the verb, its version, and libcurl's and libjq's"
 
 run th-api --help
 is "$status" 0 "--help exits 0"

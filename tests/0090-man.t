@@ -12,4 +12,14 @@ for c in "$top_srcdir"/cmd/th-*.c; do
 	v=$(basename "$c" .c)
 	ok "$([ -f "$top_srcdir/man/$v.1" ] && echo 0 || echo 1)" "$v has a man page"
 done
+# every long option a verb's --help names is in its man page
+for c in "$top_srcdir"/cmd/th-*.c; do
+	v=$(basename "$c" .c)
+	missing=
+	for o in $("$top_builddir/$v" --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+		grep -q "^\.\(Op \|It \)\?.*Fl Fl ${o#--}\b" "$top_srcdir/man/$v.1" ||
+			grep -q "Fl Fl ${o#--}" "$top_srcdir/man/$v.1" || missing="$missing $o"
+	done
+	is "$missing" "" "$v: every option of --help is in $v.1"
+done
 done_testing
