@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "api.h"
@@ -69,6 +70,28 @@ alias(jv o, const char *from, const char *to)
 	return o;
 }
 
+/* Is user the token's owner? Asked of /me once. */
+static int
+isme(const char *user)
+{
+	static char me[64];
+	static int asked;
+	struct th_api_res res;
+	char *u;
+
+	if (!asked) {
+		asked = 1;
+		if (th_api_call("GET", "me", jv_object_set(jv_object(),
+		    jv_string("fields"), jv_string("username")), &res) == 0 &&
+		    (u = th_jv_strdup(res.body, "username")) != NULL) {
+			strlcpy(me, u, sizeof(me));
+			free(u);
+		}
+		th_api_res_free(&res);
+	}
+	return me[0] != '\0' && strcasecmp(me, user) == 0;
+}
+
 static int
 whois(const char *item, jv rec, void *arg)
 {
@@ -96,6 +119,12 @@ whois(const char *item, jv rec, void *arg)
 	else
 		rc = th_api_call("GET", "profile_lookup", jv_object_set(jv_object(),
 		    jv_string("username"), jv_string(src + 1)), &res);
+	if (rc == TH_EFAIL && k == TH_SRC_USER && isme(src + 1)) {
+		/* profile lookup does not find the token's own (often small)
+		 * account: /me does */
+		th_api_res_free(&res);
+		return whois("me", jv_null(), arg);
+	}
 	if (rc != 0) {
 		if (rc == TH_EFAIL && k == TH_SRC_USER)
 			snprintf(res.why + strlen(res.why), sizeof(res.why) -

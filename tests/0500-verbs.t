@@ -30,6 +30,9 @@ is "$(echo "$out" | head -1 | jq -c '[.threads_biography == .biography]')" '[tru
 run th-whois @nosuch_user_x
 is "$status" 1 "th-whois of an unknown user: 1"
 like "$err" "*@nosuch_user_x*not a public profile*" "  saying so"
+run th-whois @th_tester
+is "$(echo "$out" | jq -r .username):$status" "th_tester:0" \
+	"th-whois of the token's own account, which profile lookup does not find: /me answers"
 run th-whois <<'EOF'
 {"id": "1", "username": "meta", "text": "a post"}
 {"id": "2", "username": "meta", "text": "another"}
