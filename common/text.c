@@ -169,14 +169,19 @@ th_text_length(const char *s, size_t len)
 	return total;
 }
 
+/* Does a link start at p? Reads nothing at or past end: found by
+ * fuzzing, strncasecmp read past a buffer that was not a C string. */
 static int
-linkstart(const char *p, const char *s)
+linkstart(const char *p, const char *s, const char *end)
 {
+	size_t left = (size_t)(end - p);
+
 	if (p > s && (isalnum((unsigned char)p[-1]) || p[-1] == '/' ||
 	    p[-1] == '.' || p[-1] == '@'))
 		return 0;
-	return strncasecmp(p, "http://", 7) == 0 ||
-	    strncasecmp(p, "https://", 8) == 0 || strncasecmp(p, "www.", 4) == 0;
+	return (left >= 7 && strncasecmp(p, "http://", 7) == 0) ||
+	    (left >= 8 && strncasecmp(p, "https://", 8) == 0) ||
+	    (left >= 4 && strncasecmp(p, "www.", 4) == 0);
 }
 
 /* Normalised link: lower-case scheme and host, no scheme for www., no
@@ -220,7 +225,7 @@ th_text_links(const char *s, size_t len, const char *extra)
 	char *l;
 
 	while (p < end && n < 64) {
-		if (!linkstart(p, s)) {
+		if (!linkstart(p, s, end)) {
 			p++;
 			continue;
 		}
