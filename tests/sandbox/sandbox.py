@@ -774,9 +774,18 @@ class Handler(BaseHTTPRequestHandler):
                 raise invalid_param("Param until must be a timestamp")
         if since is not None and until is not None and since >= until:
             raise invalid_param("Param since must be before until")
-        posts = [w.posts[i] for i in ids if i in w.posts]
-        if order is None:
-            posts.sort(key=lambda p: (p["_t"], p["_seq"]), reverse=True)
+        # sorting 100,000 posts for every page made long reads crawl:
+        # the sorted list is kept while nothing changes
+        key = (len(ids), ids[0] if ids else None, ids[-1] if ids else None,
+               len(w.posts))
+        cache = getattr(w, "_page_cache", None)
+        if order is None and cache is not None and cache[0] == key:
+            posts = cache[1]
+        else:
+            posts = [w.posts[i] for i in ids if i in w.posts]
+            if order is None:
+                posts.sort(key=lambda p: (p["_t"], p["_seq"]), reverse=True)
+                w._page_cache = (key, posts)
         if since is not None:
             posts = [p for p in posts if p["_t"] >= since]
         if until is not None:
