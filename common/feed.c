@@ -166,7 +166,11 @@ sethead(struct src *s)
 {
 	clearhead(s);
 	if (s->idx < s->n) {
+		/* taken out of the page, so that the record is the head's alone
+		 * and adding th_sources changes it in place instead of copying
+		 * it (the profile showed a copy of every record) */
 		s->head = jv_array_get(jv_copy(s->page), s->idx);
+		s->page = jv_array_set(s->page, s->idx, jv_null());
 		s->head_ts = th_jv_time(s->head, "timestamp");
 		s->head_id = th_jv_idstr(s->head, "id");
 		s->state = S_READY;
@@ -422,7 +426,8 @@ th_feed_next(struct th_feed *f, jv *item)
 			continue;
 		}
 		if (best->head_id == NULL) {	/* not a post: pass it on as is */
-			it = jv_copy(best->head);
+			it = best->head;
+			best->head = jv_null();
 			advance(best);
 			*item = it;
 			return 1;
@@ -431,7 +436,8 @@ th_feed_next(struct th_feed *f, jv *item)
 			advance(best);
 			continue;
 		}
-		it = jv_copy(best->head);
+		it = best->head;	/* moved: the only reference */
+		best->head = jv_null();
 		labels = jv_array_append(jv_array(), jv_string(best->label));
 		/* the same post at the head of other sources: one record */
 		for (i = 0; i < f->n; i++) {

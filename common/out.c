@@ -13,6 +13,8 @@
 #include "out.h"
 
 static jq_state *jq;
+static char *path[16];	/* a filter that is a plain path (.a.b): done without libjq */
+static int npath;
 static int werr;	/* a write failed: report once, stop writing; 2: EPIPE */
 static int finished;
 
@@ -27,10 +29,45 @@ jqerr(void *data, jv msg)
 	jv_free(msg);
 }
 
+/*
+ * Is filter a plain path, ".key" or ".a.b.c" (identifiers only)? Those
+ * are most --jq filters (.id, .text, .permalink), and libjq 1.6 spends
+ * more on compiling its builtins and starting each run than on the work.
+ */
+static int
+plainpath(const char *f)
+{
+	const char *p = f, *q;
+	size_t n;
+
+	while (*p == ' ')
+		p++;
+	while (*p == '.' && npath < 16) {
+		p++;
+		for (q = p; (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
+		    *q == '_' || (q > p && *q >= '0' && *q <= '9'); q++)
+			;
+		if ((n = (size_t)(q - p)) == 0 || (path[npath] = strndup(p, n)) == NULL)
+			goto no;
+		npath++;
+		p = q;
+	}
+	while (*p == ' ')
+		p++;
+	if (*p == '\0' && npath > 0)
+		return 1;
+no:
+	while (npath > 0)
+		free(path[--npath]);
+	return 0;
+}
+
 int
 th_out_init(const char *filter)
 {
 	if (filter == NULL)
+		return 0;
+	if (plainpath(filter))
 		return 0;
 	if ((jq = jq_init()) == NULL)
 		return th_msg(TH_EUSAGE, "--jq: cannot start libjq");
@@ -77,12 +114,41 @@ writejv(jv v)
 	return rc;
 }
 
+/* A plain path, as jq would: objects are indexed, null stays null,
+ * anything else is an error. */
+static int
+emitpath(jv v)
+{
+	const char *what;
+	int i;
+
+	for (i = 0; i < npath; i++) {
+		if (jv_get_kind(v) == JV_KIND_OBJECT)
+			v = jv_object_get(v, jv_string(path[i]));
+		else if (jv_get_kind(v) == JV_KIND_NULL)
+			;
+		else {
+			what = jv_kind_name(jv_get_kind(v));
+			jv_free(v);
+			return th_msg(TH_EFAIL, "--jq: Cannot index %s with \"%s\"",
+			    what, path[i]);
+		}
+		if (!jv_is_valid(v)) {	/* a missing key is null */
+			jv_free(v);
+			v = jv_null();
+		}
+	}
+	return writejv(v);
+}
+
 int
 th_out_emit(jv v)
 {
 	jv r;
 	int rc = 0, wrc;
 
+	if (npath > 0)
+		return emitpath(v);
 	if (jq == NULL) {
 		if (jv_get_kind(v) == JV_KIND_STRING) {
 			/* unfiltered output is JSON, strings included */
@@ -133,6 +199,8 @@ th_out_finish(void)
 		jq_teardown(&jq);
 		jq = NULL;
 	}
+	while (npath > 0)
+		free(path[--npath]);
 	if (finished)
 		return rc;
 	finished = 1;

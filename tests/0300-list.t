@@ -139,6 +139,17 @@ is "$status" 65 "a bad line in a list: 65"
 like "$err" "*broken, line 2*" "  named by its line"
 is "$(echo "$out" | jq -r .source | tr '\n' ' ')" "@meta #ok " "  the good lines are still shown"
 
+# --- --jq: a plain path is done without libjq; it must say what jq says
+"$top_builddir/th-list" add one @meta >/dev/null
+"$top_builddir/th-list" show one >"$T/rec"
+for f in .source .list .nope .source.x '.list | length' ' .source '; do
+	want=$(jq -r "$f" <"$T/rec" 2>/dev/null; echo "status $?")
+	got=$("$top_builddir/th-list" show one --jq "$f" 2>/dev/null; echo "status $?")
+	[ "$(echo "$want" | tail -1)" = "status 0" ] || want="status 1"
+	[ "$(echo "$got" | tail -1)" = "status 0" ] || got="status 1"
+	is "$got" "$want" "--jq '$f' prints what jq -r prints"
+done
+
 # --- --check against the sandbox -------------------------------------------------
 sandbox_start
 run th-list create chk

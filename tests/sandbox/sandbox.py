@@ -1334,6 +1334,9 @@ def text_length(s):
 
 
 class Server(ThreadingHTTPServer):
+    # socketserver listens with a backlog of 5: fifty connections at once
+    # lost SYNs and waited out the 1 s retransmission; real servers do not
+    request_queue_size = 256
     daemon_threads = True
     allow_reuse_address = True
 

@@ -92,6 +92,11 @@ main(void)
 	/* times */
 	is_int(th_time_parse("2024-07-01T12:00:00+0000") == 1719835200, 1,
 	    "a Threads timestamp (+0000)");
+	is_int(th_time_parse("2024-02-29T23:59:59-0130") == 1709256599, 1,
+	    "the fast path: a leap day, a negative offset");
+	is_int(th_time_parse("1999-12-31T23:59:60+0000") == 946684800, 1,
+	    "the fast path agrees with timegm across a century");
+	is_int(th_time_parse("2024-13-01T00:00:00+0000") == -1, 1, "month 13 is refused");
 	is_int(th_time_parse("2024-07-01T14:00:00+02:00") == 1719835200, 1,
 	    "an ISO 8601 offset with a colon");
 	is_int(th_time_parse("2024-07-01T12:00:00Z") == 1719835200, 1, "Z");
