@@ -42,14 +42,6 @@ usage(int status)
 	th_exit(status);
 }
 
-static int
-isid(const char *s)
-{
-	size_t n = strlen(s);
-
-	return n > 0 && n <= 30 && strspn(s, "0123456789") == n;
-}
-
 static void
 addid(const char *id)
 {
@@ -71,7 +63,7 @@ gather(const char *item, jv rec, void *arg)
 	int rc = 0;
 
 	(void)arg;
-	if (id == NULL || !isid(id))
+	if (id == NULL || !th_isid(id))
 		rc = th_msg(TH_EDATA, "'%s': not a post id", id ? id : "(a record without id)");
 	else
 		addid(id);
@@ -113,29 +105,6 @@ last(long n)
 	if (nids < n)
 		th_msg(0, "only %d post%s in the ledger", nids, nids == 1 ? "" : "s");
 	return 0;
-}
-
-/* When the oldest deletion th made in the last 24 h leaves the window. */
-static long long
-freeat(void)
-{
-	jv recs = th_ledger_find(uid, NULL), t;
-	long long min = 0, now = time(NULL), v;
-	char *ev;
-
-	jv_array_foreach(recs, ri, r) {
-		ev = th_jv_strdup(r, "event");
-		t = jv_object_get(jv_copy(r), jv_string("time"));
-		v = jv_get_kind(t) == JV_KIND_NUMBER ? th_jv_num(t) : 0;
-		if (ev != NULL && strcmp(ev, "deleted") == 0 && v > now - 86400 &&
-		    (min == 0 || v < min))
-			min = v;
-		free(ev);
-		jv_free(t);
-		jv_free(r);
-	}
-	jv_free(recs);
-	return min ? min + 86400 : 0;
 }
 
 /* Room for how many deletions: 0..n, or -1 when it cannot be read. */
@@ -246,7 +215,7 @@ main(int argc, char **argv)
 	if ((left = room(&rc)) == 0 || rc != 0) {
 		if (rc != 0)
 			th_exit(rc);
-		if ((t = freeat()) > 0)
+		if ((t = th_ledger_freeat(uid, "deleted")) > 0)
 			strftime(when, sizeof(when), "it frees up at %Y-%m-%d %H:%M UTC",
 			    gmtime(&(time_t){ (time_t)t }));
 		else

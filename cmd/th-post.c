@@ -291,14 +291,6 @@ rtrim(char *s)
 }
 
 static int
-isid(const char *s)
-{
-	size_t n = strlen(s);
-
-	return n > 0 && n <= 30 && strspn(s, "0123456789") == n;
-}
-
-static int
 isurl(const char *s)
 {
 	return strncasecmp(s, "https://", 8) == 0 || strncasecmp(s, "http://", 7) == 0;
@@ -466,11 +458,11 @@ validate(struct job *j)
 			    "accounts_you_follow, mentioned_only, "
 			    "parent_post_author_only, followers_only", j->rctl);
 	}
-	if (j->reply_to != NULL && !isid(j->reply_to))
+	if (j->reply_to != NULL && !th_isid(j->reply_to))
 		return fail(j, TH_EDATA, "reply to '%s': not a Threads post id", j->reply_to);
-	if (j->quote != NULL && !isid(j->quote))
+	if (j->quote != NULL && !th_isid(j->quote))
 		return fail(j, TH_EDATA, "quote '%s': not a Threads post id", j->quote);
-	if (j->location != NULL && !isid(j->location))
+	if (j->location != NULL && !th_isid(j->location))
 		return fail(j, TH_EDATA, "location '%s': not a location id", j->location);
 	if (j->countries != NULL) {
 		for (p = j->countries; *p != '\0'; p++)
@@ -708,21 +700,6 @@ ambiguous(const struct th_api_res *res)
 	    (res->status == 0 ? 0 : jv_get_kind(res->error) == JV_KIND_NULL);
 }
 
-static long
-errcode(const struct th_api_res *res, const char *key)
-{
-	jv v;
-	long n = -1;
-
-	if (jv_get_kind(res->error) != JV_KIND_OBJECT)
-		return -1;
-	v = jv_object_get(jv_copy(res->error), jv_string(key));
-	if (jv_get_kind(v) == JV_KIND_NUMBER)
-		n = (long)th_jv_num(v);
-	jv_free(v);
-	return n;
-}
-
 /* Create one container. params is consumed. A container whose answer is
  * lost is harmless (it is never published and expires), so creation is
  * tried again on an ambiguous failure. */
@@ -952,9 +929,9 @@ publish(const struct job *j, const char *cid, const char *text,
 			th_api_res_free(&res);
 			return 0;
 		}
-		notready = errcode(&res, "code") == 24 &&
-		    errcode(&res, "error_subcode") == 4279009;
-		already = errcode(&res, "code") == 100 && res.why[0] != '\0' &&
+		notready = th_api_errcode(&res, "code") == 24 &&
+		    th_api_errcode(&res, "error_subcode") == 4279009;
+		already = th_api_errcode(&res, "code") == 100 && res.why[0] != '\0' &&
 		    strstr(res.why, "already been published") != NULL;
 		if (rc != 0 && !notready && !already && !ambiguous(&res))
 			return apifail(j, &res, "cannot publish");

@@ -29,14 +29,6 @@ usage(int status)
 }
 
 static int
-isid(const char *s)
-{
-	size_t n = strlen(s);
-
-	return n > 0 && n <= 30 && strspn(s, "0123456789") == n;
-}
-
-static int
 repost(const char *item, jv rec, void *arg)
 {
 	struct th_api_res res;
@@ -45,7 +37,7 @@ repost(const char *item, jv rec, void *arg)
 	int rc;
 
 	(void)arg;
-	if (id == NULL || !isid(id)) {
+	if (id == NULL || !th_isid(id)) {
 		rc = th_msg(TH_EDATA, "'%s': not a post id", id ? id : "(a record without id)");
 		free(id);
 		return rc;

@@ -52,17 +52,6 @@ usage(int status)
 	th_exit(status);
 }
 
-static long long
-when(const char *s, const char *opt)
-{
-	long long t = th_time_arg(s, (long long)time(NULL));
-
-	if (t < 0)
-		th_die(TH_EUSAGE, "%s '%s': a date, a time, epoch seconds, or an age "
-		    "(90m, 2h, 3d)", opt, s);
-	return t;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -103,10 +92,10 @@ main(int argc, char **argv)
 				th_die(TH_EUSAGE, "-n '%s': %s", optarg, errstr);
 			break;
 		case OPT_SINCE:
-			tl.since = when(optarg, "--since");
+			tl.since = th_tl_when(optarg, "--since");
 			break;
 		case OPT_UNTIL:
-			tl.until = when(optarg, "--until");
+			tl.until = th_tl_when(optarg, "--until");
 			break;
 		case OPT_FIELDS:
 			tl.fields = optarg;
@@ -130,16 +119,7 @@ main(int argc, char **argv)
 	th_cli_ready();
 	if (argc == 0)
 		usage(TH_EUSAGE);
-	if (newname != NULL && statefile != NULL)
-		th_die(TH_EUSAGE, "--new or --state, not both");
-	if (tl.since > 0 && tl.until > 0 && tl.since >= tl.until)
-		th_die(TH_EUSAGE, "--since must be before --until");
-	if (newname != NULL) {
-		if ((rc = th_tl_statepath(newname, state, sizeof(state))) != 0)
-			th_exit(rc);
-		tl.state = state;
-	} else if (statefile != NULL)
-		tl.state = statefile;
+	th_tl_check(&tl, newname, statefile, state, sizeof(state));
 	/* --new watches for what appears: that is the recent order */
 	if (recent == -1)
 		recent = tl.state != NULL;

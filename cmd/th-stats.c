@@ -62,14 +62,6 @@ firstvalue(jv metric)
 	return jv_null();
 }
 
-static int
-isid(const char *s)
-{
-	size_t n = strlen(s);
-
-	return n > 0 && n <= 30 && strspn(s, "0123456789") == n;
-}
-
 static int account(void);
 
 static int
@@ -85,7 +77,7 @@ post(const char *item, jv rec, void *arg)
 		free(id);
 		return account();
 	}
-	if (id == NULL || !isid(id)) {
+	if (id == NULL || !th_isid(id)) {
 		rc = th_msg(TH_EDATA, "'%s': not a post id", id ? id : "(a record without id)");
 		free(id);
 		return rc;
@@ -192,36 +184,10 @@ account(void)
 	return th_out_emit(total);
 }
 
-/* The oldest deletion th made in the last 24 h, plus 24 h; or 0. */
-static long long
-deletesfree(void)
-{
-	char uid[32];
-	jv recs, t;
-	long long min = 0, now = time(NULL), v;
-	char *ev;
-
-	if (th_api_uid(uid, sizeof(uid)) != 0)
-		return 0;
-	recs = th_ledger_find(uid, NULL);
-	jv_array_foreach(recs, i, r) {
-		ev = th_jv_strdup(r, "event");
-		t = jv_object_get(jv_copy(r), jv_string("time"));
-		v = jv_get_kind(t) == JV_KIND_NUMBER ? th_jv_num(t) : 0;
-		if (ev != NULL && strcmp(ev, "deleted") == 0 && v > now - 86400 &&
-		    (min == 0 || v < min))
-			min = v;
-		free(ev);
-		jv_free(t);
-		jv_free(r);
-	}
-	jv_free(recs);
-	return min ? min + 86400 : 0;
-}
-
 static int
 quota(void)
 {
+	char uid[32];
 	static const struct { const char *name, *usage, *config, *edge; } q[] = {
 		{ "posts", "quota_usage", "config", "me/threads" },
 		{ "replies", "reply_quota_usage", "reply_config", "me/replies" },
@@ -253,7 +219,8 @@ quota(void)
 			t = 0;
 			if (jv_number_value(u) > 0)
 				t = q[i].edge ? th_api_freeat(q[i].edge, (long)th_jv_num(u)) :
-				    deletesfree();
+				    th_api_uid(uid, sizeof(uid)) == 0 ?
+				    th_ledger_freeat(uid, "deleted") : 0;
 			o = jv_object_set(o, jv_string("frees_at"), t > 0 ?
 			    jv_string(iso(t, buf, sizeof(buf))) : jv_null());
 		}

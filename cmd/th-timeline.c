@@ -70,18 +70,6 @@ number(const char *s, const char *opt, long min, long max)
 	return (long)n;
 }
 
-static long long
-when(const char *s, const char *opt)
-{
-	long long t = th_time_arg(s, (long long)time(NULL));
-
-	if (t < 0)
-		th_die(TH_EUSAGE, "%s '%s': a date (2026-11-01), a time "
-		    "(2026-11-01T09:00:00Z), epoch seconds, or an age (90m, 2h, 3d)",
-		    opt, s);
-	return t;
-}
-
 /* A canonical source into the timeline; called for list members too. */
 static int
 addsource(const char *src, void *arg)
@@ -122,14 +110,6 @@ addsource(const char *src, void *arg)
 	return 0;
 }
 
-static int
-isid(const char *s)
-{
-	size_t n = strlen(s);
-
-	return n > 0 && n <= 30 && strspn(s, "0123456789") == n;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -151,10 +131,10 @@ main(int argc, char **argv)
 			tl.limit = number(optarg, "-n", 1, 1000000000);
 			break;
 		case OPT_SINCE:
-			tl.since = when(optarg, "--since");
+			tl.since = th_tl_when(optarg, "--since");
 			break;
 		case OPT_UNTIL:
-			tl.until = when(optarg, "--until");
+			tl.until = th_tl_when(optarg, "--until");
 			break;
 		case OPT_FIELDS:
 			tl.fields = optarg;
@@ -179,7 +159,7 @@ main(int argc, char **argv)
 			break;
 		case 'r':
 		case 'c':
-			if (!isid(optarg))
+			if (!th_isid(optarg))
 				th_die(TH_EUSAGE, "-%c '%s': not a post id", c, optarg);
 			if ((posts = reallocarray(posts, (size_t)nposts + 1,
 			    sizeof(*posts))) == NULL || (kinds = reallocarray(kinds,
@@ -196,16 +176,7 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	th_cli_ready();
-	if (newname != NULL && statefile != NULL)
-		th_die(TH_EUSAGE, "--new or --state, not both");
-	if (tl.since > 0 && tl.until > 0 && tl.since >= tl.until)
-		th_die(TH_EUSAGE, "--since must be before --until");
-	if (newname != NULL) {
-		if ((rc = th_tl_statepath(newname, state, sizeof(state))) != 0)
-			th_exit(rc);
-		tl.state = state;
-	} else if (statefile != NULL)
-		tl.state = statefile;
+	th_tl_check(&tl, newname, statefile, state, sizeof(state));
 	/* without a window or a count, a plain run stops at 100 posts */
 	if (tl.limit < 0 && tl.since == 0 && tl.state == NULL && !tl.follow)
 		tl.limit = 100;

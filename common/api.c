@@ -701,3 +701,18 @@ th_api_uid(char *buf, size_t size)
 	strlcpy(buf, cache, size);
 	return 0;
 }
+
+long
+th_api_errcode(const struct th_api_res *res, const char *key)
+{
+	jv v;
+	long n = -1;
+
+	if (jv_get_kind(res->error) != JV_KIND_OBJECT)
+		return -1;
+	v = jv_object_get(jv_copy(res->error), jv_string(key));
+	if (jv_get_kind(v) == JV_KIND_NUMBER)
+		n = (long)th_jv_num(v);
+	jv_free(v);
+	return n;
+}

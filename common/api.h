@@ -68,6 +68,9 @@ int th_api_submit(struct th_api_req *q, const char *path, jv params,
     struct th_api_res *res);
 struct th_api_req *th_api_next(struct th_api_res *res);
 
+/* A number in the error detail ("code", "error_subcode"), or -1. */
+long th_api_errcode(const struct th_api_res *res, const char *key);
+
 /* Print "what: why" with the API detail; returns res->status. */
 int th_api_report(struct th_api_res *res, const char *what);
 void th_api_res_free(struct th_api_res *res);

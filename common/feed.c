@@ -229,27 +229,12 @@ permission(const char *path)
 	return "threads_basic";
 }
 
-static long
-errnum(const struct th_api_res *res, const char *key)
-{
-	jv v;
-	long n = -1;
-
-	if (jv_get_kind(res->error) != JV_KIND_OBJECT)
-		return -1;
-	v = jv_object_get(jv_copy(res->error), jv_string(key));
-	if (jv_get_kind(v) == JV_KIND_NUMBER)
-		n = (long)th_jv_num(v);
-	jv_free(v);
-	return n;
-}
-
 /* A source's request failed: report it, naming the source. Returns a
  * status that stops everything (a dead token), or 0. */
 static int
 failed(struct th_feed *f, struct src *s, struct th_api_res *res)
 {
-	long code = errnum(res, "code"), sub = errnum(res, "error_subcode");
+	long code = th_api_errcode(res, "code"), sub = th_api_errcode(res, "error_subcode");
 	int st = res->status;
 
 	if (st == TH_EAUTH && (code == 190 || code == 102 || code < 0)) {

@@ -349,3 +349,11 @@ th_jv_num(jv v)
 		return -4611686018427387904LL;
 	return (long long)d;
 }
+
+int
+th_isid(const char *s)
+{
+	size_t n = s != NULL ? strlen(s) : 0;
+
+	return n > 0 && n <= 30 && strspn(s, "0123456789") == n;
+}

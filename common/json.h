@@ -33,6 +33,9 @@ long long th_jv_time(jv obj, const char *key);
  * anything not a number are 0. Never cast jv_number_value() directly. */
 long long th_jv_num(jv v);
 
+/* Is s a Threads id (1 to 30 digits)? */
+int th_isid(const char *s);
+
 /* NDJSON reader: one record per line, errors name the line. A line is
  * at most TH_NDJSON_MAX bytes (a post is a few KiB). */
 #define TH_NDJSON_MAX	(8 << 20)

@@ -239,3 +239,25 @@ th_ledger_keylock(const char *uid, const char *key)
 		th_msg(TH_EIO, "%s: %s", path, strerror(errno));
 	return fd;
 }
+
+long long
+th_ledger_freeat(const char *uid, const char *event)
+{
+	jv recs = th_ledger_find(uid, NULL), t;
+	long long min = 0, now = time(NULL), v;
+	char *ev;
+
+	jv_array_foreach(recs, i, r) {
+		ev = th_jv_strdup(r, "event");
+		t = jv_object_get(jv_copy(r), jv_string("time"));
+		v = th_jv_num(t);
+		if (ev != NULL && strcmp(ev, event) == 0 && v > now - 86400 &&
+		    (min == 0 || v < min))
+			min = v;
+		free(ev);
+		jv_free(t);
+		jv_free(r);
+	}
+	jv_free(recs);
+	return min ? min + 86400 : 0;
+}

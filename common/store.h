@@ -28,6 +28,9 @@ int th_ledger_append(jv rec);
  * first (an array; empty when there is no ledger). Torn lines are
  * skipped. */
 jv th_ledger_find(const char *uid, const char *key);
+/* When the oldest `event` ("deleted") of uid in the last 24 h leaves
+ * the quota window: epoch seconds, or 0. */
+long long th_ledger_freeat(const char *uid, const char *event);
 /* An exclusive lock for one (uid, key): the fd, or -1 after a message. */
 int th_ledger_keylock(const char *uid, const char *key);
 #endif

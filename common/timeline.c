@@ -93,6 +93,36 @@ th_tl_statepath(const char *name, char *buf, size_t size)
 	return 0;
 }
 
+long long
+th_tl_when(const char *s, const char *opt)
+{
+	long long t = th_time_arg(s, (long long)time(NULL));
+
+	if (t < 0)
+		th_die(TH_EUSAGE, "%s '%s': a date (2026-11-01), a time "
+		    "(2026-11-01T09:00:00Z), epoch seconds, or an age (90m, 2h, 3d)",
+		    opt, s);
+	return t;
+}
+
+void
+th_tl_check(struct th_tl *t, const char *newname, const char *statefile,
+    char *buf, size_t size)
+{
+	int rc;
+
+	if (newname != NULL && statefile != NULL)
+		th_die(TH_EUSAGE, "--new or --state, not both");
+	if (t->since > 0 && t->until > 0 && t->since >= t->until)
+		th_die(TH_EUSAGE, "--since must be before --until");
+	if (newname != NULL) {
+		if ((rc = th_tl_statepath(newname, buf, size)) != 0)
+			th_exit(rc);
+		t->state = buf;
+	} else if (statefile != NULL)
+		t->state = statefile;
+}
+
 /* The fields to ask for: id and timestamp always (the merge needs them). */
 static char *
 fieldlist(const char *fields)

@@ -33,6 +33,12 @@ void th_tl_add(struct th_tl *t, const char *label, const char *path, jv params,
     int ordered, int kind);
 /* The state file of --new NAME, in buf; 0 or 64 after a message. */
 int th_tl_statepath(const char *name, char *buf, size_t size);
+/* A --since/--until argument (see th_time_arg), or exit 64 naming opt. */
+long long th_tl_when(const char *s, const char *opt);
+/* The options both verbs check alike: --new or --state (the path of
+ * --new NAME goes in buf), a window that ends after it starts. Exits 64. */
+void th_tl_check(struct th_tl *t, const char *newname, const char *statefile,
+    char *buf, size_t size);
 /* Read, merge, print; returns the exit status. */
 int th_tl_run(struct th_tl *t);
 void th_tl_free(struct th_tl *t);
