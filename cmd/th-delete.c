@@ -112,8 +112,9 @@ static long
 room(int *rc)
 {
 	struct th_api_res res;
-	jv d, u, c;
+	jv d;
 	long used, total;
+	int rc2;
 
 	*rc = 0;
 	if (th_api_limits("delete_quota_usage,delete_config", &d, &res) != 0) {
@@ -124,15 +125,9 @@ room(int *rc)
 		th_api_res_free(&res);
 		return -1;
 	}
-	u = jv_object_get(jv_copy(d), jv_string("delete_quota_usage"));
-	c = jv_object_get(jv_object_get(jv_copy(d), jv_string("delete_config")),
-	    jv_string("quota_total"));
-	used = jv_get_kind(u) == JV_KIND_NUMBER ? (long)th_jv_num(u) : -1;
-	total = jv_get_kind(c) == JV_KIND_NUMBER ? (long)th_jv_num(c) : -1;
-	jv_free(u);
-	jv_free(c);
+	rc2 = th_api_quota(d, "delete_quota_usage", "delete_config", &used, &total);
 	jv_free(d);
-	if (used < 0 || total < 0)
+	if (rc2 != 0)
 		return -1;
 	return used >= total ? 0 : total - used;
 }
@@ -145,7 +140,7 @@ del(const char *id)
 	jv o;
 
 	rc = th_api_call("DELETE", id, jv_object(), &res);
-	if (rc != 0 && (res.http == 0 || res.http >= 500) && res.status != TH_EAUTH) {
+	if (rc != 0 && th_api_lost(&res)) {
 		/* the answer was lost: is the post still there? */
 		th_api_res_free(&res);
 		if (th_api_call("GET", id, jv_object_set(jv_object(), jv_string("fields"),

@@ -32,12 +32,10 @@ hide(const char *item, jv rec, void *arg)
 {
 	struct th_api_res res;
 	char path[64], *id = item ? strdup(item) : th_jv_idstr(rec, "id");
-	size_t n;
 	int rc;
 
 	(void)arg;
-	if (id == NULL || (n = strlen(id)) == 0 || n > 30 ||
-	    strspn(id, "0123456789") != n) {
+	if (id == NULL || !th_isid(id)) {
 		rc = th_msg(TH_EDATA, "'%s': not a reply id", id ? id : "(a record without id)");
 		free(id);
 		return rc;
@@ -46,7 +44,7 @@ hide(const char *item, jv rec, void *arg)
 	/* hiding is idempotent: a lost answer may be asked again */
 	if ((rc = th_api_call("POST", path, jv_object_set(jv_object(),
 	    jv_string("hide"), jv_string(unhide ? "false" : "true")), &res)) != 0 &&
-	    (res.http == 0 || res.http >= 500) && res.status != TH_EAUTH) {
+	    th_api_lost(&res)) {
 		th_api_res_free(&res);
 		rc = th_api_call("POST", path, jv_object_set(jv_object(),
 		    jv_string("hide"), jv_string(unhide ? "false" : "true")), &res);

@@ -690,16 +690,6 @@ waitc(const struct job *j, const char *cid, const char *what)
 	}
 }
 
-/* Did the request leave us not knowing what happened? */
-static int
-ambiguous(const struct th_api_res *res)
-{
-	if (res->status == TH_EAUTH || res->status == TH_ETEMP)
-		return 0;
-	return res->http == 0 || res->http >= 500 ||
-	    (res->status == 0 ? 0 : jv_get_kind(res->error) == JV_KIND_NULL);
-}
-
 /* Create one container. params is consumed. A container whose answer is
  * lost is harmless (it is never published and expires), so creation is
  * tried again on an ambiguous failure. */
@@ -723,7 +713,7 @@ create1(const struct job *j, jv params, char **cid, const char *what)
 			return fail(j, TH_EUNAVAIL, "%s: the answer has no container id",
 			    what);
 		}
-		if (!ambiguous(&res) || attempt >= 3) {
+		if (!th_api_lost(&res) || attempt >= 3) {
 			jv_free(params);
 			snprintf(buf, sizeof(buf), "cannot create %s", what);
 			return apifail(j, &res, buf);
@@ -933,7 +923,7 @@ publish(const struct job *j, const char *cid, const char *text,
 		    th_api_errcode(&res, "error_subcode") == 4279009;
 		already = th_api_errcode(&res, "code") == 100 && res.why[0] != '\0' &&
 		    strstr(res.why, "already been published") != NULL;
-		if (rc != 0 && !notready && !already && !ambiguous(&res))
+		if (rc != 0 && !notready && !already && !th_api_lost(&res))
 			return apifail(j, &res, "cannot publish");
 		if (th_opts.verbose)
 			th_msg(0, "publish of %s: %s: asking the container", cid,
@@ -1088,8 +1078,7 @@ quota(const struct job *j, int posts, int replies)
 	}
 	for (i = 0; i < 2; i++) {
 		need = i == 0 ? posts : replies;
-		used = numat(d, q[i].usage, NULL);
-		total = numat(d, q[i].config, "quota_total");
+		th_api_quota(d, q[i].usage, q[i].config, &used, &total);
 		if (need == 0 || used < 0 || total < 0 || used + need <= total)
 			continue;
 		jv_free(d);

@@ -45,7 +45,7 @@ repost(const char *item, jv rec, void *arg)
 	snprintf(path, sizeof(path), "%s/repost", id);
 	/* a write: sent once, never again blindly */
 	if (th_api_call("POST", path, jv_object(), &res) != 0) {
-		if (res.http == 0 || res.http >= 500)
+		if (th_api_lost(&res))
 			snprintf(res.why + strlen(res.why), sizeof(res.why) -
 			    strlen(res.why), " (the repost may have gone through: "
 			    "check before trying again)");

@@ -716,3 +716,29 @@ th_api_errcode(const struct th_api_res *res, const char *key)
 	jv_free(v);
 	return n;
 }
+
+int
+th_api_lost(const struct th_api_res *res)
+{
+	if (res->status == 0 || res->status == TH_EAUTH || res->status == TH_ETEMP)
+		return 0;
+	/* no answer, a server error, or an answer that is not the API's */
+	return res->http == 0 || res->http >= 500 ||
+	    jv_get_kind(res->error) == JV_KIND_NULL;
+}
+
+int
+th_api_quota(jv limits, const char *usage, const char *config, long *used,
+    long *total)
+{
+	jv u = jv_object_get(jv_copy(limits), jv_string(usage));
+	jv c = jv_object_get(jv_object_get(jv_copy(limits), jv_string(config)),
+	    jv_string("quota_total"));
+	int ok = jv_get_kind(u) == JV_KIND_NUMBER && jv_get_kind(c) == JV_KIND_NUMBER;
+
+	*used = ok ? (long)th_jv_num(u) : -1;
+	*total = ok ? (long)th_jv_num(c) : -1;
+	jv_free(u);
+	jv_free(c);
+	return ok ? 0 : -1;
+}

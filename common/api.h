@@ -68,6 +68,11 @@ int th_api_submit(struct th_api_req *q, const char *path, jv params,
     struct th_api_res *res);
 struct th_api_req *th_api_next(struct th_api_res *res);
 
+/* Did a failed write leave us not knowing whether it was done (no answer,
+ * a 5xx, an answer that is not the API's)? Never for 77 and 75. Writes
+ * are never re-sent on this alone: the caller asks the object first. */
+int th_api_lost(const struct th_api_res *res);
+
 /* A number in the error detail ("code", "error_subcode"), or -1. */
 long th_api_errcode(const struct th_api_res *res, const char *key);
 
@@ -107,6 +112,10 @@ char *th_api_nextcursor(jv body);
  * *data is the first record (owned). Returns 0 or the status, with res
  * to report and free. */
 int th_api_limits(const char *fields, jv *data, struct th_api_res *res);
+/* One quota of a th_api_limits() record (borrowed): usage and config
+ * ("quota_usage", "config"). 0 with both numbers, or -1 (both -1). */
+int th_api_quota(jv limits, const char *usage, const char *config, long *used,
+    long *total);
 /* When a quota with `used` posts on edge ("me/threads", "me/replies")
  * frees a slot: the used-th newest post of the last 24 h, plus 24 h
  * (epoch seconds), or 0. */
