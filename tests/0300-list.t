@@ -186,24 +186,7 @@ wait $pids
 is "$(stat -c %s "$LISTS/busy")" 0 "16 processes removing at once: all gone"
 
 # --- SIGKILL at random points: the old file or the new one, never half ------------
-for i in $(seq 20000); do echo "@u$i"; done >"$LISTS/big"
-cp "$LISTS/big" "$T/old"
-bad=0 newer=0
-for i in $(seq 100); do
-	cp "$T/old" "$T/new"
-	echo "@k$i" >>"$T/new"
-	"$top_builddir/th-list" add big "@k$i" >/dev/null 2>&1 &
-	pid=$!
-	sleep "0.00$((RANDOM % 10))"
-	kill -9 $pid 2>/dev/null
-	wait $pid 2>/dev/null
-	if cmp -s "$LISTS/big" "$T/new"; then
-		newer=$((newer + 1))
-		cp "$T/new" "$T/old"
-	elif ! cmp -s "$LISTS/big" "$T/old"; then
-		bad=$((bad + 1))
-	fi
-done
+kill_writers big 20000 100 9
 is "$bad" 0 "100 writers killed with SIGKILL: the list is always the old or the new version ($newer new)"
 run th-list add big @last
 is "$(ls -a "$LISTS" | grep -c '^\.big\.tmp')" 0 "the next writer sweeps what killed writers left"

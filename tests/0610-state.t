@@ -23,24 +23,7 @@ is "$(sort "$LISTS/busy" | uniq -d | wc -l | tr -d ' ')" 0 "  each once"
 is "$badreads" 0 "  and each of $reads reads made meanwhile parsed whole"
 
 # --- SIGKILL at random points of a write, 500 times -----------------------------------
-for i in $(seq 5000); do echo "@u$i"; done >"$LISTS/big"
-cp "$LISTS/big" "$T/old"
-bad=0 newer=0
-for i in $(seq 500); do
-	cp "$T/old" "$T/new"
-	echo "@k$i" >>"$T/new"
-	"$L" add big "@k$i" >/dev/null 2>&1 &
-	pid=$!
-	sleep "0.00$((RANDOM % 6))"
-	kill -9 $pid 2>/dev/null
-	wait $pid 2>/dev/null
-	if cmp -s "$LISTS/big" "$T/new"; then
-		newer=$((newer + 1))
-		cp "$T/new" "$T/old"
-	elif ! cmp -s "$LISTS/big" "$T/old"; then
-		bad=$((bad + 1))
-	fi
-done
+kill_writers big 5000 500 5
 is "$bad" 0 "500 writers killed at random points: always the old list or the new one ($newer new, $((500 - newer)) old)"
 
 # --- a full disk and a read-only one ------------------------------------------------------

@@ -94,6 +94,34 @@ skip_all() {
 	exit 0
 }
 
+# kill_writers LIST ENTRIES RUNS MAXMS: fill LIST with ENTRIES lines, then
+# RUNS times start th-list add on it and SIGKILL it after 0..MAXMS ms;
+# after each, the list must be the old version or the new one. Sets
+# $bad (neither) and $newer (runs whose write had landed).
+kill_writers() {
+	local list=$1 entries=$2 runs=$3 maxms=$4 f i pid
+	f="$XDG_DATA_HOME/th/lists/$list"
+	mkdir -p "${f%/*}"
+	for i in $(seq "$entries"); do echo "@u$i"; done >"$f"
+	cp "$f" "$T/old"
+	bad=0 newer=0
+	for i in $(seq "$runs"); do
+		cp "$T/old" "$T/new"
+		echo "@k$i" >>"$T/new"
+		"$top_builddir/th-list" add "$list" "@k$i" >/dev/null 2>&1 &
+		pid=$!
+		sleep "0.00$((RANDOM % (maxms + 1)))"
+		kill -9 $pid 2>/dev/null
+		wait $pid 2>/dev/null
+		if cmp -s "$f" "$T/new"; then
+			newer=$((newer + 1))
+			cp "$T/new" "$T/old"
+		elif ! cmp -s "$f" "$T/old"; then
+			bad=$((bad + 1))
+		fi
+	done
+}
+
 # canary_ok FILE...: files a test made on purpose with the token in them.
 canary_ok() {
 	CANARY_OK="$CANARY_OK $*"
