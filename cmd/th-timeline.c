@@ -3,7 +3,8 @@
  *
  *	th-timeline [options] [source ...]
  *
- * Sources: me, mentions, @user, #tag, list:NAME; -r ID (a post's
+ * Sources: me, mentions, @user, #tag, list:NAME, @user@host or an
+ * actor's https URL (the fediverse); -r ID (a post's
  * replies), -c ID (its conversation). No source: the list "following"
  * (th-follow's), the home timeline. All of them are read at once and
  * merged into one NDJSON stream, newest first, each post once, with
@@ -43,7 +44,6 @@ static const struct option longopts[] = {
 };
 
 static struct th_tl tl;
-static int fedi;
 
 static void
 usage(int status)
@@ -55,7 +55,8 @@ usage(int status)
 	    "                   [--fields list] [--reverse] [-P parallel]\n"
 	    "                   [--new name | --state file] [--interval secs]\n"
 	    "                   [-r id] [-c id] [--jq filter] [source ...]\n"
-	    "sources: me, mentions, @user, #tag, list:NAME (none: following)\n");
+	    "sources: me, mentions, @user, #tag, list:NAME, @user@host,\n"
+	    "         https://host/actor (none: following)\n");
 	th_exit(status);
 }
 
@@ -87,12 +88,10 @@ addsource(const char *src, void *arg)
 		p = jv_object_set(p, jv_string("search_mode"), jv_string("TAG"));
 		p = jv_object_set(p, jv_string("search_type"), jv_string("RECENT"));
 		th_tl_add(&tl, src, "keyword_search", p, 1, 's');
-	} else if (src[0] == '@' && strchr(src + 1, '@') != NULL) {
+	} else if ((src[0] == '@' && strchr(src + 1, '@') != NULL) ||
+	    strncmp(src, "https://", 8) == 0) {
 		jv_free(p);
-		if (!fedi++)
-			th_msg(TH_EFAIL, "%s: skipped: fediverse sources are not "
-			    "read yet", src);
-		return TH_EFAIL;
+		th_tl_add(&tl, src, src, jv_null(), 1, 'f');
 	} else if (src[0] == '@') {
 		p = jv_object_set(p, jv_string("username"), jv_string(src + 1));
 		th_tl_add(&tl, src, "profile_posts", p, 1, 'u');
@@ -206,7 +205,7 @@ main(int argc, char **argv)
 			th_exit(rc);
 		th_list_free(&l);
 		rc = l.exists ? th_list_expand("following", addsource, NULL) : 0;
-		if (tl.nsrc == 0 && fedi == 0) {
+		if (tl.nsrc == 0) {
 			th_msg(0, "you follow nothing yet, so there is no home timeline: "
 			    "th-follow @user or #tag, or name sources");
 			th_exit(rc);

@@ -369,13 +369,22 @@ prepare(struct th_http_req *r, const char *method, const char *path, jv params,
 
 /* What the finished request r amounts to, in res. */
 static int
-finish(struct th_http_req *r, struct th_api_res *res)
+finish(struct th_http_req *r, struct th_api_res *res, int raw)
 {
 	enum th_api_kind k;
 
 	res->http = r->status;
 	switch (r->err) {
 	case TH_HTTP_OK:
+		if (raw) {
+			res->body = r->resp ? th_json_parse(r->resp, r->len) : jv_null();
+			if (!jv_is_valid(res->body)) {
+				jv_free(res->body);
+				res->body = jv_null();
+			}
+			res->status = 0;
+			break;
+		}
 		res->body = r->resp ? th_json_parse(r->resp, r->len) : jv_null();
 		if (!jv_is_valid(res->body)) {
 			jv_free(res->body);
@@ -424,7 +433,7 @@ th_api_call(const char *method, const char *path, jv params,
 	if (prepare(&r, method, path, params, &url, &form, res) != 0)
 		return res->status;
 	th_http_do(&r);
-	finish(&r, res);
+	finish(&r, res, 0);
 	free(url);
 	free(form);
 	return res->status;
@@ -434,10 +443,27 @@ int
 th_api_submit(struct th_api_req *q, const char *path, jv params,
     struct th_api_res *res)
 {
+	q->raw = 0;
 	if (prepare(&q->http, "GET", path, params, &q->url, &q->form, res) != 0)
 		return res->status;
 	th_http_submit(&q->http);
 	return 0;
+}
+
+void
+th_api_fetch(struct th_api_req *q, const char *url, const char *accept)
+{
+	memset(&q->http, 0, sizeof(q->http));
+	q->form = NULL;
+	q->raw = 1;
+	if ((q->url = strdup(url)) == NULL)
+		th_die(TH_EIO, "out of memory");
+	q->http.method = "GET";
+	q->http.url = q->url;
+	q->http.accept = accept;
+	q->http.fedi = 1;
+	q->http.retry_ok = 1;
+	th_http_submit(&q->http);
 }
 
 struct th_api_req *
@@ -449,7 +475,10 @@ th_api_next(struct th_api_res *res)
 	if ((r = th_http_next()) == NULL)
 		return NULL;
 	q = (struct th_api_req *)r;	/* http is its first member */
-	finish(&q->http, res);
+	memset(res, 0, sizeof(*res));
+	res->body = jv_null();
+	res->error = jv_null();
+	finish(&q->http, res, q->raw);
 	free(q->url);
 	free(q->form);
 	q->url = q->form = NULL;

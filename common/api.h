@@ -63,9 +63,15 @@ struct th_api_req {
 	struct th_http_req http;	/* first: the engine hands it back */
 	char	*url, *form;
 	void	*udata;			/* the caller's */
+	int	 raw;			/* th_api_fetch(): not the API */
 };
 int th_api_submit(struct th_api_req *q, const char *path, jv params,
     struct th_api_res *res);
+/* Queue an anonymous GET of url, a fediverse document (http.h's fedi):
+ * no token, Accept: accept. Its answer is not the API's: th_api_next()
+ * only parses it (res->body, or null when it is not JSON) and sets
+ * res->http; res->status is 0 whenever a response arrived at all. */
+void th_api_fetch(struct th_api_req *q, const char *url, const char *accept);
 struct th_api_req *th_api_next(struct th_api_res *res);
 
 /* Did a failed write leave us not knowing whether it was done (no answer,

@@ -19,6 +19,7 @@
 #define TH_JQ_VERSION "unknown"
 #endif
 
+#include "ap.h"
 #include "api.h"
 #include "cli.h"
 #include "config.h"
@@ -181,6 +182,7 @@ th_exit(int status)
 	if (orc != 0)
 		status = orc;
 	th_api_cleanup();
+	th_ap_cleanup();
 	th_http_cleanup();
 	th_secret_wipe();
 	exit(status);

@@ -114,6 +114,30 @@ setnum(long *dst, const char *name, const char *val, long min, long max)
 	return 0;
 }
 
+/* HOST:PORT on loopback: fediverse servers are reached there in plain
+ * http, each named by its Host header. Anything else would send reads
+ * meant for https servers in clear over a network. */
+static int
+setfediconnect(const char *val, const char *where)
+{
+	const char *colon = strrchr(val, ':'), *errstr;
+	char host[64];
+	size_t n;
+
+	if (colon == NULL || (n = (size_t)(colon - val)) == 0 || n >= sizeof(host))
+		return th_msg(78, "%s: fedi_connect '%s': want HOST:PORT", where, val);
+	memcpy(host, val, n);
+	host[n] = '\0';
+	strtonum(colon + 1, 1, 65535, &errstr);
+	if (errstr != NULL)
+		return th_msg(78, "%s: fedi_connect '%s': bad port", where, val);
+	if (!isloopback(host))
+		return th_msg(78, "%s: fedi_connect '%s': loopback only (it "
+		    "turns https into plain http)", where, val);
+	strlcpy(th_cfg.fedi_connect, val, sizeof(th_cfg.fedi_connect));
+	return 0;
+}
+
 static int
 setkey(const char *key, const char *val, const char *where)
 {
@@ -143,6 +167,8 @@ setkey(const char *key, const char *val, const char *where)
 			return th_msg(78, "%s: upload_cmd too long", where);
 		return 0;
 	}
+	if (strcmp(key, "fedi_connect") == 0)
+		return setfediconnect(val, where);
 	/* Keys owned by verbs that do not exist yet are not errors. */
 	return 0;
 }
@@ -200,6 +226,7 @@ th_config_load(void)
 		{ "TH_BACKOFF_MS", "backoff_ms" },
 		{ "TH_MAX_BODY", "max_body" },
 		{ "TH_UPLOAD_CMD", "upload_cmd" },
+		{ "TH_FEDI_CONNECT", "fedi_connect" },
 	};
 	char path[PATH_MAX];
 	const char *v;

@@ -19,6 +19,9 @@ struct th_config {
 	long	 backoff_ms;	/* first retry delay; doubles, capped */
 	long	 max_body;	/* response body cap, bytes */
 	char	 upload_cmd[1024];	/* th-post: local media -> public URL */
+	char	 fedi_connect[64];	/* TH_FEDI_CONNECT: loopback HOST:PORT
+					 * that every fediverse read goes to, in
+					 * plain http (the test sandbox) */
 };
 
 extern struct th_config th_cfg;

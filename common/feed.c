@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ap.h"
 #include "api.h"
 #include "cli.h"
 #include "feed.h"
@@ -33,6 +34,7 @@ struct src {
 	jv		 skip;		/* ids at the cursor's second, taken before */
 	long long	 head_ts;
 	char		*head_id;
+	struct th_ap	*ap;		/* a fediverse source, or NULL */
 	struct th_api_req req;
 };
 
@@ -86,6 +88,13 @@ th_feed_add(struct th_feed *f, const char *label, const char *path, jv params,
 	s->page = jv_null();
 	s->head = jv_null();
 	s->skip = jv_array();
+}
+
+void
+th_feed_add_fedi(struct th_feed *f, const char *label, const char *source)
+{
+	th_feed_add(f, label, source, jv_object(), 1);
+	f->s[f->n - 1].ap = th_ap_new(source, f->pagesize);
 }
 
 void
@@ -185,10 +194,23 @@ static void
 submit(struct th_feed *f, struct src *s)
 {
 	struct th_api_res res;
+	const char *url, *accept;
 	char buf[32];
-	jv p = jv_copy(s->params);
-
+	jv p;
 	long long since = f->since > s->since ? f->since : s->since;
+
+	if (s->ap != NULL) {
+		if ((url = th_ap_url(s->ap, &accept)) == NULL) {
+			done(s);
+			return;
+		}
+		s->req.udata = s;
+		th_api_fetch(&s->req, url, accept);
+		s->state = S_PENDING;
+		f->inflight++;
+		return;
+	}
+	p = jv_copy(s->params);
 
 	snprintf(buf, sizeof(buf), "%d", f->pagesize);
 	p = jv_object_set(p, jv_string("limit"), jv_string(buf));
@@ -261,6 +283,37 @@ failed(struct th_feed *f, struct src *s, struct th_api_res *res)
 	return 0;
 }
 
+/* A fediverse source's answer: another document to fetch, a page of
+ * posts, or a failure that drops the source alone. */
+static int
+fedi(struct th_feed *f, struct src *s, struct th_api_res *res)
+{
+	const char *accept;
+	char why[1024];
+	jv data;
+	enum th_ap_step st = th_ap_answer(s->ap, res, &data, why, sizeof(why));
+
+	th_api_res_free(res);
+	if (st == TH_AP_FAIL) {
+		f->status = th_status_merge(f->status, th_msg(TH_EFAIL,
+		    "%s: skipped: %s", s->label, why));
+		done(s);
+		return 0;
+	}
+	free(s->after);
+	s->after = th_ap_url(s->ap, &accept) != NULL ? strdup("") : NULL;
+	if (st == TH_AP_MORE) {
+		s->state = s->after != NULL ? S_NEED : S_DONE;
+		return 0;
+	}
+	jv_free(s->page);
+	s->page = data;
+	s->n = jv_array_length(jv_copy(data));
+	s->idx = 0;
+	sethead(s);	/* an empty page with more after it: S_NEED */
+	return 0;
+}
+
 /* Wait for one request; returns a status that stops everything, or 0. */
 static int
 collect(struct th_feed *f)
@@ -285,6 +338,8 @@ collect(struct th_feed *f)
 		done(s);
 		return rc;
 	}
+	if (s->ap != NULL)
+		return fedi(f, s, &res);
 	data = jv_object_get(jv_copy(res.body), jv_string("data"));
 	if (jv_get_kind(data) != JV_KIND_ARRAY) {
 		jv_free(data);
@@ -456,6 +511,7 @@ th_feed_free(struct th_feed *f)
 		done(&f->s[i]);
 		free(f->s[i].label);
 		free(f->s[i].path);
+		th_ap_free(f->s[i].ap);
 		jv_free(f->s[i].params);
 		jv_free(f->s[i].skip);
 	}

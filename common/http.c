@@ -146,7 +146,12 @@ start(struct th_http_req *r)
 				free(h);
 			}
 		}
-		r->hdrs = curl_slist_append(r->hdrs, "Accept: application/json");
+		{
+			char h[256];
+			snprintf(h, sizeof(h), "Accept: %s",
+			    r->accept ? r->accept : "application/json");
+			r->hdrs = curl_slist_append(r->hdrs, h);
+		}
 		/* no "Expect: 100-continue" round trip on POST */
 		r->hdrs = curl_slist_append(r->hdrs, "Expect:");
 	}
@@ -180,6 +185,22 @@ start(struct th_http_req *r)
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, onheader);
 	curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
+	if (r->fedi && r->token == NULL) {
+		/* WebFinger may send us to the server that holds the account */
+		curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+		curl_easy_setopt(e, CURLOPT_MAXREDIRS, 3L);
+		if (th_cfg.fedi_connect[0] != '\0') {
+			char to[96];
+			snprintf(to, sizeof(to), "::%s", th_cfg.fedi_connect);
+			if (r->connect_to == NULL)
+				r->connect_to = curl_slist_append(NULL, to);
+			curl_easy_setopt(e, CURLOPT_CONNECT_TO, r->connect_to);
+			curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http");
+		} else {
+			curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "https");
+			curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+		}
+	}
 	if (strcmp(r->method, "GET") != 0) {
 		/* A write never rides a connection that may be dead already. */
 		curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
@@ -388,6 +409,8 @@ th_http_req_free(struct th_http_req *r)
 		explicit_bzero(h->data, strlen(h->data));	/* the token */
 	curl_slist_free_all(r->hdrs);
 	r->hdrs = NULL;
+	curl_slist_free_all(r->connect_to);
+	r->connect_to = NULL;
 	free(r->resp);
 	r->resp = NULL;
 	r->len = 0;

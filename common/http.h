@@ -24,6 +24,9 @@ struct th_http_req {
 	const char	*body;		/* urlencoded form for POST, borrowed */
 	const char	*token;		/* Bearer token or NULL, borrowed */
 	int		 retry_ok;	/* may be sent again (reads only) */
+	const char	*accept;	/* Accept header; NULL: application/json */
+	int		 fedi;		/* a fediverse read: no token, redirects
+					 * followed (https only), TH_FEDI_CONNECT */
 	/* Is this finished attempt worth another? NULL: network errors and
 	 * 5xx only. Consulted only when retry_ok is set. */
 	int		(*transient)(struct th_http_req *);
@@ -39,7 +42,7 @@ struct th_http_req {
 
 	/* engine private */
 	CURL		*easy;
-	struct curl_slist *hdrs;
+	struct curl_slist *hdrs, *connect_to;
 	long long	 not_before, deadline;	/* monotonic ms */
 	struct th_http_req *next;
 };

@@ -100,6 +100,31 @@ th_source(const char *s, int bare, char out[TH_SRC_MAX], char *why,
 		}
 		return TH_SRC_LIST;
 	}
+	if (strncasecmp(out, "https://", 8) == 0) {
+		/* a fediverse actor by its URL; kept as written but for the
+		 * scheme, since a path is case-sensitive */
+		char host[256];
+		n = strcspn(out + 8, "/?#");
+		if (n == 0 || n >= sizeof(host) || strpbrk(out, " \t\"<>\\^`{|}") != NULL) {
+			snprintf(why, whysize, "'%s': not an actor URL "
+			    "(https://host/path)", out);
+			return TH_SRC_BAD;
+		}
+		memcpy(host, out + 8, n);
+		host[n] = '\0';
+		if (strchr(host, ':') != NULL && strspn(strchr(host, ':') + 1,
+		    "0123456789") == strlen(strchr(host, ':') + 1))
+			*strchr(host, ':') = '\0';
+		if (!validhost(host) || out[8 + n] != '/' || out[9 + n] == '\0') {
+			snprintf(why, whysize, "'%s': not an actor URL "
+			    "(https://host/path)", out);
+			return TH_SRC_BAD;
+		}
+		memcpy(out, "https://", 8);
+		for (char *h = out + 8; h < out + 8 + n; h++)
+			*h = (char)tolower((unsigned char)*h);
+		return TH_SRC_FEDI;
+	}
 	if (out[0] == '#') {
 		n = th_text_chars(out + 1, len - 1);
 		if (n < 1 || n > 50 || strpbrk(out + 1, ".&") != NULL ||

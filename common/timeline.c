@@ -148,9 +148,14 @@ mkfeed(struct th_tl *t, jv cursors, long long firstsince, const char *fields)
 	int i;
 
 	for (i = 0; i < t->nsrc; i++) {
-		p = jv_object_set(jv_copy(t->src[i].params), jv_string("fields"),
-		    jv_string(fields));
-		th_feed_add(f, t->src[i].label, t->src[i].path, p, t->src[i].ordered);
+		if (t->src[i].kind == 'f')
+			th_feed_add_fedi(f, t->src[i].label, t->src[i].path);
+		else {
+			p = jv_object_set(jv_copy(t->src[i].params),
+			    jv_string("fields"), jv_string(fields));
+			th_feed_add(f, t->src[i].label, t->src[i].path, p,
+			    t->src[i].ordered);
+		}
 		if (jv_get_kind(cursors) != JV_KIND_OBJECT)
 			continue;
 		c = jv_object_get(jv_copy(cursors), jv_string(t->src[i].label));

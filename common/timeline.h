@@ -11,7 +11,8 @@ struct th_tl_src {
 	char	*path;		/* "profile_posts", "me/threads", ... */
 	jv	 params;	/* owned */
 	int	 ordered;	/* newest first by time (not TOP search) */
-	int	 kind;		/* for quotas: 'u' profile discovery, 's' search */
+	int	 kind;		/* for quotas: 'u' profile discovery, 's' search;
+				 * 'f' a fediverse source (path: the source) */
 };
 
 struct th_tl {

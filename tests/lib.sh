@@ -28,6 +28,7 @@ export ASAN_OPTIONS="exitcode=98:detect_leaks=1:abort_on_error=0" \
 # A random canary token: it must never show up anywhere but its own file.
 CANARY="THQVJcanary$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 SBPID=
+FEDIPID=
 
 # No th process may carry the canary on its command line: a sampler looks
 # at /proc/*/cmdline ten times a second (the pattern is read from a file,
@@ -45,6 +46,7 @@ CANARY_OK=	# files allowed to hold the canary (see canary_ok)
 cleanup() {
 	kill "$SAMPLER" 2>/dev/null
 	[ -n "$SBPID" ] && kill "$SBPID" 2>/dev/null && wait "$SBPID" 2>/dev/null
+	[ -n "$FEDIPID" ] && kill "$FEDIPID" 2>/dev/null && wait "$FEDIPID" 2>/dev/null
 	rm -rf "$T"
 }
 trap cleanup EXIT
@@ -197,6 +199,35 @@ sandbox_start() {
 	SBPORT=$(cat "$T/port")
 	SB="http://127.0.0.1:$SBPORT"
 	export TH_API_BASE="$SB" TH_ACCESS_TOKEN="$CANARY"
+}
+
+# fedi_start: start the fediverse sandbox beside the Threads one; every
+# fediverse read goes to it (TH_FEDI_CONNECT), the hosts named in URLs.
+fedi_start() {
+	"$PYTHON3" "$top_srcdir/tests/sandbox/fedi.py" --port-file "$T/fport" \
+		>"$T/fedi.out" 2>"$T/fedi.err" &
+	FEDIPID=$!
+	i=0
+	while [ ! -s "$T/fport" ]; do
+		i=$((i + 1))
+		if [ $i -gt 200 ] || ! kill -0 "$FEDIPID" 2>/dev/null; then
+			echo "Bail out! fediverse sandbox did not start"
+			cat "$T/fedi.err" >&2
+			exit 1
+		fi
+		sleep 0.05
+	done
+	FEDI="http://127.0.0.1:$(cat "$T/fport")"
+	export TH_FEDI_CONNECT="127.0.0.1:$(cat "$T/fport")"
+}
+
+# fb METHOD PATH [JSON]: a control call to the fediverse sandbox.
+fb() {
+	if [ $# -ge 3 ]; then
+		curl -sS -X "$1" -H 'Content-Type: application/json' --data-binary "$3" "$FEDI$2"
+	else
+		curl -sS -X "$1" "$FEDI$2"
+	fi
 }
 
 # sb METHOD PATH [JSON]: a control call; prints the answer.

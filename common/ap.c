@@ -1,0 +1,945 @@
+/*
+ * ap: a fediverse account as a th source. Every request is an anonymous
+ * GET over https (th_api_fetch: no token ever goes there); every answer
+ * is turned into th's post records, so that the same jq works on a
+ * Mastodon account and a Threads one.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <curl/curl.h>
+
+#include "ap.h"
+#include "cli.h"
+#include "config.h"
+#include "html.h"
+#include "json.h"
+
+#define ACCEPT_JRD	"application/jrd+json, application/json"
+#define ACCEPT_AS	"application/activity+json, application/ld+json; " \
+			"profile=\"https://www.w3.org/ns/activitystreams\""
+#define ACCEPT_JSON	"application/json"
+#define MAX_PAGES_EMPTY	3	/* pages in a row without a post: give up */
+
+enum stage { WEBFINGER, ACTOR, OUTBOX, PAGE, LOOKUP, STATUSES, END };
+
+struct th_ap {
+	char		*source;
+	char		*user, *host;	/* of @user@host; NULL for a URL */
+	char		*username;	/* records' "username" */
+	enum stage	 stage;
+	char		*url;		/* what to fetch next (https) */
+	char		*wire;		/* url as sent (TH_FEDI_CONNECT) */
+	char		*base;		/* STATUSES: the statuses URL, no max_id */
+	char		*refused;	/* why the ActivityPub way was refused */
+	int		 pagesize;
+	int		 empty;		/* pages in a row without posts */
+};
+
+/* What an account resolved to, kept for the process's life. */
+struct known {
+	char		*source, *username, *url;
+	enum stage	 stage;	/* OUTBOX or STATUSES */
+	struct known	*next;
+};
+static struct known *known;
+
+static char *
+xstrdup(const char *s)
+{
+	char *r;
+
+	if ((r = strdup(s)) == NULL)
+		th_die(TH_EIO, "out of memory");
+	return r;
+}
+
+static void
+setstr(char **dst, const char *s)
+{
+	free(*dst);
+	*dst = s ? xstrdup(s) : NULL;
+}
+
+/* A member of o (borrowed), or null when it is absent or o is not an
+ * object. Owned. */
+static jv
+get(jv o, const char *k)
+{
+	jv v;
+
+	if (jv_get_kind(o) != JV_KIND_OBJECT)
+		return jv_null();
+	v = jv_object_get(jv_copy(o), jv_string(k));
+	if (!jv_is_valid(v)) {
+		jv_free(v);
+		return jv_null();
+	}
+	return v;
+}
+
+/* The string member k of o, malloc'd, or NULL. */
+static char *
+sget(jv o, const char *k)
+{
+	jv v = get(o, k);
+	char *r = NULL;
+
+	if (jv_get_kind(v) == JV_KIND_STRING)
+		r = xstrdup(jv_string_value(v));
+	jv_free(v);
+	return r;
+}
+
+/* A reference (borrowed): a string, or an object's id, or its href. */
+static char *
+ref(jv v)
+{
+	char *r;
+
+	if (jv_get_kind(v) == JV_KIND_STRING)
+		return xstrdup(jv_string_value(v));
+	if (jv_get_kind(v) == JV_KIND_ARRAY) {	/* several Links: the first */
+		r = NULL;
+		jv_array_foreach(v, i, e) {
+			if (r == NULL && jv_get_kind(e) != JV_KIND_ARRAY)
+				r = ref(e);
+			jv_free(e);
+		}
+		return r;
+	}
+	if ((r = sget(v, "id")) == NULL)
+		r = sget(v, "href");
+	return r;
+}
+
+/* The member k of o as a reference, malloc'd, or NULL. */
+static char *
+rget(jv o, const char *k)
+{
+	jv v = get(o, k);
+	char *r = ref(v);
+
+	jv_free(v);
+	return r;
+}
+
+static int
+ishttps(const char *u)
+{
+	return u != NULL && strncasecmp(u, "https://", 8) == 0 && u[8] != '\0' &&
+	    u[8] != '/';
+}
+
+/* The host of an https URL in buf. */
+static void
+hostof(const char *u, char *buf, size_t size)
+{
+	size_t n;
+
+	u += 8;
+	n = strcspn(u, "/?#");
+	if (n >= size)
+		n = size - 1;
+	memcpy(buf, u, n);
+	buf[n] = '\0';
+}
+
+static void
+seturl(struct th_ap *a, const char *url)
+{
+	setstr(&a->url, url);
+	free(a->wire);
+	a->wire = NULL;
+	if (url != NULL && th_cfg.fedi_connect[0] != '\0' &&
+	    asprintf(&a->wire, "http://%s", url + 8) == -1)
+		th_die(TH_EIO, "out of memory");
+}
+
+struct th_ap *
+th_ap_new(const char *source, int pagesize)
+{
+	struct th_ap *a;
+	struct known *k;
+	const char *at;
+	char *u, *e;
+
+	if ((a = calloc(1, sizeof(*a))) == NULL)
+		th_die(TH_EIO, "out of memory");
+	a->source = xstrdup(source);
+	a->pagesize = pagesize < 1 ? 20 : pagesize > 40 ? 40 : pagesize;
+	for (k = known; k != NULL; k = k->next)
+		if (strcmp(k->source, source) == 0) {
+			a->stage = k->stage;
+			a->username = xstrdup(k->username);
+			if (k->stage == STATUSES)
+				a->base = xstrdup(k->url);
+			seturl(a, k->url);
+			if (k->stage == STATUSES) {
+				char *s;
+				if (asprintf(&s, "%s?limit=%d", k->url, a->pagesize) == -1)
+					th_die(TH_EIO, "out of memory");
+				seturl(a, s);
+				free(s);
+			}
+			break;
+		}
+	if (source[0] == '@' && (at = strchr(source + 1, '@')) != NULL) {
+		a->user = strndup(source + 1, (size_t)(at - source - 1));
+		a->host = xstrdup(at + 1);
+		if (a->user == NULL)
+			th_die(TH_EIO, "out of memory");
+		if (k != NULL)
+			return a;
+		e = curl_easy_escape(NULL, source + 1, 0);
+		if (e == NULL || asprintf(&u, "https://%s/.well-known/webfinger?"
+		    "resource=acct%%3A%s", a->host, e) == -1)
+			th_die(TH_EIO, "out of memory");
+		curl_free(e);
+		a->stage = WEBFINGER;
+		seturl(a, u);
+		free(u);
+	} else if (k == NULL) {
+		a->stage = ACTOR;
+		seturl(a, source);
+	}
+	return a;
+}
+
+const char *
+th_ap_url(struct th_ap *a, const char **accept)
+{
+	if (a->stage == END || a->url == NULL)
+		return NULL;
+	*accept = a->stage == WEBFINGER ? ACCEPT_JRD :
+	    a->stage == LOOKUP || a->stage == STATUSES ? ACCEPT_JSON : ACCEPT_AS;
+	return a->wire ? a->wire : a->url;
+}
+
+static void
+remember(struct th_ap *a, const char *url)
+{
+	struct known *k;
+
+	for (k = known; k != NULL; k = k->next)
+		if (strcmp(k->source, a->source) == 0)
+			return;
+	if ((k = calloc(1, sizeof(*k))) == NULL)
+		th_die(TH_EIO, "out of memory");
+	k->source = xstrdup(a->source);
+	k->username = xstrdup(a->username);
+	k->url = xstrdup(url);
+	k->stage = a->stage;
+	k->next = known;
+	known = k;
+}
+
+void
+th_ap_cleanup(void)
+{
+	struct known *k;
+
+	while ((k = known) != NULL) {
+		known = k->next;
+		free(k->source);
+		free(k->username);
+		free(k->url);
+		free(k);
+	}
+}
+
+void
+th_ap_free(struct th_ap *a)
+{
+	if (a == NULL)
+		return;
+	free(a->source);
+	free(a->user);
+	free(a->host);
+	free(a->username);
+	free(a->url);
+	free(a->wire);
+	free(a->base);
+	free(a->refused);
+	free(a);
+}
+
+static void
+stamp(long long t, char out[32])
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(out, 32, "%Y-%m-%dT%H:%M:%S+0000", &tm) == 0)
+		out[0] = '\0';
+}
+
+/* The text of HTML (a string jv, consumed), as a string jv. */
+static jv
+plain(jv html)
+{
+	char *t;
+	jv r;
+
+	if (jv_get_kind(html) != JV_KIND_STRING) {
+		jv_free(html);
+		return jv_null();
+	}
+	if ((t = th_html_text(jv_string_value(html),
+	    (size_t)jv_string_length_bytes(jv_copy(html)))) == NULL)
+		th_die(TH_EIO, "out of memory");
+	jv_free(html);
+	r = jv_string(t);
+	free(t);
+	return r;
+}
+
+/* A Note's content: content, else the first of contentMap. Owned. */
+static jv
+content(jv note)
+{
+	jv c = get(note, "content"), m;
+
+	if (jv_get_kind(c) == JV_KIND_STRING)
+		return c;
+	jv_free(c);
+	m = get(note, "contentMap");
+	c = jv_null();
+	if (jv_get_kind(m) == JV_KIND_OBJECT) {
+		int it = jv_object_iter(m);
+		if (jv_object_iter_valid(m, it))
+			c = jv_object_iter_value(m, it);
+	}
+	jv_free(m);
+	return c;
+}
+
+/* A Note's url: a string, or among Links the text/html one. */
+static char *
+permalink(jv note)
+{
+	jv u = get(note, "url");
+	char *r = NULL, *mt;
+
+	if (jv_get_kind(u) == JV_KIND_ARRAY) {
+		jv_array_foreach(u, i, e) {
+			if (r == NULL && jv_get_kind(e) == JV_KIND_OBJECT &&
+			    (mt = sget(e, "mediaType")) != NULL) {
+				if (strcmp(mt, "text/html") == 0)
+					r = sget(e, "href");
+				free(mt);
+			}
+			jv_free(e);
+		}
+		if (r == NULL && jv_array_length(jv_copy(u)) > 0) {
+			jv e = jv_array_get(jv_copy(u), 0);
+			r = ref(e);
+			jv_free(e);
+		}
+	} else
+		r = ref(u);
+	jv_free(u);
+	if (r == NULL || !ishttps(r)) {
+		free(r);
+		r = sget(note, "id");
+	}
+	return r;
+}
+
+/* Attachments: media_type, media_url, media_urls, alt_text. */
+static jv
+media(jv rec, jv att, int rest)
+{
+	jv urls = jv_array();
+	char *first = NULL, *alt = NULL, *kind = NULL, *u, *mt;
+	int n = 0;
+
+	if (jv_get_kind(att) == JV_KIND_OBJECT)
+		att = jv_array_append(jv_array(), att);
+	if (jv_get_kind(att) != JV_KIND_ARRAY) {
+		jv_free(att);
+		att = jv_array();
+	}
+	jv_array_foreach(att, i, e) {
+		u = rest ? sget(e, "url") : rget(e, "url");
+		if (u != NULL) {
+			urls = jv_array_append(urls, jv_string(u));
+			if (n++ == 0) {
+				first = xstrdup(u);
+				alt = sget(e, rest ? "description" : "name");
+				if (rest)
+					kind = sget(e, "type");
+				else if ((mt = sget(e, "mediaType")) != NULL)
+					kind = mt;
+				else
+					kind = sget(e, "type");
+			}
+			free(u);
+		}
+		jv_free(e);
+	}
+	jv_free(att);
+	if (n == 0) {
+		jv_free(urls);
+		return jv_object_set(rec, jv_string("media_type"), jv_string("TEXT_POST"));
+	}
+	rec = jv_object_set(rec, jv_string("media_type"), jv_string(n > 1 ?
+	    "CAROUSEL_ALBUM" : kind && strncasecmp(kind, "video", 5) == 0 ? "VIDEO" :
+	    kind && strncasecmp(kind, "gifv", 4) == 0 ? "VIDEO" :
+	    kind && strncasecmp(kind, "audio", 5) == 0 ? "AUDIO" : "IMAGE"));
+	rec = jv_object_set(rec, jv_string("media_url"), jv_string(first));
+	rec = jv_object_set(rec, jv_string("media_urls"), urls);
+	if (alt != NULL && *alt != '\0')
+		rec = jv_object_set(rec, jv_string("alt_text"), jv_string(alt));
+	free(first);
+	free(alt);
+	free(kind);
+	return rec;
+}
+
+/* The first hashtag's name, without its '#'. */
+static jv
+topic(jv rec, jv tags, int rest)
+{
+	char *name = NULL, *type;
+
+	if (jv_get_kind(tags) == JV_KIND_ARRAY) {
+		jv_array_foreach(tags, i, e) {
+			if (name == NULL) {
+				type = rest ? NULL : sget(e, "type");
+				if (rest || (type && strcmp(type, "Hashtag") == 0))
+					name = sget(e, "name");
+				free(type);
+			}
+			jv_free(e);
+		}
+	}
+	jv_free(tags);
+	if (name != NULL && name[name[0] == '#'] != '\0')
+		rec = jv_object_set(rec, jv_string("topic_tag"),
+		    jv_string(name + (name[0] == '#')));
+	free(name);
+	return rec;
+}
+
+static int
+isposttype(const char *t)
+{
+	return t != NULL && (strcmp(t, "Note") == 0 || strcmp(t, "Article") == 0 ||
+	    strcmp(t, "Page") == 0 || strcmp(t, "Question") == 0);
+}
+
+/* A Note (borrowed) as a record; ts is the fallback time. */
+static jv
+note(jv o, const char *username, long long ts)
+{
+	char *id, *type, *link, *reply, when[32];
+	jv rec, text, title, sum;
+	long long t;
+
+	if ((id = sget(o, "id")) == NULL)
+		return jv_null();
+	type = sget(o, "type");
+	if ((t = th_jv_time(o, "published")) < 0)
+		t = ts;
+	if (t < 0 || !isposttype(type)) {
+		free(id);
+		free(type);
+		return jv_null();
+	}
+	stamp(t, when);
+	rec = jv_object_set(jv_object(), jv_string("id"), jv_string(id));
+	rec = jv_object_set(rec, jv_string("username"), jv_string(username));
+	text = plain(content(o));
+	/* an article's or a Lemmy post's title goes first */
+	title = get(o, "name");
+	if (strcmp(type, "Note") != 0 && jv_get_kind(title) == JV_KIND_STRING &&
+	    jv_string_length_bytes(jv_copy(title)) > 0) {
+		if (jv_get_kind(text) == JV_KIND_STRING &&
+		    jv_string_length_bytes(jv_copy(text)) > 0)
+			text = jv_string_concat(jv_string_concat(jv_copy(title),
+			    jv_string("\n\n")), text);
+		else {
+			jv_free(text);
+			text = jv_copy(title);
+		}
+	}
+	jv_free(title);
+	if (jv_get_kind(text) == JV_KIND_STRING)
+		rec = jv_object_set(rec, jv_string("text"), text);
+	else
+		jv_free(text);
+	rec = jv_object_set(rec, jv_string("timestamp"), jv_string(when));
+	if ((link = permalink(o)) != NULL)
+		rec = jv_object_set(rec, jv_string("permalink"), jv_string(link));
+	rec = media(rec, get(o, "attachment"), 0);
+	sum = plain(get(o, "summary"));
+	if (jv_get_kind(sum) == JV_KIND_STRING && jv_string_length_bytes(jv_copy(sum)) > 0)
+		rec = jv_object_set(rec, jv_string("summary"), sum);
+	else
+		jv_free(sum);
+	rec = topic(rec, get(o, "tag"), 0);
+	reply = rget(o, "inReplyTo");
+	rec = jv_object_set(rec, jv_string("is_reply"), jv_bool(reply != NULL));
+	if (reply != NULL)
+		rec = jv_object_set(rec, jv_string("replied_to"),
+		    jv_object_set(jv_object(), jv_string("id"), jv_string(reply)));
+	free(reply);
+	free(link);
+	free(type);
+	free(id);
+	return rec;
+}
+
+jv
+th_ap_record(jv item, const char *username)
+{
+	char *type, *id, *obj, when[32];
+	jv o, rec, inner;
+	long long t;
+
+	if (jv_get_kind(item) != JV_KIND_OBJECT)
+		return jv_null();	/* a bare link: not worth a fetch each */
+	type = sget(item, "type");
+	t = th_jv_time(item, "published");
+	if (type != NULL && strcmp(type, "Create") == 0) {
+		o = get(item, "object");
+		rec = note(o, username, t);
+		jv_free(o);
+	} else if (type != NULL && strcmp(type, "Announce") == 0) {
+		id = sget(item, "id");
+		o = get(item, "object");
+		obj = ref(o);
+		if (id == NULL || obj == NULL || t < 0)
+			rec = jv_null();
+		else {
+			stamp(t, when);
+			rec = jv_object_set(jv_object(), jv_string("id"), jv_string(id));
+			rec = jv_object_set(rec, jv_string("username"), jv_string(username));
+			rec = jv_object_set(rec, jv_string("timestamp"), jv_string(when));
+			rec = jv_object_set(rec, jv_string("permalink"), jv_string(obj));
+			rec = jv_object_set(rec, jv_string("media_type"),
+			    jv_string("REPOST_FACADE"));
+			/* the boosted post when the server sent it along */
+			inner = jv_get_kind(o) == JV_KIND_OBJECT ? note(o, "", -1) : jv_null();
+			if (jv_get_kind(inner) == JV_KIND_OBJECT) {
+				char *by = sget(o, "attributedTo");
+				inner = jv_object_delete(inner, jv_string("username"));
+				if (by != NULL)
+					inner = jv_object_set(inner, jv_string("attributed_to"),
+					    jv_string(by));
+				free(by);
+			} else {
+				jv_free(inner);
+				inner = jv_object_set(jv_object(), jv_string("id"), jv_string(obj));
+			}
+			rec = jv_object_set(rec, jv_string("reposted_post"), inner);
+		}
+		jv_free(o);
+		free(id);
+		free(obj);
+	} else
+		rec = note(item, username, t);	/* an object on its own */
+	free(type);
+	return rec;
+}
+
+jv
+th_ap_status(jv st, const char *host)
+{
+	char *id, *url, *acct, *user, *reply, when[32];
+	jv rec, acc, rb;
+	long long t;
+
+	if (jv_get_kind(st) != JV_KIND_OBJECT || (id = sget(st, "uri")) == NULL)
+		return jv_null();
+	if ((t = th_jv_time(st, "created_at")) < 0) {
+		free(id);
+		return jv_null();
+	}
+	stamp(t, when);
+	acc = get(st, "account");
+	acct = sget(acc, "acct");
+	jv_free(acc);
+	if (acct == NULL)
+		acct = xstrdup("");
+	if (strchr(acct, '@') == NULL && host != NULL) {
+		if (asprintf(&user, "%s@%s", acct, host) == -1)
+			th_die(TH_EIO, "out of memory");
+	} else
+		user = xstrdup(acct);
+	rec = jv_object_set(jv_object(), jv_string("id"), jv_string(id));
+	rec = jv_object_set(rec, jv_string("username"), jv_string(user));
+	rb = get(st, "reblog");
+	if (jv_get_kind(rb) == JV_KIND_OBJECT) {
+		char *rid = sget(rb, "uri"), *rurl = sget(rb, "url");
+		jv inner = th_ap_status(rb, host);
+		rec = jv_object_set(rec, jv_string("timestamp"), jv_string(when));
+		rec = jv_object_set(rec, jv_string("permalink"),
+		    jv_string(rurl ? rurl : rid ? rid : id));
+		rec = jv_object_set(rec, jv_string("media_type"), jv_string("REPOST_FACADE"));
+		if (jv_get_kind(inner) == JV_KIND_OBJECT) {
+			jv by = jv_object_get(jv_copy(inner), jv_string("username"));
+			inner = jv_object_delete(inner, jv_string("username"));
+			inner = jv_object_set(inner, jv_string("attributed_to"), by);
+			rec = jv_object_set(rec, jv_string("reposted_post"), inner);
+		} else
+			jv_free(inner);
+		free(rid);
+		free(rurl);
+		jv_free(rb);
+		goto out;
+	}
+	jv_free(rb);
+	rec = jv_object_set(rec, jv_string("text"), plain(get(st, "content")));
+	rec = jv_object_set(rec, jv_string("timestamp"), jv_string(when));
+	url = sget(st, "url");
+	rec = jv_object_set(rec, jv_string("permalink"), jv_string(url && ishttps(url) ?
+	    url : id));
+	free(url);
+	rec = media(rec, get(st, "media_attachments"), 1);
+	{
+		char *sp = sget(st, "spoiler_text");
+		if (sp != NULL && *sp != '\0')
+			rec = jv_object_set(rec, jv_string("summary"), jv_string(sp));
+		free(sp);
+	}
+	rec = topic(rec, get(st, "tags"), 1);
+	reply = sget(st, "in_reply_to_id");
+	rec = jv_object_set(rec, jv_string("is_reply"), jv_bool(reply != NULL));
+	free(reply);
+out:
+	free(acct);
+	free(user);
+	free(id);
+	return rec;
+}
+
+struct dated {
+	long long	 ts;
+	int		 i;
+	jv		 rec;
+};
+
+static int
+bytime(const void *x, const void *y)
+{
+	const struct dated *a = x, *b = y;
+
+	if (a->ts != b->ts)
+		return a->ts > b->ts ? -1 : 1;
+	return a->i - b->i;
+}
+
+/* Records, newest first (servers list newest first; this makes sure). */
+static jv
+sorted(jv recs)
+{
+	struct dated *d;
+	int n = jv_array_length(jv_copy(recs)), i;
+	jv out = jv_array();
+
+	if (n < 2)
+		return (jv_free(out), recs);
+	if ((d = calloc((size_t)n, sizeof(*d))) == NULL)
+		th_die(TH_EIO, "out of memory");
+	for (i = 0; i < n; i++) {
+		d[i].rec = jv_array_get(jv_copy(recs), i);
+		d[i].ts = th_jv_time(d[i].rec, "timestamp");
+		d[i].i = i;
+	}
+	jv_free(recs);
+	qsort(d, (size_t)n, sizeof(*d), bytime);
+	for (i = 0; i < n; i++)
+		out = jv_array_append(out, d[i].rec);
+	free(d);
+	return out;
+}
+
+/* An outbox page's items (borrowed page) as records. */
+static jv
+items(struct th_ap *a, jv page)
+{
+	jv list = get(page, "orderedItems"), recs = jv_array(), r;
+
+	if (jv_get_kind(list) != JV_KIND_ARRAY) {
+		jv_free(list);
+		list = get(page, "items");
+	}
+	if (jv_get_kind(list) == JV_KIND_ARRAY) {
+		jv_array_foreach(list, i, e) {
+			r = th_ap_record(e, a->username);
+			if (jv_get_kind(r) == JV_KIND_OBJECT)
+				recs = jv_array_append(recs, r);
+			else
+				jv_free(r);
+			jv_free(e);
+		}
+	}
+	jv_free(list);
+	return sorted(recs);
+}
+
+static enum th_ap_step fail(char *, size_t, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static enum th_ap_step
+fail(char *why, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, size, fmt, ap);
+	va_end(ap);
+	return TH_AP_FAIL;
+}
+
+/* The refused way's reason, for when the fallback fails too. */
+static void
+refuse(struct th_ap *a, const struct th_api_res *res, const char *what)
+{
+	char *err = sget(res->body, "error"), buf[512];
+
+	snprintf(buf, sizeof(buf), "%s refuses anonymous reads of the %s (HTTP "
+	    "%ld%s%s): it wants signed fetches, or the account is not shared "
+	    "with the fediverse", a->host ? a->host : "the server", what,
+	    res->http, err ? ": " : "", err ? err : "");
+	setstr(&a->refused, buf);
+	free(err);
+}
+
+static int
+lookup(struct th_ap *a)
+{
+	char *e, *u;
+
+	e = curl_easy_escape(NULL, a->user, 0);
+	if (e == NULL || asprintf(&u, "https://%s/api/v1/accounts/lookup?acct=%s",
+	    a->host, e) == -1)
+		th_die(TH_EIO, "out of memory");
+	curl_free(e);
+	if (th_opts.verbose)
+		th_msg(0, "%s: %s; trying its Mastodon API", a->source, a->refused);
+	a->stage = LOOKUP;
+	seturl(a, u);
+	free(u);
+	return TH_AP_MORE;
+}
+
+/* A next page: a link or an embedded page's id; NULL at the end. */
+static void
+nextpage(struct th_ap *a, jv page)
+{
+	char *next = rget(page, "next");
+
+	if (next != NULL && (!ishttps(next) || strcmp(next, a->url) == 0)) {
+		free(next);	/* the same page again would loop for ever */
+		next = NULL;
+	}
+	a->stage = next ? PAGE : END;
+	seturl(a, next);
+	free(next);
+}
+
+enum th_ap_step
+th_ap_answer(struct th_ap *a, const struct th_api_res *res, jv *posts,
+    char *why, size_t size)
+{
+	jv b = res->body, v;
+	char *s, *type, host[256];
+	long http = res->http;
+	int signedonly = http == 401 || http == 403 || http == 404 || http == 410;
+
+	*posts = jv_invalid();
+	why[0] = '\0';
+	switch (a->stage) {
+	case WEBFINGER:
+		if (http == 404 || http == 410)
+			return fail(why, size, "no such account on %s (WebFinger: "
+			    "HTTP %ld)", a->host, http);
+		if (http != 200 || jv_get_kind(b) != JV_KIND_OBJECT)
+			return fail(why, size, "%s's WebFinger did not answer with "
+			    "JSON (HTTP %ld)", a->host, http);
+		s = NULL;
+		v = get(b, "links");
+		if (jv_get_kind(v) == JV_KIND_ARRAY) {
+			jv_array_foreach(v, i, l) {
+				char *rel = sget(l, "rel"), *t = sget(l, "type");
+				if (s == NULL && rel && strcmp(rel, "self") == 0 && t &&
+				    (strstr(t, "activity+json") || strstr(t, "ld+json")))
+					s = sget(l, "href");
+				free(rel);
+				free(t);
+				jv_free(l);
+			}
+		}
+		jv_free(v);
+		if (!ishttps(s)) {
+			free(s);
+			return fail(why, size, "%s's WebFinger names no https "
+			    "ActivityPub actor for the account", a->host);
+		}
+		if ((a->username = sget(b, "subject")) != NULL &&
+		    strncasecmp(a->username, "acct:", 5) == 0)
+			memmove(a->username, a->username + 5, strlen(a->username) - 4);
+		else {
+			free(a->username);
+			a->username = xstrdup(a->source + 1);
+		}
+		a->stage = ACTOR;
+		seturl(a, s);
+		free(s);
+		return TH_AP_MORE;
+	case ACTOR:
+		if (signedonly && a->user != NULL) {
+			refuse(a, res, "actor");
+			return lookup(a);
+		}
+		if (signedonly)
+			return fail(why, size, "the server refuses anonymous reads of "
+			    "%s (HTTP %ld): it wants signed fetches", a->url, http);
+		if (http != 200 || jv_get_kind(b) != JV_KIND_OBJECT)
+			return fail(why, size, "the actor %s is not an ActivityPub "
+			    "document (HTTP %ld)", a->url, http);
+		s = rget(b, "outbox");
+		if (!ishttps(s)) {
+			free(s);
+			return fail(why, size, "the actor %s has no https outbox",
+			    a->url);
+		}
+		if (a->username == NULL) {
+			char *pu = sget(b, "preferredUsername");
+			hostof(a->url, host, sizeof(host));
+			if (pu == NULL || asprintf(&a->username, "%s@%s", pu, host) == -1)
+				a->username = xstrdup(a->url);
+			free(pu);
+		}
+		a->stage = OUTBOX;
+		seturl(a, s);
+		remember(a, s);
+		free(s);
+		if (th_opts.verbose)
+			th_msg(0, "%s: read through ActivityPub, outbox %s", a->source,
+			    a->url);
+		return TH_AP_MORE;
+	case OUTBOX:
+	case PAGE:
+		if (signedonly && a->stage == OUTBOX && a->user != NULL) {
+			refuse(a, res, "outbox");
+			return lookup(a);
+		}
+		if (http != 200 || jv_get_kind(b) != JV_KIND_OBJECT)
+			return fail(why, size, "the outbox page %s did not answer "
+			    "with ActivityPub (HTTP %ld)", a->url, http);
+		type = sget(b, "type");
+		v = get(b, "first");
+		if (a->stage == OUTBOX && type != NULL &&
+		    (strcmp(type, "OrderedCollection") == 0 ||
+		    strcmp(type, "Collection") == 0) &&
+		    jv_get_kind(v) != JV_KIND_NULL) {
+			free(type);
+			if (jv_get_kind(v) == JV_KIND_OBJECT) {
+				/* the first page is embedded */
+				*posts = items(a, v);
+				nextpage(a, v);
+				jv_free(v);
+				goto page;
+			}
+			s = ref(v);
+			jv_free(v);
+			if (!ishttps(s)) {
+				free(s);
+				return fail(why, size, "the outbox %s has no https "
+				    "first page", a->url);
+			}
+			a->stage = PAGE;
+			seturl(a, s);
+			free(s);
+			return TH_AP_MORE;
+		}
+		jv_free(v);
+		free(type);
+		*posts = items(a, b);	/* a page, or a collection with its items */
+		nextpage(a, b);
+		goto page;
+	case LOOKUP:
+		if (http != 200 || (s = th_jv_idstr(b, "id")) == NULL) {
+			char *err = sget(b, "error");
+			snprintf(why, size, "%s; and its Mastodon API does not serve "
+			    "the account either (HTTP %ld%s%s)", a->refused, http,
+			    err ? ": " : "", err ? err : "");
+			free(err);
+			return TH_AP_FAIL;
+		}
+		free(a->base);
+		if (asprintf(&a->base, "https://%s/api/v1/accounts/%s/statuses",
+		    a->host, s) == -1)
+			th_die(TH_EIO, "out of memory");
+		free(s);
+		if (a->username == NULL)
+			a->username = xstrdup(a->source + 1);
+		a->stage = STATUSES;
+		remember(a, a->base);
+		if (th_opts.verbose)
+			th_msg(0, "%s: read through the Mastodon API, %s", a->source,
+			    a->base);
+		if (asprintf(&s, "%s?limit=%d", a->base, a->pagesize) == -1)
+			th_die(TH_EIO, "out of memory");
+		seturl(a, s);
+		free(s);
+		return TH_AP_MORE;
+	case STATUSES:
+		if (http != 200 || jv_get_kind(b) != JV_KIND_ARRAY)
+			return fail(why, size, "the Mastodon API's statuses %s did "
+			    "not answer with a list (HTTP %ld)", a->url, http);
+		{
+			jv recs = jv_array(), r;
+			char *last = NULL;
+			jv_array_foreach(b, i, e) {
+				free(last);
+				last = th_jv_idstr(e, "id");
+				r = th_ap_status(e, a->host);
+				if (jv_get_kind(r) == JV_KIND_OBJECT)
+					recs = jv_array_append(recs, r);
+				else
+					jv_free(r);
+				jv_free(e);
+			}
+			*posts = sorted(recs);
+			if (last == NULL || !th_isid(last)) {
+				a->stage = END;
+				seturl(a, NULL);
+			} else {
+				if (asprintf(&s, "%s?limit=%d&max_id=%s", a->base,
+				    a->pagesize, last) == -1)
+					th_die(TH_EIO, "out of memory");
+				seturl(a, s);
+				free(s);
+			}
+			free(last);
+		}
+		goto page;
+	case END:
+		break;
+	}
+	a->stage = END;
+	*posts = jv_array();
+	return TH_AP_PAGE;
+page:
+	/* pages of boosts of bare links only, or of follows and likes, are
+	 * empty to th: a few in a row are the end, not a reason to read on */
+	if (jv_array_length(jv_copy(*posts)) == 0) {
+		if (++a->empty >= MAX_PAGES_EMPTY) {
+			a->stage = END;
+			seturl(a, NULL);
+		}
+	} else
+		a->empty = 0;
+	return TH_AP_PAGE;
+}

@@ -1,0 +1,51 @@
+/* ap: fediverse accounts read as ActivityPub, or through Mastodon's API. */
+#ifndef TH_AP_H
+#define TH_AP_H
+#include <stddef.h>
+#include <jv.h>
+
+#include "api.h"
+
+/*
+ * One fediverse source, "@user@host" or an actor's https URL, read one
+ * document at a time: WebFinger, the actor, its outbox, the outbox's
+ * pages. When the actor or the outbox is refused to an anonymous read
+ * (401, 403, 404: the server wants signed fetches) and the source is
+ * @user@host, Mastodon's public API is tried instead:
+ * /api/v1/accounts/lookup, then /api/v1/accounts/ID/statuses.
+ * What was resolved is remembered for the life of the process, so that
+ * follow mode does not look the account up again at every poll.
+ */
+struct th_ap;
+
+enum th_ap_step {
+	TH_AP_MORE,	/* fetch th_ap_url() again before any posts */
+	TH_AP_PAGE,	/* *posts holds a page; th_ap_url() NULL: the last */
+	TH_AP_FAIL,	/* why says why, for a "SOURCE: skipped: why" */
+};
+
+/* pagesize: how many posts to ask for where the server takes a limit. */
+struct th_ap *th_ap_new(const char *source, int pagesize);
+/* The next document to fetch and its Accept header, or NULL at the end.
+ * Borrowed, valid until the next th_ap_answer(). */
+const char *th_ap_url(struct th_ap *a, const char **accept);
+/* The answer to th_ap_url()'s request (res borrowed, res->status 0).
+ * On TH_AP_PAGE, *posts is an array of records (owned), newest first. */
+enum th_ap_step th_ap_answer(struct th_ap *a, const struct th_api_res *res,
+    jv *posts, char *why, size_t whysize);
+void th_ap_free(struct th_ap *a);
+/* Forget what was resolved (for tests and leak checkers). */
+void th_ap_cleanup(void);
+
+/*
+ * An outbox item (activity or object, borrowed) as a th post record:
+ * Create of a Note, Article, Page or Question, the object itself, or an
+ * Announce (a boost: "media_type":"REPOST_FACADE"). username is the
+ * account's user@host. jv_null() for anything that is not a post.
+ */
+jv th_ap_record(jv item, const char *username);
+/* A Mastodon API status (borrowed) as the same record; host completes
+ * local accounts' names. */
+jv th_ap_status(jv status, const char *host);
+
+#endif

@@ -1,0 +1,248 @@
+#!/bin/bash
+# Fediverse sources: @user@host and actor URLs, read as ActivityPub (or
+# through Mastodon's API when the actor wants signed fetches), merged with
+# Threads sources in one stream of th's post records.
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+sandbox_start
+fedi_start
+FIX=${TH_FIXTURES:-$top_srcdir/../shared/fixtures}
+now=$(date +%s)
+iso() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }
+
+# alice: 25 posts, one every two hours (two outbox pages of 20), with a
+# boost and an image among them
+posts='['
+for i in $(seq 0 24); do
+	t=$(iso $((now - i * 7200 - 1800)))
+	case $i in
+	3) posts="$posts{\"announce\":\"https://other.example/users/bob/statuses/9\",\"published\":\"$t\"}," ;;
+	5) posts="$posts{\"content\":\"<p>a cat</p>\",\"published\":\"$t\",\"attachments\":[{\"url\":\"https://files.mastodon.example/cat.jpg\",\"name\":\"a grey cat\"}]}," ;;
+	*) posts="$posts{\"content\":\"<p>alice post $i</p>\",\"published\":\"$t\",\"tags\":[\"ramen\"]}," ;;
+	esac
+done
+posts="${posts%,}]"
+fb POST /_control/account "{\"host\":\"mastodon.example\",\"user\":\"Alice\",\"posts\":$posts}" >/dev/null
+fb POST /_control/account "{\"host\":\"social.example\",\"user\":\"bob\",\"posts\":[
+	{\"content\":\"<p>bob says <b>hi</b> &amp; <a href=\\\"https://example.org/x\\\">reads this</a></p><p>\\u05e9\\u05dc\\u05d5\\u05dd \\ud83c\\udf5c<br>line two</p>\",\"published\":\"$(iso $((now - 600)))\"},
+	{\"content\":\"<p>bob older</p>\",\"published\":\"$(iso $((now - 90000)))\"}]}" >/dev/null
+
+# --- the acceptance: one list, Threads and fediverse, one merged stream ---------
+run th-list add mix @meta '#ramen' @alice@mastodon.example @bob@social.example
+is "$status" 0 "a list holds Threads and fediverse sources side by side"
+is "$(cat "$XDG_DATA_HOME/th/lists/mix")" "$(printf '@meta\n#ramen\n@alice@mastodon.example\n@bob@social.example')" \
+	"  stored as written, one per line"
+
+run th-timeline -n 500 --since 2d list:mix
+is "$status" 0 "th-timeline list:mix: exit 0"
+is "$err" "" "  quietly"
+threads=$("$top_builddir/th-timeline" -n 500 --since 2d @meta '#ramen' | jq -c '{id, timestamp}')
+fedi=$("$top_builddir/th-timeline" -n 500 --since 2d @alice@mastodon.example @bob@social.example | jq -c '{id, timestamp}')
+is "$(echo "$fedi" | wc -l | tr -d ' ')" 26 "  the fediverse alone: alice's 25 posts across two pages, and bob's one in the window"
+want=$(printf '%s\n%s\n' "$threads" "$fedi" | jq -s -c 'sort_by(.timestamp) | reverse | map(.id)')
+is "$(echo "$out" | jq -s -c 'map(.id)')" "$want" \
+	"  exactly the union of the Threads and the fediverse sources, newest first"
+is "$(echo "$out" | jq -s '[.[].timestamp] | . == (sort | reverse)')" true "  timestamps never go up"
+is "$(echo "$out" | jq -r '.th_sources[]' | sort -u | tr '\n' ' ')" "#ramen @alice@mastodon.example @bob@social.example @meta " \
+	"  every source is in the stream, named in th_sources"
+is "$(echo "$out" | jq -r '.timestamp' | grep -cv '^[0-9-]*T[0-9:]*+0000$')" 0 \
+	"  one timestamp format for all: 2026-11-26T08:00:00+0000"
+echo "$out" | jq -r '.text' >/dev/null
+is "$?" 0 "  the same jq '.text' runs over every record"
+is "$(echo "$out" | jq -r 'select(.media_type != "REPOST_FACADE") | .text | type' | sort -u)" "string" \
+	"  and every post but a boost has a text string, as on Threads"
+is "$(echo "$out" | jq -c 'select(.th_sources == ["@alice@mastodon.example"]) | select(.text == "alice post 0") |
+	[.username, (.id | test("^https://mastodon.example/users/Alice/statuses/[0-9]+$")),
+	 (.permalink | test("^https://mastodon.example/@Alice/[0-9]+$")), .media_type, .topic_tag, .is_reply]')" \
+	'["Alice@mastodon.example",true,true,"TEXT_POST","ramen",false]' \
+	"  a fediverse record: id the Note's URL, user@host, permalink, media_type, topic_tag"
+is "$(echo "$out" | jq -r 'select(.username == "bob@social.example") | .text' | head -4)" \
+	"$(printf 'bob says hi & reads this <https://example.org/x>\n\n\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d \xf0\x9f\x8d\x9c\nline two')" \
+	"  HTML content as text: tags, entities, a link, paragraphs, <br>, RTL and emoji"
+is "$(echo "$out" | jq -c 'select(.media_type == "IMAGE" and .username == "Alice@mastodon.example") | [.text, .media_url, .media_urls, .alt_text]')" \
+	'["a cat","https://files.mastodon.example/cat.jpg",["https://files.mastodon.example/cat.jpg"],"a grey cat"]' \
+	"  an attachment: media_url, media_urls, alt_text"
+is "$(echo "$out" | jq -c 'select(.media_type == "REPOST_FACADE") | [.permalink, .reposted_post.id, has("text")]')" \
+	'["https://other.example/users/bob/statuses/9","https://other.example/users/bob/statuses/9",false]' \
+	"  a boost (Announce) is a REPOST_FACADE of the boosted URL, with no text, as on Threads"
+like "$(echo "$out" | jq -r 'select(.media_type == "REPOST_FACADE") | .id')" "https://mastodon.example/users/Alice/statuses/*/activity" \
+	"  its id is the Announce's"
+is "$(echo "$out" | jq -r 'select(.th_sources == ["#ramen"] or .th_sources == ["@meta"]) | .id' | grep -cv '^[0-9]*$')" 0 \
+	"  Threads records are unchanged: numeric ids"
+
+# --- the exact requests --------------------------------------------------------------
+fb POST /_control/log/clear >/dev/null
+run th-timeline -n 25 @alice@mastodon.example
+is "$status" 0 "one fediverse account, 25 posts"
+is "$(fb GET /_control/log | jq -r '.[] | [.host, .path, (.query | to_entries | map("\(.key)=\(.value)") | join("&"))] | @tsv' |
+	sed 's/max_id=[0-9]*/max_id=N/')" "$(printf '%s\n' \
+	"mastodon.example	/.well-known/webfinger	resource=acct:alice@mastodon.example" \
+	"mastodon.example	/users/Alice	" \
+	"mastodon.example	/users/Alice/outbox	" \
+	"mastodon.example	/users/Alice/outbox	page=true" \
+	"mastodon.example	/users/Alice/outbox	max_id=N&page=true")" \
+	"WebFinger, the actor, the outbox, its first page, the next page by max_id: nothing more"
+is "$(fb GET /_control/log | jq -r '.[].accept' | sed 's/;.*//' | uniq | tr '\n' '|')" \
+	"application/jrd+json, application/json|application/activity+json, application/ld+json|" \
+	"  Accept: JRD for WebFinger, ActivityStreams for the rest"
+is "$(fb GET /_control/log | jq -r '[.[].authorization] | any')" false "  no Authorization header ever goes to a fediverse server"
+is "$(fb GET /_control/log | jq -r '.[].user_agent' | sort -u)" "th/$(sed -n 's/^AC_INIT(\[th\], \[\([^]]*\)\].*/\1/p' "$top_srcdir/configure.ac")" "  th's User-Agent"
+is "$(echo "$out" | wc -l | tr -d ' ')" 25 "  all 25 posts"
+run th-timeline -n 3 @alice@mastodon.example
+is "$(echo "$out" | jq -r .text | tr '\n' '|')" "alice post 0|alice post 1|alice post 2|" "-n 3: the newest three"
+
+# --- actor URLs --------------------------------------------------------------------
+fb POST /_control/log/clear >/dev/null
+run th-timeline -n 2 https://mastodon.example/users/Alice
+is "$status" 0 "an actor URL is a source"
+is "$(fb GET /_control/log | jq -r '.[0].path')" "/users/Alice" "  read from the actor on, no WebFinger"
+is "$(echo "$out" | jq -r '[.username, .th_sources[0]] | @tsv' | head -1)" \
+	"$(printf 'Alice@mastodon.example\thttps://mastodon.example/users/Alice')" \
+	"  username from preferredUsername@host; labelled by the URL"
+run th-follow https://mastodon.example/users/Alice @bob@Social.Example
+is "$status" 0 "th-follow takes fediverse sources"
+is "$(cat "$XDG_DATA_HOME/th/lists/following")" "$(printf 'https://mastodon.example/users/Alice\n@bob@social.example')" \
+	"  an actor URL as written, @user@host in lower case"
+run th-timeline -n 1
+is "$(echo "$out" | jq -r '.username')" "bob@social.example" "the home timeline reads them"
+fb POST /_control/log/clear >/dev/null
+for bad in 'http://mastodon.example/users/Alice' 'https://mastodon.example' 'https://x/y' \
+	'https://mastodon.example/users/a b' '@a@b' '@a@-x.example' '@a b@host.example'; do
+	run th-timeline "$bad"
+	is "$status" 65 "not a source: '$bad' (65, nothing read)"
+done
+is "$(fb GET /_control/log | jq length)" 0 "  and none of them sent a request"
+
+# --- signed fetch only: a plain warning, the others go on, exit 1 -------------------------
+fb POST /_control/server '{"host":"locked.example","signed_fetch":true,"rest":false}' >/dev/null
+fb POST /_control/account "{\"host\":\"locked.example\",\"user\":\"carol\",\"posts\":[{\"content\":\"<p>locked</p>\",\"published\":\"$(iso $((now - 60)))\"}]}" >/dev/null
+fb POST /_control/server '{"host":"threads.net","kind":"threads"}' >/dev/null
+fb POST /_control/account '{"host":"threads.net","user":"mosseri"}' >/dev/null
+run th-timeline -n 500 --since 2d @meta @carol@locked.example @alice@mastodon.example @mosseri@threads.net
+is "$status" 1 "a signed-fetch-only server among four sources: exit 1"
+like "$err" "*@carol@locked.example: skipped: locked.example refuses anonymous reads of the actor (HTTP 401: Request not signed): it wants signed fetches*" \
+	"  Mastodon with authorized fetch: said plainly, naming the source"
+like "$err" "*@mosseri@threads.net: skipped: threads.net refuses anonymous reads of the actor (HTTP 404: Not found)*" \
+	"  a Threads actor (404 to unsigned reads): said plainly too"
+is "$(echo "$err" | wc -l | tr -d ' ')" 2 "  one line each"
+is "$(echo "$out" | jq -r '.th_sources[]' | sort -u | tr '\n' ' ')" "@alice@mastodon.example @meta " \
+	"  the others stream all the same"
+is "$(echo "$out" | jq -s -c 'map(.id)')" "$("$top_builddir/th-timeline" -n 500 --since 2d @meta @alice@mastodon.example | jq -s -c 'map(.id)')" \
+	"  every one of their posts"
+
+# --- Mastodon's API as the fallback, said with -v --------------------------------------------
+fb POST /_control/server '{"host":"locked.example","signed_fetch":true,"rest":true}' >/dev/null
+fb POST /_control/account "{\"host\":\"locked.example\",\"user\":\"carol\",\"posts\":[{\"content\":\"<p>via <i>REST</i></p>\",\"published\":\"$(iso $((now - 60)))\",\"tags\":[\"news\"]},{\"announce\":\"https://o.example/s/1\",\"published\":\"$(iso $((now - 120)))\"}]}" >/dev/null
+fb POST /_control/log/clear >/dev/null
+run th-timeline -v -n 5 @carol@locked.example
+is "$status" 0 "authorized fetch with a public Mastodon API: read through the API"
+like "$err" "*@carol@locked.example: locked.example refuses anonymous reads of the actor*; trying its Mastodon API*" \
+	"  -v says why it left ActivityPub"
+like "$err" "*@carol@locked.example: read through the Mastodon API, https://locked.example/api/v1/accounts/*/statuses*" \
+	"  -v says which path was taken"
+is "$(fb GET /_control/log | jq -r '.[] | .path' | sed 's/[0-9][0-9]*/N/g' | tr '\n' ' ')" \
+	"/.well-known/webfinger /users/carol /api/vN/accounts/lookup /api/vN/accounts/N/statuses /api/vN/accounts/N/statuses " \
+	"  WebFinger, the refused actor, lookup, statuses until an empty page"
+is "$(echo "$out" | jq -c 'select(.media_type == "TEXT_POST") | [.username, .text, .topic_tag, (.id | test("^https://locked.example/users/carol/statuses/[0-9]+$"))]')" \
+	'["carol@locked.example","via REST","news",true]' \
+	"  the same record as through ActivityPub: the status's URI as id"
+is "$(echo "$out" | jq -c 'select(.media_type == "REPOST_FACADE") | [.reposted_post.id, (.id | endswith("/activity"))]')" \
+	'["https://o.example/s/1",true]' "  a reblog is a REPOST_FACADE"
+run th-timeline -v -n 5 @alice@mastodon.example
+like "$err" "*@alice@mastodon.example: read through ActivityPub, outbox https://mastodon.example/users/Alice/outbox*" \
+	"-v on an open server: read through ActivityPub"
+
+# --- other failures, each for its source alone -----------------------------------------
+run th-timeline -n 5 @nobody@mastodon.example @bob@social.example
+is "$status" 1 "an unknown fediverse account: exit 1"
+like "$err" "*@nobody@mastodon.example: skipped: no such account on mastodon.example (WebFinger: HTTP 404)*" "  said so"
+like "$out" "*bob says hi*" "  the other source still reads"
+fb POST /_control/fault '{"host":"mastodon.example","path":"/.well-known/webfinger","status":200,"body":"<html>parked domain</html>","ctype":"text/html","times":1}' >/dev/null
+run th-timeline -n 5 @alice@mastodon.example
+like "$err" "*@alice@mastodon.example: skipped: mastodon.example's WebFinger did not answer with JSON (HTTP 200)*" \
+	"a host that is no fediverse server (an HTML page for WebFinger)"
+fb POST /_control/fault '{"host":"mastodon.example","path":"/users/Alice","status":200,"body":"<html>hi</html>","ctype":"text/html","times":1}' >/dev/null
+run th-timeline -n 5 https://mastodon.example/users/Alice
+like "$err" "*skipped: the actor https://mastodon.example/users/Alice is not an ActivityPub document (HTTP 200)*" \
+	"an HTML page where the actor should be"
+loop='{"type":"OrderedCollectionPage","id":"https://mastodon.example/users/Alice/outbox?page=true","next":"https://mastodon.example/users/Alice/outbox?page=true","orderedItems":[]}'
+fb POST /_control/fault "{\"host\":\"mastodon.example\",\"path\":\"/users/Alice/outbox\",\"status\":200,\"body\":$(printf '%s' "$loop" | jq -R .),\"ctype\":\"application/activity+json\",\"times\":50}" >/dev/null
+fb POST /_control/log/clear >/dev/null
+timeout 20 "$top_builddir/th-timeline" -n 5 @alice@mastodon.example >/dev/null 2>&1
+is "$?" 0 "an outbox whose next page is itself: no loop"
+is "$(fb GET /_control/log | jq '[.[] | select(.path == "/users/Alice/outbox")] | length')" 2 \
+	"  the collection and its page, once each"
+fb POST /_control/fault/clear >/dev/null
+TH_FEDI_CONNECT=10.0.0.1:80 run th-timeline @alice@mastodon.example
+is "$status" 78 "TH_FEDI_CONNECT off loopback is refused (it turns https into http)"
+
+# --- --new and -f ----------------------------------------------------------------------
+run th-timeline --new fedi @alice@mastodon.example @bob@social.example
+is "$status" 0 "--new: the first run"
+is "$(echo "$out" | jq -r .timestamp | head -1)" "$(echo "$out" | jq -s -r 'map(.timestamp) | min')" "  oldest first"
+first=$(echo "$out" | wc -l | tr -d ' ')
+ok "$([ "$first" -ge 12 ] && echo 0 || echo 1)" "  the last day of both ($first posts)"
+run th-timeline --new fedi @alice@mastodon.example @bob@social.example
+is "$out" "" "--new again: nothing new"
+fb POST /_control/post "{\"host\":\"mastodon.example\",\"user\":\"Alice\",\"content\":\"<p>fresh</p>\",\"published\":\"$(iso $(date +%s))\"}" >/dev/null
+run th-timeline --new fedi @alice@mastodon.example @bob@social.example
+is "$(echo "$out" | jq -r .text)" "fresh" "--new after a new post: that post alone"
+grep -q "$CANARY" "$XDG_STATE_HOME/th/timeline/fedi"
+is "$?" 1 "  the state file holds no token"
+
+"$top_builddir/th-timeline" -f --interval 1 @bob@social.example me >"$T/follow" 2>"$T/follow.err" &
+pid=$!
+for i in $(seq 50); do [ -s "$T/follow" ] && break; sleep 0.1; done
+fb POST /_control/log/clear >/dev/null
+fb POST /_control/post "{\"host\":\"social.example\",\"user\":\"bob\",\"content\":\"<p>bob while following</p>\",\"published\":\"$(iso $(date +%s))\"}" >/dev/null
+for i in $(seq 80); do grep -q 'bob while following' "$T/follow" && break; sleep 0.1; done
+like "$(tail -1 "$T/follow")" "*bob while following*" "-f picks up a fediverse post made while it polls"
+kill -TERM $pid
+wait $pid
+is "$?" 0 "  and stops cleanly"
+is "$(cat "$T/follow.err")" "" "  quietly"
+is "$(fb GET /_control/log | jq -r '[.[] | select(.path == "/.well-known/webfinger" or .path == "/users/bob")] | length')" 0 \
+	"  each poll reads the outbox: the account is looked up once per process"
+
+# --- real recorded payloads, through th ------------------------------------------------------
+if [ -d "$FIX" ]; then
+	page=$(jq -c '{"@context":"https://www.w3.org/ns/activitystreams",
+		id:"https://mastodon.example/users/Alice/outbox?page=true",
+		type:"OrderedCollectionPage", orderedItems:.activities}' \
+		"$FIX/ap-mastodon-outbox-items-gargron-2023-04-live.json")
+	fb POST /_control/fault "{\"host\":\"mastodon.example\",\"path\":\"/users/Alice/outbox\",\"status\":200,\"body\":$(printf '%s' "$page" | jq -R .),\"ctype\":\"application/activity+json\",\"times\":1}" >/dev/null
+	run th-timeline -n 10 @alice@mastodon.example
+	is "$(echo "$out" | jq -c '[.media_type, .timestamp, (.text // .reposted_post.id)]')" "$(printf '%s\n' \
+		'["TEXT_POST","2023-04-12T16:02:55+0000","@boris @jenn @haubles @simonwistow @anildash We'"'"'re working on open-sourcing our Terraform config for Mastodon behind Fastly."]' \
+		'["REPOST_FACADE","2023-04-12T14:59:07+0000","https://newsie.social/users/dwl/statuses/110186366606387034"]' \
+		'["REPOST_FACADE","2023-04-11T15:09:36+0000","https://mastodon.art/users/tinimalitius/statuses/110067493683291887"]')" \
+		"the live Gargron outbox items: a reply with five mentions and two boosts"
+	is "$(echo "$out" | jq -c 'select(.media_type == "TEXT_POST") | [.is_reply, .replied_to.id, .permalink]')" \
+		'[true,"https://cosocial.ca/users/boris/statuses/110186624185819449","https://mastodon.social/@Gargron/110186684417144088"]' \
+		"  its reply target and permalink"
+	fb POST /_control/fault "{\"host\":\"mastodon.example\",\"path\":\"/users/Alice/outbox\",\"status\":200,\"body\":$(jq -c . "$FIX/ap-mastodon-featured-collection-lemmydev-2020.json" | jq -R .),\"ctype\":\"application/activity+json\",\"times\":1}" >/dev/null
+	run th-timeline -n 10 @alice@mastodon.example
+	is "$status" 0 "the live LemmyDev featured collection (items inline, no pages)"
+	is "$(echo "$out" | jq -r 'select(.timestamp == "2020-05-28T14:52:14+0000") | .text')" \
+		"$(printf 'Inaugural Post for Lemmy, a decentralized, easily self-hostable #reddit / link aggregator alternative,intended to work in the #fediverse:\n\nhttps://github.com/LemmyNet/lemmy/\n\n#activitypub')" \
+		"  its first Note as text: hashtags, a shortened link whole again, paragraphs"
+	is "$(echo "$out" | jq -s '[.[].timestamp] | . == (sort | reverse)')" true "  newest first"
+	fb POST /_control/fault "{\"host\":\"locked.example\",\"path\":\"/users/carol\",\"status\":401,\"body\":$(jq -c . "$FIX/ap-mastodon-unsigned-actor-401-live.json" | jq -R .),\"times\":1}" >/dev/null
+	fb POST /_control/server '{"host":"locked.example","signed_fetch":false,"rest":false}' >/dev/null
+	run th-timeline @carol@locked.example
+	like "$err" "*(HTTP 401: Request not signed)*" "the recorded 401 body, word for word in the warning"
+else
+	skip "no fixtures at $FIX" 6
+fi
+
+# --- fidelity of the fediverse sandbox ---------------------------------------------------
+if [ -d "$FIX" ]; then
+	"$PYTHON3" "$top_srcdir/tests/sandbox/fedi_fidelity.py" "$FEDI" "$FIX" >"$T/fid" 2>&1
+	fs=$?
+	is "$fs" 0 "the fediverse sandbox has the shapes of the recorded ActivityPub payloads"
+	[ $fs -ne 0 ] && sed 's/^/# /' "$T/fid"
+	is "$(grep -c '^ok' "$T/fid")" "$(sed -n 's/^1\.\.//p' "$T/fid")" "  every one of its $(sed -n 's/^1\.\.//p' "$T/fid") checks"
+else
+	skip "no fixtures at $FIX" 2
+fi
+
+done_testing
