@@ -18,6 +18,7 @@ struct buf {
 	int	 space;		/* a space is pending */
 	int	 breaks;	/* newlines pending, 0..2 */
 	int	 pre;		/* inside <pre>: whitespace as it is */
+	int	 bullet;	/* a list item's "- " is due before its text */
 	long	 link;		/* where the open link's text starts, or -1 */
 	char	*href;		/* the open link's address */
 };
@@ -57,6 +58,10 @@ text(struct buf *b, const char *s, size_t n)
 			put(b, " ", 1);
 	}
 	b->breaks = b->space = 0;
+	if (b->bullet) {
+		b->bullet = 0;
+		put(b, "- ", 2);
+	}
 	put(b, s, n);
 }
 
@@ -243,6 +248,27 @@ out:
 	b->link = -1;
 }
 
+/* An address as browsers take it: tabs and line breaks removed, no
+ * spaces at the ends. Consumes s. */
+static char *
+url(char *s)
+{
+	char *r, *w;
+
+	if (s == NULL)
+		return NULL;
+	for (r = w = s; *r != '\0'; r++)
+		if (*r != '\t' && *r != '\n' && *r != '\r')
+			*w++ = *r;
+	*w = '\0';
+	while (w > s && (w[-1] == ' ' || w[-1] == '\f'))
+		*--w = '\0';
+	for (r = s; *r == ' ' || *r == '\f'; r++)
+		;
+	memmove(s, r, strlen(r) + 1);
+	return s;
+}
+
 /* The value of attribute name in a start tag's attributes a..end. */
 static char *
 attr(const char *a, const char *end, const char *name)
@@ -279,7 +305,7 @@ attr(const char *a, const char *end, const char *name)
 			}
 		}
 		if ((size_t)(ne - n) == nl && strncasecmp(n, name, nl) == 0)
-			return decode(v, ve);
+			return url(decode(v, ve));
 	}
 	return NULL;
 }
@@ -363,8 +389,7 @@ tag(struct buf *b, const char *s, const char *end)
 		b->space = 0;
 	} else if (n == 2 && strncasecmp(name, "li", 2) == 0) {
 		brk(b, 1);
-		if (!close)
-			text(b, "- ", 2);
+		b->bullet = !close;	/* an empty item has no bullet */
 	} else if (tagis(name, n, blocks)) {
 		brk(b, 2);
 		if (n == 3 && strncasecmp(name, "pre", 3) == 0)
@@ -374,9 +399,8 @@ tag(struct buf *b, const char *s, const char *end)
 			endlink(b);
 		if (!close) {
 			b->href = attr(p, gt, "href");
-			if (b->space && b->len > 0) {
-				text(b, "", 0);	/* the space belongs before */
-			}
+			/* a space or break held back goes out with the link's
+			 * first text, and endlink() skips it */
 			b->link = (long)b->len;
 		}
 	} else if (n == 3 && strncasecmp(name, "img", 3) == 0 && !close) {

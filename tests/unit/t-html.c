@@ -116,6 +116,10 @@ main(void)
 	is_str(text("<a href=\"https://e.com/1\">one<a href=\"https://e.com/2\">two</a>"), "one <https://e.com/1>two <https://e.com/2>", "an unclosed link ends at the next");
 	is_str(text("tail <a href=\"https://e.com/t\">words"), "tail words <https://e.com/t>", "a link open at the end still gets its address");
 
+	is_str(text("<p>a <a href=\"mailto:x@y.example\"></a></p><p>b</p>"), "a\n\nb", "an empty link before a break leaves no space at the line's end (fuzz)");
+	is_str(text("<a href=\"https://e.com/\n\n\nx \">t</a>"), "t <https://e.com/x>", "line breaks in an address are dropped, as browsers do (fuzz)");
+	is_str(text("<a href=\"https://e.com/&#10;y\">t</a>"), "t <https://e.com/y>", "  also when written as references");
+
 	/* UTF-8, emoji, right-to-left */
 	is_str(text("<p>\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d <b>\xd7\xa2\xd7\x95\xd7\x9c\xd7\x9d</b></p>"), "\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d \xd7\xa2\xd7\x95\xd7\x9c\xd7\x9d", "Hebrew passes through");
 	is_str(text("<p>\xd9\x85\xd8\xb1\xd8\xad\xd8\xa8\xd8\xa7 \xe2\x80\x8f&rlm;!</p>"), "\xd9\x85\xd8\xb1\xd8\xad\xd8\xa8\xd8\xa7 \xe2\x80\x8f\xe2\x80\x8f!", "Arabic and RLM marks pass through, &rlm; decoded");

@@ -1,0 +1,59 @@
+/* fuzz-html: fediverse HTML to text, and outbox items to records, checked
+ * against the promises html.h and ap.h make. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jv.h>
+
+#include "ap.h"
+#include "html.h"
+#include "json.h"
+#include "fuzz.h"
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	return 0;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *s = (const char *)data;
+	char *t;
+	size_t n;
+	jv v, r;
+
+	if ((t = th_html_text(s, size)) == NULL)
+		abort();
+	n = strlen(t);
+	/* never more than one blank line, none at either end, outside <pre> */
+	/* (&nbsp; is a space that stays where it is written) */
+	if (memchr(s, '&', size) == NULL && memmem(s, size, "pre", 3) == NULL &&
+	    memmem(s, size, "PRE", 3) == NULL && memmem(s, size, "Pre", 3) == NULL) {
+		if (strstr(t, "\n\n\n") != NULL || strstr(t, " \n") != NULL ||
+		    strstr(t, "\n ") != NULL)
+			abort();
+		if (n > 0 && (t[0] == ' ' || t[0] == '\n' || t[n - 1] == ' ' ||
+		    t[n - 1] == '\n'))
+			abort();
+	}
+	free(t);
+
+	/* the same bytes as an outbox item and as a Mastodon API status */
+	v = th_json_parse(s, size);
+	if (jv_is_valid(v)) {
+		r = th_ap_record(v, "u@h.example");
+		if (jv_get_kind(r) != JV_KIND_NULL && jv_get_kind(r) != JV_KIND_OBJECT)
+			abort();
+		jv_free(r);
+		r = th_ap_status(v, "h.example");
+		if (jv_get_kind(r) != JV_KIND_NULL && jv_get_kind(r) != JV_KIND_OBJECT)
+			abort();
+		jv_free(r);
+	}
+	jv_free(v);
+	return 0;
+}
