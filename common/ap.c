@@ -39,6 +39,7 @@ struct th_ap {
 	char		*refused;	/* why the ActivityPub way was refused */
 	int		 pagesize;
 	int		 empty;		/* pages in a row without posts */
+	int		 redirects;	/* in a row */
 };
 
 /* What an account resolved to, kept for the process's life. */
@@ -747,6 +748,30 @@ nextpage(struct th_ap *a, jv page)
 	free(next);
 }
 
+/* Location (loc) against the URL it answered (base), malloc'd. */
+static char *
+resolve(const char *base, const char *loc)
+{
+	const char *p;
+	char *r;
+	int n;
+
+	if (strncasecmp(loc, "https://", 8) == 0 || strncasecmp(loc, "http://", 7) == 0)
+		return xstrdup(loc);
+	if (loc[0] == '/' && loc[1] == '/')
+		n = asprintf(&r, "https:%s", loc);
+	else if (loc[0] == '/')
+		n = asprintf(&r, "%.*s%s", (int)(8 + strcspn(base + 8, "/?#")), base, loc);
+	else {
+		p = strrchr(base + 8, '/');
+		n = p ? asprintf(&r, "%.*s/%s", (int)(p - base), base, loc) :
+		    asprintf(&r, "%s/%s", base, loc);
+	}
+	if (n == -1)
+		th_die(TH_EIO, "out of memory");
+	return r;
+}
+
 enum th_ap_step
 th_ap_answer(struct th_ap *a, const struct th_api_res *res, jv *posts,
     char *why, size_t size)
@@ -758,6 +783,22 @@ th_ap_answer(struct th_ap *a, const struct th_api_res *res, jv *posts,
 
 	*posts = jv_invalid();
 	why[0] = '\0';
+	if ((http == 301 || http == 302 || http == 303 || http == 307 ||
+	    http == 308) && res->location != NULL && a->url != NULL) {
+		/* WebFinger at a domain sends us to the server that holds the
+		 * account; followed here, https only, a few times at most */
+		char *to = resolve(a->url, res->location);
+		if (!ishttps(to) || ++a->redirects > 3) {
+			snprintf(why, size, "%s redirects %s%s", a->url, ishttps(to) ?
+			    "too often, last to " : "to an address that is not https: ", to);
+			free(to);
+			return TH_AP_FAIL;
+		}
+		seturl(a, to);
+		free(to);
+		return TH_AP_MORE;
+	}
+	a->redirects = 0;
 	switch (a->stage) {
 	case WEBFINGER:
 		if (http == 404 || http == 410)

@@ -377,6 +377,8 @@ finish(struct th_http_req *r, struct th_api_res *res, int raw)
 	switch (r->err) {
 	case TH_HTTP_OK:
 		if (raw) {
+			res->location = r->location;	/* moved */
+			r->location = NULL;
 			res->body = r->resp ? th_json_parse(r->resp, r->len) : jv_null();
 			if (!jv_is_valid(res->body)) {
 				jv_free(res->body);
@@ -498,6 +500,8 @@ th_api_res_free(struct th_api_res *res)
 	jv_free(res->error);
 	res->body = jv_null();
 	res->error = jv_null();
+	free(res->location);
+	res->location = NULL;
 }
 
 void

@@ -21,6 +21,7 @@ struct th_api_res {
 	jv	 body;		/* the parsed answer, jv_null() if none; owned */
 	jv	 error;		/* {code,error_subcode,type,message,…} or null; owned */
 	char	 why[512];	/* on failure, the reason in words */
+	char	*location;	/* th_api_fetch(): the Location header, or NULL */
 };
 
 /*

@@ -236,10 +236,12 @@ endlink(struct buf *b)
 	    tn - 3 <= hn && strncmp(t, h, tn - 3) == 0) {
 		b->len = start;
 		b->s[b->len] = '\0';
-		text(b, b->href, strlen(b->href));
+		put(b, b->href, strlen(b->href));
 		goto out;
 	}
-	text(b, " <", 2);
+	/* right after the text: a break or space held back (a link left
+	 * open across paragraphs) stays held back, after the address */
+	put(b, " <", 2);
 	put(b, b->href, strlen(b->href));
 	put(b, ">", 1);
 out:

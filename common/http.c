@@ -83,9 +83,22 @@ onheader(char *data, size_t size, size_t nmemb, void *arg)
 {
 	struct th_http_req *r = arg;
 	size_t n = size * nmemb;
-	static const char ra[] = "retry-after:";
+	static const char ra[] = "retry-after:", loc[] = "location:";
 	char buf[128], *e;
+	size_t k;
 	long v;
+
+	if (r->fedi && n > sizeof(loc) - 1 && n < 4096 &&
+	    strncasecmp(data, loc, sizeof(loc) - 1) == 0) {
+		for (k = sizeof(loc) - 1; k < n && (data[k] == ' ' || data[k] == '\t'); k++)
+			;
+		while (n > k && (data[n - 1] == '\r' || data[n - 1] == '\n' ||
+		    data[n - 1] == ' '))
+			n--;
+		free(r->location);
+		r->location = strndup(data + k, n - k);
+		return size * nmemb;
+	}
 
 	if (n > sizeof(ra) - 1 && n < sizeof(buf) &&
 	    strncasecmp(data, ra, sizeof(ra) - 1) == 0) {
@@ -165,6 +178,8 @@ start(struct th_http_req *r)
 	free(r->resp);
 	r->resp = NULL;
 	r->len = 0;
+	free(r->location);
+	r->location = NULL;
 	if (left < 1)
 		left = 1;
 
@@ -186,20 +201,16 @@ start(struct th_http_req *r)
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, onheader);
 	curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
 	if (r->fedi && r->token == NULL) {
-		/* WebFinger may send us to the server that holds the account */
-		curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
-		curl_easy_setopt(e, CURLOPT_MAXREDIRS, 3L);
+		/* redirects are the caller's to follow (ap.c), so that they
+		 * stay https and go through TH_FEDI_CONNECT too */
 		if (th_cfg.fedi_connect[0] != '\0') {
 			char to[96];
 			snprintf(to, sizeof(to), "::%s", th_cfg.fedi_connect);
 			if (r->connect_to == NULL)
 				r->connect_to = curl_slist_append(NULL, to);
 			curl_easy_setopt(e, CURLOPT_CONNECT_TO, r->connect_to);
-			curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http");
-		} else {
+		} else
 			curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "https");
-			curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "https");
-		}
 	}
 	if (strcmp(r->method, "GET") != 0) {
 		/* A write never rides a connection that may be dead already. */
@@ -414,6 +425,8 @@ th_http_req_free(struct th_http_req *r)
 	free(r->resp);
 	r->resp = NULL;
 	r->len = 0;
+	free(r->location);
+	r->location = NULL;
 }
 
 void

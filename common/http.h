@@ -25,8 +25,8 @@ struct th_http_req {
 	const char	*token;		/* Bearer token or NULL, borrowed */
 	int		 retry_ok;	/* may be sent again (reads only) */
 	const char	*accept;	/* Accept header; NULL: application/json */
-	int		 fedi;		/* a fediverse read: no token, redirects
-					 * followed (https only), TH_FEDI_CONNECT */
+	int		 fedi;		/* a fediverse read: no token, https
+					 * only, or TH_FEDI_CONNECT */
 	/* Is this finished attempt worth another? NULL: network errors and
 	 * 5xx only. Consulted only when retry_ok is set. */
 	int		(*transient)(struct th_http_req *);
@@ -38,6 +38,7 @@ struct th_http_req {
 	enum th_http_err err;
 	char		 errbuf[CURL_ERROR_SIZE];
 	long		 retry_after;	/* seconds, -1 when the header is absent */
+	char		*location;	/* the Location header, or NULL; engine's */
 	int		 attempts;
 
 	/* engine private */

@@ -23,6 +23,7 @@
 #include "cli.h"
 #include "config.h"
 #include "json.h"
+#include "ap.h"
 #include "list.h"
 #include "out.h"
 #include "store.h"
@@ -570,6 +571,46 @@ th_list_rm(const char *name, char **src, int n, int missing_ok)
 	return rc;
 }
 
+/* A fediverse source's first step (WebFinger, or the actor of a URL):
+ * 0 when it leads somewhere. */
+static int
+fedilookup(const char *list, const char *src)
+{
+	struct th_api_req q;
+	struct th_api_res res;
+	struct th_ap *a = th_ap_new(src, 20);
+	const char *url, *accept;
+	char why[1024];
+	jv o, posts;
+	int rc = 0;
+
+	if ((url = th_ap_url(a, &accept)) == NULL) {
+		th_ap_free(a);
+		return 0;
+	}
+	th_api_fetch(&q, url, accept);
+	if (th_api_next(&res) == NULL)
+		th_die(TH_EUNAVAIL, "%s: the request was lost", src);
+	if (res.status != 0) {
+		rc = th_msg(res.status, "%s: %s", src, res.why);
+		th_api_res_free(&res);
+		th_ap_free(a);
+		return rc;
+	}
+	if (th_ap_answer(a, &res, &posts, why, sizeof(why)) == TH_AP_FAIL) {
+		th_msg(0, "%s: %s: %s", list, src, why);
+		o = jv_object_set(jv_object(), jv_string("list"), jv_string(list));
+		o = jv_object_set(o, jv_string("source"), jv_string(src));
+		o = jv_object_set(o, jv_string("found"), jv_false());
+		o = jv_object_set(o, jv_string("error"), jv_string(why));
+		rc = (rc = th_out_emit(o)) != 0 ? rc : TH_EFAIL;
+	}
+	jv_free(posts);
+	th_api_res_free(&res);
+	th_ap_free(a);
+	return rc;
+}
+
 /* profile_lookup for @user: 0 when it is a public profile. */
 static int
 lookup(const char *list, const char *src)
@@ -623,6 +664,8 @@ th_list_show(const char *name, int check, int missing_ok)
 			rc = emit3(name, out, NULL, 0);
 		else if (k == TH_SRC_USER)
 			rc = lookup(name, out);
+		else if (k == TH_SRC_FEDI)
+			rc = fedilookup(name, out);
 		else
 			rc = 0;
 		if (rc == TH_EIO || rc == TH_EAUTH || rc == TH_ETEMP ||

@@ -175,6 +175,37 @@ fb POST /_control/fault/clear >/dev/null
 TH_FEDI_CONNECT=10.0.0.1:80 run th-timeline @alice@mastodon.example
 is "$status" 78 "TH_FEDI_CONNECT off loopback is refused (it turns https into http)"
 
+# --- WebFinger at a domain that redirects to the server -----------------------------------
+wf='https://mastodon.example/.well-known/webfinger?resource=acct%3Aalice%40mastodon.example'
+fb POST /_control/fault "{\"host\":\"alice.example\",\"path\":\"/.well-known/webfinger\",\"status\":301,\"body\":\"\",\"headers\":{\"Location\":\"$wf\"},\"times\":1}" >/dev/null
+fb POST /_control/log/clear >/dev/null
+run th-timeline -n 2 @alice@alice.example
+is "$status" 0 "WebFinger redirected to the server that holds the account: followed"
+is "$(fb GET /_control/log | jq -r '.[0:3][] | "\(.host)\(.path)"' | tr '\n' ' ')" \
+	"alice.example/.well-known/webfinger mastodon.example/.well-known/webfinger mastodon.example/users/Alice " \
+	"  the redirect, then the server's WebFinger and actor"
+is "$(echo "$out" | jq -r '[.username, .th_sources[0]] | @tsv' | head -1)" "$(printf 'Alice@mastodon.example\t@alice@alice.example')" \
+	"  the account as the server names it, the source as written"
+fb POST /_control/fault '{"host":"alice.example","path":"/.well-known/webfinger","status":302,"body":"","headers":{"Location":"http://mastodon.example/.well-known/webfinger"},"times":1}' >/dev/null
+run th-timeline -n 2 @alice@alice.example
+like "$err" "*@alice@alice.example: skipped: https://alice.example/.well-known/webfinger?resource=acct%3Aalice%40alice.example redirects to an address that is not https: http://mastodon.example/*" \
+	"a redirect to plain http is refused"
+fb POST /_control/fault '{"host":"alice.example","path":"/.well-known/webfinger","status":307,"body":"","headers":{"Location":"/.well-known/webfinger?again"},"times":10}' >/dev/null
+fb POST /_control/log/clear >/dev/null
+run th-timeline -n 2 @alice@alice.example
+like "$err" "*redirects too often, last to https://alice.example/.well-known/webfinger?again*" "a redirect loop ends after three"
+is "$(fb GET /_control/log | jq length)" 4 "  four requests in all"
+fb POST /_control/fault/clear >/dev/null
+
+# --- --check ------------------------------------------------------------------------------------
+run th-list add fcheck @alice@mastodon.example @nobody@mastodon.example https://mastodon.example/users/Alice https://mastodon.example/users/Ghost
+run th-list show --check fcheck
+is "$status" 1 "th-list --check over fediverse sources: exit 1 when one is missing"
+is "$(echo "$out" | jq -c '[.source, .found]' | tr '\n' ' ')" \
+	'["@nobody@mastodon.example",false] ["https://mastodon.example/users/Ghost",false] ' \
+	"  WebFinger for @user@host, the actor for a URL: only the missing ones printed"
+like "$(echo "$out" | jq -r 'select(.source == "@nobody@mastodon.example") | .error')" "no such account on mastodon.example*" "  with the reason"
+
 # --- --new and -f ----------------------------------------------------------------------
 run th-timeline --new fedi @alice@mastodon.example @bob@social.example
 is "$status" 0 "--new: the first run"

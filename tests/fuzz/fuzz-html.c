@@ -18,6 +18,19 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+/* Does "pre", in any case, occur in s? */
+static int
+haspre(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + 3 <= n; i++)
+		if ((s[i] | 0x20) == 'p' && (s[i + 1] | 0x20) == 'r' &&
+		    (s[i + 2] | 0x20) == 'e')
+			return 1;
+	return 0;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -31,8 +44,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	n = strlen(t);
 	/* never more than one blank line, none at either end, outside <pre> */
 	/* (&nbsp; is a space that stays where it is written) */
-	if (memchr(s, '&', size) == NULL && memmem(s, size, "pre", 3) == NULL &&
-	    memmem(s, size, "PRE", 3) == NULL && memmem(s, size, "Pre", 3) == NULL) {
+	if (memchr(s, '&', size) == NULL && !haspre(s, size)) {
 		if (strstr(t, "\n\n\n") != NULL || strstr(t, " \n") != NULL ||
 		    strstr(t, "\n ") != NULL)
 			abort();

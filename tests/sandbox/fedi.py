@@ -30,7 +30,7 @@ Control (any Host):
                           (user in its canonical case; posts in any order)
   POST /_control/post     {"host", "user", post...}: one more, newest id
   POST /_control/fault    {"host", "path", "status", "body", "ctype",
-                           "times"}: the next requests under path
+                           "headers", "times"}: the next requests under path
   POST /_control/fault/clear
   GET  /_control/log      every request: host, path, query, accept
   POST /_control/log/clear
@@ -211,11 +211,14 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, fmt, *args):
         pass
 
-    def send(self, status, obj, ctype="application/activity+json; charset=utf-8"):
+    def send(self, status, obj, ctype="application/activity+json; charset=utf-8",
+             headers=None):
         body = obj if isinstance(obj, bytes) else json.dumps(
             obj, ensure_ascii=False).encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", ctype)
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -289,7 +292,8 @@ class Handler(BaseHTTPRequestHandler):
                     return self.send(f.get("status", 500),
                                      body.encode() if isinstance(body, str)
                                      else body, f.get("ctype",
-                                                      "application/json"))
+                                                      "application/json"),
+                                     f.get("headers"))
             srv = st.servers.get(host)
             if srv is None:
                 return self.send(404, b"<html><body>no such site</body></html>",

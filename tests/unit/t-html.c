@@ -120,6 +120,10 @@ main(void)
 	is_str(text("<a href=\"https://e.com/\n\n\nx \">t</a>"), "t <https://e.com/x>", "line breaks in an address are dropped, as browsers do (fuzz)");
 	is_str(text("<a href=\"https://e.com/&#10;y\">t</a>"), "t <https://e.com/y>", "  also when written as references");
 
+	is_str(text("<p><a href=\"https://e.com/1\">one</p><p>two<a href=\"https://e.com/2\">x</a></p>"), "one\n\ntwo <https://e.com/1>x <https://e.com/2>",
+	    "a link left open across paragraphs: its address where it ends, no space at a line's start (fuzz)");
+	is_str(text("<a href=\"https://e.com/long/path\">e.com/lo\xe2\x80\xa6<br></a>next"), "https://e.com/long/path\nnext", "  and a break inside a shortened link stays after it");
+
 	/* UTF-8, emoji, right-to-left */
 	is_str(text("<p>\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d <b>\xd7\xa2\xd7\x95\xd7\x9c\xd7\x9d</b></p>"), "\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d \xd7\xa2\xd7\x95\xd7\x9c\xd7\x9d", "Hebrew passes through");
 	is_str(text("<p>\xd9\x85\xd8\xb1\xd8\xad\xd8\xa8\xd8\xa7 \xe2\x80\x8f&rlm;!</p>"), "\xd9\x85\xd8\xb1\xd8\xad\xd8\xa8\xd8\xa7 \xe2\x80\x8f\xe2\x80\x8f!", "Arabic and RLM marks pass through, &rlm; decoded");
