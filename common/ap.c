@@ -40,6 +40,7 @@ struct th_ap {
 	int		 pagesize;
 	int		 empty;		/* pages in a row without posts */
 	int		 redirects;	/* in a row */
+	int		 status;	/* the exit status of a failure */
 };
 
 /* What an account resolved to, kept for the process's life. */
@@ -252,6 +253,12 @@ th_ap_cleanup(void)
 		free(k->url);
 		free(k);
 	}
+}
+
+int
+th_ap_exit(const struct th_ap *a)
+{
+	return a->status ? a->status : TH_EFAIL;
 }
 
 void
@@ -783,6 +790,9 @@ th_ap_answer(struct th_ap *a, const struct th_api_res *res, jv *posts,
 
 	*posts = jv_invalid();
 	why[0] = '\0';
+	/* what a failure amounts to: the server down or overloaded (after
+	 * the retries), rate limited, or a refusal that will not change */
+	a->status = http >= 500 ? TH_EUNAVAIL : http == 429 ? TH_ETEMP : TH_EFAIL;
 	if ((http == 301 || http == 302 || http == 303 || http == 307 ||
 	    http == 308) && res->location != NULL && a->url != NULL) {
 		/* WebFinger at a domain sends us to the server that holds the

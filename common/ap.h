@@ -33,6 +33,9 @@ const char *th_ap_url(struct th_ap *a, const char **accept);
  * On TH_AP_PAGE, *posts is an array of records (owned), newest first. */
 enum th_ap_step th_ap_answer(struct th_ap *a, const struct th_api_res *res,
     jv *posts, char *why, size_t whysize);
+/* The exit status of the last TH_AP_FAIL: 69 for a server error (5xx,
+ * after the retries), 75 for a rate limit (429), 1 for the rest. */
+int th_ap_exit(const struct th_ap *a);
 void th_ap_free(struct th_ap *a);
 /* Forget what was resolved (for tests and leak checkers). */
 void th_ap_cleanup(void);

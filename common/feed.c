@@ -295,7 +295,7 @@ fedi(struct th_feed *f, struct src *s, struct th_api_res *res)
 
 	th_api_res_free(res);
 	if (st == TH_AP_FAIL) {
-		f->status = th_status_merge(f->status, th_msg(TH_EFAIL,
+		f->status = th_status_merge(f->status, th_msg(th_ap_exit(s->ap),
 		    "%s: skipped: %s", s->label, why));
 		done(s);
 		return 0;

@@ -581,6 +581,7 @@ fedilookup(const char *list, const char *src)
 	struct th_ap *a = th_ap_new(src, 20);
 	const char *url, *accept;
 	char why[1024];
+	enum th_ap_step st;
 	jv o, posts;
 	int rc = 0;
 
@@ -597,7 +598,10 @@ fedilookup(const char *list, const char *src)
 		th_ap_free(a);
 		return rc;
 	}
-	if (th_ap_answer(a, &res, &posts, why, sizeof(why)) == TH_AP_FAIL) {
+	st = th_ap_answer(a, &res, &posts, why, sizeof(why));
+	if (st == TH_AP_FAIL && th_ap_exit(a) != TH_EFAIL)
+		rc = th_msg(th_ap_exit(a), "%s: %s", src, why);	/* no answer */
+	else if (st == TH_AP_FAIL) {
 		th_msg(0, "%s: %s: %s", list, src, why);
 		o = jv_object_set(jv_object(), jv_string("list"), jv_string(list));
 		o = jv_object_set(o, jv_string("source"), jv_string(src));

@@ -175,6 +175,32 @@ fb POST /_control/fault/clear >/dev/null
 TH_FEDI_CONNECT=10.0.0.1:80 run th-timeline @alice@mastodon.example
 is "$status" 78 "TH_FEDI_CONNECT off loopback is refused (it turns https into http)"
 
+# --- servers that fail: retried, then that source alone is dropped -----------------------------
+export TH_BACKOFF_MS=1
+fb POST /_control/fault '{"host":"mastodon.example","path":"/users/Alice/outbox","status":503,"body":"<html>busy</html>","ctype":"text/html","times":1}' >/dev/null
+fb POST /_control/log/clear >/dev/null
+run th-timeline -n 25 @alice@mastodon.example
+is "$status" 0 "a 503 once: retried"
+is "$(echo "$out" | wc -l | tr -d ' ')" 25 "  every post arrives"
+is "$(fb GET /_control/log | jq '[.[] | select(.path == "/users/Alice/outbox" and .query == {})] | length')" 2 \
+	"  the outbox asked twice, nothing else again"
+fb POST /_control/fault '{"host":"social.example","path":"/users/bob","status":503,"body":"{}","times":50}' >/dev/null
+run th-timeline -n 500 --since 2d @meta @bob@social.example
+is "$status" 69 "a fediverse server that stays down: 69, as for an unreachable API"
+like "$err" "*@bob@social.example: skipped: the actor https://social.example/users/bob is not an ActivityPub document (HTTP 503)*" \
+	"  the warning names the source and the status"
+is "$(echo "$out" | jq -r '.th_sources[]' | sort -u)" "@meta" "  the Threads source streams all the same"
+fb POST /_control/fault/clear >/dev/null
+fb POST /_control/fault '{"host":"social.example","path":"/users/bob/outbox","status":429,"body":"{\"error\":\"Too many requests\"}","times":50}' >/dev/null
+run th-timeline -n 5 @bob@social.example
+is "$status" 75 "a fediverse server that keeps rate limiting: 75"
+fb POST /_control/fault/clear >/dev/null
+TH_FEDI_CONNECT=127.0.0.1:1 TH_RETRIES=1 run th-timeline -n 500 --since 2d @meta @alice@mastodon.example
+is "$status" 69 "no fediverse server reachable at all: 69"
+like "$err" "*@alice@mastodon.example: skipped: *onnect*" "  said for the source"
+is "$(echo "$out" | jq -r '.th_sources[]' | sort -u)" "@meta" "  and Threads still streams"
+unset TH_BACKOFF_MS
+
 # --- WebFinger at a domain that redirects to the server -----------------------------------
 wf='https://mastodon.example/.well-known/webfinger?resource=acct%3Aalice%40mastodon.example'
 fb POST /_control/fault "{\"host\":\"alice.example\",\"path\":\"/.well-known/webfinger\",\"status\":301,\"body\":\"\",\"headers\":{\"Location\":\"$wf\"},\"times\":1}" >/dev/null
@@ -205,6 +231,12 @@ is "$(echo "$out" | jq -c '[.source, .found]' | tr '\n' ' ')" \
 	'["@nobody@mastodon.example",false] ["https://mastodon.example/users/Ghost",false] ' \
 	"  WebFinger for @user@host, the actor for a URL: only the missing ones printed"
 like "$(echo "$out" | jq -r 'select(.source == "@nobody@mastodon.example") | .error')" "no such account on mastodon.example*" "  with the reason"
+fb POST /_control/fault '{"host":"mastodon.example","path":"/.well-known/webfinger","status":503,"body":"","times":50}' >/dev/null
+TH_BACKOFF_MS=1 run th-list show --check fcheck
+is "$status" 69 "--check while the server fails: 69"
+is "$(echo "$out" | jq -r 'select(.source == "@alice@mastodon.example") | .found')" "" "  a server error is not reported as a missing account"
+like "$err" "*@alice@mastodon.example: mastodon.example's WebFinger did not answer with JSON (HTTP 503)*" "  but said as what it is"
+fb POST /_control/fault/clear >/dev/null
 
 # --- --new and -f ----------------------------------------------------------------------
 run th-timeline --new fedi @alice@mastodon.example @bob@social.example
