@@ -160,25 +160,6 @@ msleep(long ms)
 		;
 }
 
-static char *
-xstrdup(const char *s)
-{
-	char *r;
-
-	if (s == NULL)
-		return NULL;
-	if ((r = strdup(s)) == NULL)
-		th_die(TH_EIO, "out of memory");
-	return r;
-}
-
-static void
-setstr(char **dst, const char *s)
-{
-	free(*dst);
-	*dst = xstrdup(s);
-}
-
 static void
 job_free(struct job *j)
 {
@@ -208,23 +189,23 @@ job_copy(struct job *d, const struct job *s)
 	int i;
 
 	memset(d, 0, sizeof(*d));
-	d->text = xstrdup(s->text);
+	d->text = th_strdup(s->text);
 	d->nm = s->nm;
 	for (i = 0; i < s->nm && i < MAXMEDIA; i++) {
-		d->m[i].url = xstrdup(s->m[i].url);
-		d->m[i].alt = xstrdup(s->m[i].alt);
+		d->m[i].url = th_strdup(s->m[i].url);
+		d->m[i].alt = th_strdup(s->m[i].alt);
 		d->m[i].video = s->m[i].video;
 	}
-	d->reply_to = xstrdup(s->reply_to);
-	d->quote = xstrdup(s->quote);
-	d->tag = xstrdup(s->tag);
-	d->link = xstrdup(s->link);
-	d->rctl = xstrdup(s->rctl);
-	d->location = xstrdup(s->location);
-	d->countries = xstrdup(s->countries);
-	d->poll = xstrdup(s->poll);
-	d->attach = xstrdup(s->attach);
-	d->key = xstrdup(s->key);
+	d->reply_to = th_strdup(s->reply_to);
+	d->quote = th_strdup(s->quote);
+	d->tag = th_strdup(s->tag);
+	d->link = th_strdup(s->link);
+	d->rctl = th_strdup(s->rctl);
+	d->location = th_strdup(s->location);
+	d->countries = th_strdup(s->countries);
+	d->poll = th_strdup(s->poll);
+	d->attach = th_strdup(s->attach);
+	d->key = th_strdup(s->key);
 	d->spoiler = s->spoiler;
 	d->thread = s->thread;
 	d->number = s->number;
@@ -234,7 +215,7 @@ static void
 addmedia(struct job *j, const char *url, int video)
 {
 	if (j->nm < MAXMEDIA) {
-		j->m[j->nm].url = xstrdup(url);
+		j->m[j->nm].url = th_strdup(url);
 		j->m[j->nm].video = video;
 	}
 	j->nm++;	/* counted past the limit, refused in validate() */
@@ -527,7 +508,7 @@ mkparts(struct job *j, struct parts *p)
 		p->text = calloc(1, sizeof(char *));
 		if (p->text == NULL)
 			return fail(j, TH_EIO, "out of memory");
-		p->text[0] = xstrdup(j->text ? j->text : "");
+		p->text[0] = th_strdup(j->text ? j->text : "");
 		p->n = 1;
 		return 0;
 	}
@@ -1018,7 +999,7 @@ onepart(const struct job *j, int k, const char *text, const char *target,
 			return rc;
 		}
 		if (st == C_FINISHED || st == C_IN_PROGRESS)
-			cid = xstrdup(resume);
+			cid = th_strdup(resume);
 	}
 	if (cid == NULL) {
 		if ((rc = create(j, k, text, target, &cid)) != 0)
@@ -1136,7 +1117,7 @@ upload(const struct job *j, const char *path, char **url)
 	buf[strcspn(buf, "\r\n")] = '\0';
 	if (!isurl(buf) || strpbrk(buf, " \t") != NULL)
 		return fail(j, TH_EFAIL, "uploading %s: the uploader printed no URL", path);
-	*url = xstrdup(buf);
+	*url = th_strdup(buf);
 	return 0;
 }
 
@@ -1295,7 +1276,7 @@ runjob(struct job *j)
 		int dup = 0;
 		id = NULL;
 		if (pub[k] != NULL) {
-			id = xstrdup(pub[k]);
+			id = th_strdup(pub[k]);
 			dup = 1;
 		} else if (search && p.text[k][0] != '\0') {
 			rc = findpost(j, p.text[k], target, (long long)time(NULL) - window,
@@ -1351,7 +1332,7 @@ recstr(const struct job *j, jv rec, const char *key, char **dst)
 		jv_free(v);
 		return 0;
 	case JV_KIND_STRING:
-		setstr(dst, jv_string_value(v));
+		th_setstr(dst, jv_string_value(v));
 		jv_free(v);
 		return 0;
 	case JV_KIND_NUMBER:
@@ -1599,10 +1580,10 @@ main(int argc, char **argv)
 			dryrun = 1;
 			break;
 		case 'r':
-			setstr(&j.reply_to, optarg);
+			th_setstr(&j.reply_to, optarg);
 			break;
 		case 'k':
-			setstr(&j.key, optarg);
+			th_setstr(&j.key, optarg);
 			break;
 		case 'i':
 			addmedia(&j, optarg, 0);
@@ -1615,31 +1596,31 @@ main(int argc, char **argv)
 				th_die(TH_EUSAGE, "--alt describes the --image or --video "
 				    "before it");
 			if (j.nm <= MAXMEDIA)
-				setstr(&j.m[j.nm - 1].alt, optarg);
+				th_setstr(&j.m[j.nm - 1].alt, optarg);
 			break;
 		case OPT_QUOTE:
-			setstr(&j.quote, optarg);
+			th_setstr(&j.quote, optarg);
 			break;
 		case OPT_POLL:
-			setstr(&j.poll, optarg);
+			th_setstr(&j.poll, optarg);
 			break;
 		case OPT_TAG:
-			setstr(&j.tag, optarg);
+			th_setstr(&j.tag, optarg);
 			break;
 		case OPT_LINK:
-			setstr(&j.link, optarg);
+			th_setstr(&j.link, optarg);
 			break;
 		case OPT_REPLY_CONTROL:
-			setstr(&j.rctl, optarg);
+			th_setstr(&j.rctl, optarg);
 			break;
 		case OPT_SPOILER:
 			j.spoiler = 1;
 			break;
 		case OPT_LOCATION:
-			setstr(&j.location, optarg);
+			th_setstr(&j.location, optarg);
 			break;
 		case OPT_COUNTRIES:
-			setstr(&j.countries, optarg);
+			th_setstr(&j.countries, optarg);
 			break;
 		case OPT_THREAD:
 			j.thread = 1;

@@ -51,23 +51,6 @@ struct known {
 };
 static struct known *known;
 
-static char *
-xstrdup(const char *s)
-{
-	char *r;
-
-	if ((r = strdup(s)) == NULL)
-		th_die(TH_EIO, "out of memory");
-	return r;
-}
-
-static void
-setstr(char **dst, const char *s)
-{
-	free(*dst);
-	*dst = s ? xstrdup(s) : NULL;
-}
-
 /* A member of o (borrowed), or null when it is absent or o is not an
  * object. Owned. */
 static jv
@@ -93,7 +76,7 @@ sget(jv o, const char *k)
 	char *r = NULL;
 
 	if (jv_get_kind(v) == JV_KIND_STRING)
-		r = xstrdup(jv_string_value(v));
+		r = th_strdup(jv_string_value(v));
 	jv_free(v);
 	return r;
 }
@@ -105,7 +88,7 @@ ref(jv v)
 	char *r;
 
 	if (jv_get_kind(v) == JV_KIND_STRING)
-		return xstrdup(jv_string_value(v));
+		return th_strdup(jv_string_value(v));
 	if (jv_get_kind(v) == JV_KIND_ARRAY) {	/* several Links: the first */
 		r = NULL;
 		jv_array_foreach(v, i, e) {
@@ -155,7 +138,7 @@ hostof(const char *u, char *buf, size_t size)
 static void
 seturl(struct th_ap *a, const char *url)
 {
-	setstr(&a->url, url);
+	th_setstr(&a->url, url);
 	free(a->wire);
 	a->wire = NULL;
 	if (url != NULL && th_cfg.fedi_connect[0] != '\0' &&
@@ -173,14 +156,14 @@ th_ap_new(const char *source, int pagesize)
 
 	if ((a = calloc(1, sizeof(*a))) == NULL)
 		th_die(TH_EIO, "out of memory");
-	a->source = xstrdup(source);
+	a->source = th_strdup(source);
 	a->pagesize = pagesize < 1 ? 20 : pagesize > 40 ? 40 : pagesize;
 	for (k = known; k != NULL; k = k->next)
 		if (strcmp(k->source, source) == 0) {
 			a->stage = k->stage;
-			a->username = xstrdup(k->username);
+			a->username = th_strdup(k->username);
 			if (k->stage == STATUSES)
-				a->base = xstrdup(k->url);
+				a->base = th_strdup(k->url);
 			seturl(a, k->url);
 			if (k->stage == STATUSES) {
 				char *s;
@@ -193,7 +176,7 @@ th_ap_new(const char *source, int pagesize)
 		}
 	if (source[0] == '@' && (at = strchr(source + 1, '@')) != NULL) {
 		a->user = strndup(source + 1, (size_t)(at - source - 1));
-		a->host = xstrdup(at + 1);
+		a->host = th_strdup(at + 1);
 		if (a->user == NULL)
 			th_die(TH_EIO, "out of memory");
 		if (k != NULL)
@@ -233,9 +216,9 @@ remember(struct th_ap *a, const char *url)
 			return;
 	if ((k = calloc(1, sizeof(*k))) == NULL)
 		th_die(TH_EIO, "out of memory");
-	k->source = xstrdup(a->source);
-	k->username = xstrdup(a->username);
-	k->url = xstrdup(url);
+	k->source = th_strdup(a->source);
+	k->username = th_strdup(a->username);
+	k->url = th_strdup(url);
 	k->stage = a->stage;
 	k->next = known;
 	known = k;
@@ -379,7 +362,7 @@ media(jv rec, jv att, int rest)
 		if (u != NULL) {
 			urls = jv_array_append(urls, jv_string(u));
 			if (n++ == 0) {
-				first = xstrdup(u);
+				first = th_strdup(u);
 				alt = sget(e, rest ? "description" : "name");
 				if (rest)
 					kind = sget(e, "type");
@@ -576,12 +559,12 @@ th_ap_status(jv st, const char *host)
 	acct = sget(acc, "acct");
 	jv_free(acc);
 	if (acct == NULL)
-		acct = xstrdup("");
+		acct = th_strdup("");
 	if (strchr(acct, '@') == NULL && host != NULL) {
 		if (asprintf(&user, "%s@%s", acct, host) == -1)
 			th_die(TH_EIO, "out of memory");
 	} else
-		user = xstrdup(acct);
+		user = th_strdup(acct);
 	rec = jv_object_set(jv_object(), jv_string("id"), jv_string(id));
 	rec = jv_object_set(rec, jv_string("username"), jv_string(user));
 	rb = get(st, "reblog");
@@ -718,7 +701,7 @@ refuse(struct th_ap *a, const struct th_api_res *res, const char *what)
 	    "%ld%s%s): it wants signed fetches, or the account is not shared "
 	    "with the fediverse", a->host ? a->host : "the server", what,
 	    res->http, err ? ": " : "", err ? err : "");
-	setstr(&a->refused, buf);
+	th_setstr(&a->refused, buf);
 	free(err);
 }
 
@@ -764,7 +747,7 @@ resolve(const char *base, const char *loc)
 	int n;
 
 	if (strncasecmp(loc, "https://", 8) == 0 || strncasecmp(loc, "http://", 7) == 0)
-		return xstrdup(loc);
+		return th_strdup(loc);
 	if (loc[0] == '/' && loc[1] == '/')
 		n = asprintf(&r, "https:%s", loc);
 	else if (loc[0] == '/')
@@ -841,7 +824,7 @@ th_ap_answer(struct th_ap *a, const struct th_api_res *res, jv *posts,
 			memmove(a->username, a->username + 5, strlen(a->username) - 4);
 		else {
 			free(a->username);
-			a->username = xstrdup(a->source + 1);
+			a->username = th_strdup(a->source + 1);
 		}
 		a->stage = ACTOR;
 		seturl(a, s);
@@ -868,7 +851,7 @@ th_ap_answer(struct th_ap *a, const struct th_api_res *res, jv *posts,
 			char *pu = sget(b, "preferredUsername");
 			hostof(a->url, host, sizeof(host));
 			if (pu == NULL || asprintf(&a->username, "%s@%s", pu, host) == -1)
-				a->username = xstrdup(a->url);
+				a->username = th_strdup(a->url);
 			free(pu);
 		}
 		a->stage = OUTBOX;
@@ -934,7 +917,7 @@ th_ap_answer(struct th_ap *a, const struct th_api_res *res, jv *posts,
 			th_die(TH_EIO, "out of memory");
 		free(s);
 		if (a->username == NULL)
-			a->username = xstrdup(a->source + 1);
+			a->username = th_strdup(a->source + 1);
 		a->stage = STATUSES;
 		remember(a, a->base);
 		if (th_opts.verbose)

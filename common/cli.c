@@ -263,3 +263,22 @@ th_cli_items(int argc, char **argv, th_item_fn *fn, void *arg)
 	free(line);
 	return status;
 }
+
+char *
+th_strdup(const char *s)
+{
+	char *r;
+
+	if (s == NULL)
+		return NULL;
+	if ((r = strdup(s)) == NULL)
+		th_die(TH_EIO, "out of memory");
+	return r;
+}
+
+void
+th_setstr(char **dst, const char *s)
+{
+	free(*dst);
+	*dst = th_strdup(s);
+}

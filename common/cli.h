@@ -54,6 +54,10 @@ void th_cli_ready(void);
 int th_msg(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Same, with the API's error object detail (borrowed) added to the JSON. */
 int th_msgj(int status, jv detail, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* strdup that dies (74) when out of memory; NULL stays NULL. */
+char *th_strdup(const char *s);
+/* Replace the string *dst with a copy of s (NULL: none), freeing the old. */
+void th_setstr(char **dst, const char *s);
 /* th_msg() then th_exit(status). */
 void th_die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
 /* Flush and check stdout, free what libth holds, exit. A write error wins. */

@@ -38,10 +38,11 @@ Control (any Host):
 
 import argparse
 import json
-import os
 import threading
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from sandbox import Server, serve     # the same listener as the Threads one
 
 AS_PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 ACTOR_CONTEXT = [
@@ -435,12 +436,6 @@ class Handler(BaseHTTPRequestHandler):
         return self.send(404, {"error": "Record not found"}, "application/json")
 
 
-class Server(ThreadingHTTPServer):
-    request_queue_size = 256
-    daemon_threads = True
-    allow_reuse_address = True
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--port-file")
@@ -448,17 +443,7 @@ def main():
     a = ap.parse_args()
     srv = Server(("127.0.0.1", a.port), Handler)
     srv.state = State()
-    port = srv.server_address[1]
-    if a.port_file:
-        tmp = a.port_file + ".tmp"
-        with open(tmp, "w") as f:
-            f.write("%d\n" % port)
-        os.rename(tmp, a.port_file)
-    print("port %d" % port, flush=True)
-    try:
-        srv.serve_forever(poll_interval=0.2)
-    except KeyboardInterrupt:
-        pass
+    serve(srv, a.port_file)
 
 
 if __name__ == "__main__":

@@ -1341,6 +1341,21 @@ class Server(ThreadingHTTPServer):
     allow_reuse_address = True
 
 
+def serve(srv, port_file):
+    """Report the port (atomically, in port_file) and serve until killed."""
+    port = srv.server_address[1]
+    if port_file:
+        tmp = port_file + ".tmp"
+        with open(tmp, "w") as f:
+            f.write("%d\n" % port)
+        os.rename(tmp, port_file)
+    print("port %d" % port, flush=True)
+    try:
+        srv.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--port-file")
@@ -1349,17 +1364,7 @@ def main():
     a = ap.parse_args()
     srv = Server(("127.0.0.1", a.port), Handler)
     srv.world = World(a.seed)
-    port = srv.server_address[1]
-    if a.port_file:
-        tmp = a.port_file + ".tmp"
-        with open(tmp, "w") as f:
-            f.write("%d\n" % port)
-        os.rename(tmp, a.port_file)
-    print("port %d" % port, flush=True)
-    try:
-        srv.serve_forever(poll_interval=0.2)
-    except KeyboardInterrupt:
-        pass
+    serve(srv, a.port_file)
 
 
 if __name__ == "__main__":
