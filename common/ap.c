@@ -41,6 +41,8 @@ struct th_ap {
 	int		 empty;		/* pages in a row without posts */
 	int		 redirects;	/* in a row */
 	int		 status;	/* the exit status of a failure */
+	long long	 floor;		/* the oldest post so far, or -1 */
+	int		 stalled;	/* the last page went no further back */
 };
 
 /* What an account resolved to, kept for the process's life. */
@@ -114,6 +116,17 @@ rget(jv o, const char *k)
 	return r;
 }
 
+/* A Mastodon API id (digits; Pleroma's are letters and digits): safe in
+ * a path and a query. */
+static int
+isapiid(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	return n > 0 && n <= 64 && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij"
+	    "klmnopqrstuvwxyz0123456789") == n;
+}
+
 static int
 ishttps(const char *u)
 {
@@ -158,6 +171,7 @@ th_ap_new(const char *source, int pagesize)
 		th_die(TH_EIO, "out of memory");
 	a->source = th_strdup(source);
 	a->pagesize = pagesize < 1 ? 20 : pagesize > 40 ? 40 : pagesize;
+	a->floor = -1;
 	for (k = known; k != NULL; k = k->next)
 		if (strcmp(k->source, source) == 0) {
 			a->stage = k->stage;
@@ -653,6 +667,35 @@ sorted(jv recs)
 	return out;
 }
 
+/* Pages go back in time: what a page holds that is newer than the pages
+ * before it was read already (a server whose pages run in a circle, or
+ * go forward again), so it is dropped; a circle then ends as empty
+ * pages do. recs (sorted, consumed) are returned. */
+static jv
+older(struct th_ap *a, jv recs)
+{
+	jv out = jv_array();
+	long long t;
+
+	jv_array_foreach(recs, i, r) {
+		t = th_jv_time(r, "timestamp");
+		if (a->floor < 0 || t <= a->floor)
+			out = jv_array_append(out, r);
+		else
+			jv_free(r);
+	}
+	jv_free(recs);
+	a->stalled = 1;	/* a page that does not go further back */
+	if (jv_array_length(jv_copy(out)) > 0) {
+		jv last = jv_array_get(jv_copy(out), jv_array_length(jv_copy(out)) - 1);
+		t = th_jv_time(last, "timestamp");
+		a->stalled = a->floor >= 0 && t >= a->floor;
+		a->floor = t;
+		jv_free(last);
+	}
+	return out;
+}
+
 /* An outbox page's items (borrowed page) as records. */
 static jv
 items(struct th_ap *a, jv page)
@@ -903,10 +946,16 @@ th_ap_answer(struct th_ap *a, const struct th_api_res *res, jv *posts,
 		nextpage(a, b);
 		goto page;
 	case LOOKUP:
-		if (http != 200 || (s = th_jv_idstr(b, "id")) == NULL) {
+		s = http == 200 ? th_jv_idstr(b, "id") : NULL;
+		if (s != NULL && !isapiid(s)) {
+			free(s);
+			s = NULL;
+		}
+		if (s == NULL) {
 			char *err = sget(b, "error");
 			snprintf(why, size, "%s; and its Mastodon API does not serve "
-			    "the account either (HTTP %ld%s%s)", a->refused, http,
+			    "the account either (HTTP %ld%s%s)", a->refused ? a->refused :
+			    "it refuses anonymous reads", http,
 			    err ? ": " : "", err ? err : "");
 			free(err);
 			return TH_AP_FAIL;
@@ -946,7 +995,7 @@ th_ap_answer(struct th_ap *a, const struct th_api_res *res, jv *posts,
 				jv_free(e);
 			}
 			*posts = sorted(recs);
-			if (last == NULL || !th_isid(last)) {
+			if (last == NULL || !isapiid(last)) {
 				a->stage = END;
 				seturl(a, NULL);
 			} else {
@@ -966,9 +1015,11 @@ th_ap_answer(struct th_ap *a, const struct th_api_res *res, jv *posts,
 	*posts = jv_array();
 	return TH_AP_PAGE;
 page:
+	*posts = older(a, *posts);
 	/* pages of boosts of bare links only, or of follows and likes, are
-	 * empty to th: a few in a row are the end, not a reason to read on */
-	if (jv_array_length(jv_copy(*posts)) == 0) {
+	 * empty to th, and a page that does not go further back is a server
+	 * going in circles: a few in a row are the end */
+	if (a->stalled) {
 		if (++a->empty >= MAX_PAGES_EMPTY) {
 			a->stage = END;
 			seturl(a, NULL);

@@ -172,6 +172,20 @@ is "$?" 0 "an outbox whose next page is itself: no loop"
 is "$(fb GET /_control/log | jq '[.[] | select(.path == "/users/Alice/outbox")] | length')" 2 \
 	"  the collection and its page, once each"
 fb POST /_control/fault/clear >/dev/null
+note() { printf '{"type":"Create","object":{"type":"Note","id":"https://mastodon.example/n/%s","content":"<p>%s</p>","published":"%s"}}' "$1" "$1" "$2"; }
+col='{"type":"OrderedCollection","id":"https://mastodon.example/users/Alice/outbox","first":"https://mastodon.example/p/a"}'
+pa="{\"type\":\"OrderedCollectionPage\",\"next\":\"https://mastodon.example/p/b\",\"orderedItems\":[$(note a1 2026-11-20T10:00:00Z),$(note a2 2026-11-20T09:00:00Z)]}"
+pb="{\"type\":\"OrderedCollectionPage\",\"next\":\"https://mastodon.example/p/a\",\"orderedItems\":[$(note b1 2026-11-20T08:00:00Z),$(note b2 2026-11-20T07:00:00Z)]}"
+for f in "/users/Alice/outbox $col" "/p/a $pa" "/p/b $pb"; do
+	fb POST /_control/fault "{\"host\":\"mastodon.example\",\"path\":\"${f%% *}\",\"status\":200,\"body\":$(printf '%s' "${f#* }" | jq -R .),\"ctype\":\"application/activity+json\",\"times\":100}" >/dev/null
+done
+fb POST /_control/log/clear >/dev/null
+timeout 20 "$top_builddir/th-timeline" -n 100 @alice@mastodon.example >"$T/circle" 2>&1
+is "$?" 0 "outbox pages that run in a circle: an end all the same"
+is "$(jq -r .text "$T/circle" | tr '\n' ' ')" "a1 a2 b1 b2 " "  each post once"
+is "$(fb GET /_control/log | jq '[.[] | select(.path | startswith("/p/"))] | length')" 5 \
+	"  the two pages, then three that go no further back"
+fb POST /_control/fault/clear >/dev/null
 TH_FEDI_CONNECT=10.0.0.1:80 run th-timeline @alice@mastodon.example
 is "$status" 78 "TH_FEDI_CONNECT off loopback is refused (it turns https into http)"
 
