@@ -520,6 +520,17 @@ th_ap_record(jv item, const char *username)
 	} else if (type != NULL && strcmp(type, "Announce") == 0) {
 		id = sget(item, "id");
 		o = get(item, "object");
+		/* a Lemmy community announces whole activities: the post is
+		 * the Create's object */
+		if (jv_get_kind(o) == JV_KIND_OBJECT) {
+			char *ot = sget(o, "type");
+			if (ot != NULL && strcmp(ot, "Create") == 0) {
+				jv inside = get(o, "object");
+				jv_free(o);
+				o = inside;
+			}
+			free(ot);
+		}
 		obj = ref(o);
 		if (id == NULL || obj == NULL || t < 0)
 			rec = jv_null();
@@ -742,8 +753,11 @@ refuse(struct th_ap *a, const struct th_api_res *res, const char *what)
 
 	snprintf(buf, sizeof(buf), "%s refuses anonymous reads of the %s (HTTP "
 	    "%ld%s%s): it wants signed fetches, or the account is not shared "
-	    "with the fediverse", a->host ? a->host : "the server", what,
-	    res->http, err ? ": " : "", err ? err : "");
+	    "with the fediverse%s", a->host ? a->host : "the server", what,
+	    res->http, err ? ": " : "", err ? err : "", a->host != NULL &&
+	    (strcmp(a->host, "threads.net") == 0 || strcmp(a->host, "www.threads.net") == 0 ||
+	    strcmp(a->host, "threads.com") == 0 || strcmp(a->host, "www.threads.com") == 0) ?
+	    " (a Threads account is read through the API: @user)" : "");
 	th_setstr(&a->refused, buf);
 	free(err);
 }

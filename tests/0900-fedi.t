@@ -123,6 +123,8 @@ like "$err" "*@carol@locked.example: skipped: locked.example refuses anonymous r
 	"  Mastodon with authorized fetch: said plainly, naming the source"
 like "$err" "*@mosseri@threads.net: skipped: threads.net refuses anonymous reads of the actor (HTTP 404: Not found)*" \
 	"  a Threads actor (404 to unsigned reads): said plainly too"
+like "$err" "*@mosseri@threads.net: skipped: *(a Threads account is read through the API: @user)*" \
+	"  with the way that works: the account as @user"
 is "$(echo "$err" | wc -l | tr -d ' ')" 2 "  one line each"
 is "$(echo "$out" | jq -r '.th_sources[]' | sort -u | tr '\n' ' ')" "@alice@mastodon.example @meta " \
 	"  the others stream all the same"

@@ -147,6 +147,9 @@ main(void)
 	is_str(rec("{\"type\":\"Page\",\"id\":\"https://l.example/post/5\",\"name\":\"A title\",\"content\":\"<p>body</p>\",\"published\":\"2024-02-02T02:02:02Z\"}"),
 	    "{\"id\":\"https://l.example/post/5\",\"username\":\"alice@m.example\",\"text\":\"A title\\n\\nbody\",\"timestamp\":\"2024-02-02T02:02:02+0000\",\"permalink\":\"https://l.example/post/5\",\"media_type\":\"TEXT_POST\",\"is_reply\":false}",
 	    "a Lemmy Page: its title, then its body");
+	is_str(rec("{\"id\":\"https://l.example/activities/announce/1\",\"type\":\"Announce\",\"published\":\"2024-03-03T03:03:03Z\",\"object\":{\"type\":\"Create\",\"id\":\"https://l.example/activities/create/9\",\"object\":{\"type\":\"Page\",\"id\":\"https://l.example/post/9\",\"attributedTo\":\"https://l.example/u/bo\",\"name\":\"News\",\"published\":\"2024-03-03T03:00:00Z\"}}}"),
+	    "{\"id\":\"https://l.example/activities/announce/1\",\"username\":\"alice@m.example\",\"timestamp\":\"2024-03-03T03:03:03+0000\",\"permalink\":\"https://l.example/post/9\",\"media_type\":\"REPOST_FACADE\",\"reposted_post\":{\"id\":\"https://l.example/post/9\",\"text\":\"News\",\"timestamp\":\"2024-03-03T03:00:00+0000\",\"permalink\":\"https://l.example/post/9\",\"media_type\":\"TEXT_POST\",\"is_reply\":false,\"attributed_to\":\"https://l.example/u/bo\"}}",
+	    "a Lemmy community's Announce of a Create: the post inside, whole");
 	is_str(rec("{\"type\":\"Like\",\"id\":\"https://m.example/l/1\",\"object\":\"https://x/1\",\"published\":\"2024-01-01T00:00:00Z\"}"), "null", "a Like is not a post");
 	is_str(rec("\"https://m.example/users/alice/statuses/7\""), "null", "a bare link is not fetched");
 	is_str(rec("{\"type\":\"Create\",\"object\":{\"id\":\"https://m.example/n/6\",\"type\":\"Note\",\"content\":\"x\"}}"), "null", "a Note with no time is dropped, not misplaced");
