@@ -40,7 +40,8 @@ usage(int status)
 	    "       th-follow [add] source ...\n"
 	    "       th-follow rm source ...\n"
 	    "       th-follow --intent @user ...\n"
-	    "sources: @user, #tag, me, mentions, list:NAME\n");
+	    "sources: @user, #tag, me, mentions, list:NAME, @user@host,\n"
+	    "         https://host/actor (fediverse)\n");
 	th_exit(status);
 }
 

@@ -39,7 +39,8 @@ usage(int status)
 	    "       th-list rm name [source ...]\n"
 	    "       th-list delete name ...\n"
 	    "       th-list rename old new\n"
-	    "sources: me, mentions, @user, #tag, list:NAME\n");
+	    "sources: me, mentions, @user, #tag, list:NAME, @user@host,\n"
+	    "         https://host/actor (fediverse)\n");
 	th_exit(status);
 }
 

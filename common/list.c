@@ -142,7 +142,7 @@ th_source(const char *s, int bare, char out[TH_SRC_MAX], char *why,
 			u++;
 	} else if (!bare) {
 		snprintf(why, whysize, "'%s': not a source (me, mentions, @user, "
-		    "#tag, list:NAME)", out);
+		    "#tag, list:NAME, @user@host, https://host/actor)", out);
 		return TH_SRC_BAD;
 	}
 	if ((at = strchr(u, '@')) != NULL) {
