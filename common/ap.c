@@ -5,6 +5,8 @@
  * Mastodon account and a Threads one.
  */
 #include <ctype.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,12 +21,14 @@
 #include "config.h"
 #include "html.h"
 #include "json.h"
+#include "store.h"
 
 #define ACCEPT_JRD	"application/jrd+json, application/json"
 #define ACCEPT_AS	"application/activity+json, application/ld+json; " \
 			"profile=\"https://www.w3.org/ns/activitystreams\""
 #define ACCEPT_JSON	"application/json"
 #define MAX_PAGES_EMPTY	3	/* pages in a row without a post: give up */
+#define KNOWN_TTL	86400	/* how long a resolved account is trusted */
 
 enum stage { WEBFINGER, ACTOR, OUTBOX, PAGE, LOOKUP, STATUSES, END };
 
@@ -43,15 +47,24 @@ struct th_ap {
 	int		 status;	/* the exit status of a failure */
 	long long	 floor;		/* the oldest post so far, or -1 */
 	int		 stalled;	/* the last page went no further back */
+	int		 cached;	/* the next answer tests a known entry */
 };
 
-/* What an account resolved to, kept for the process's life. */
+/*
+ * What an account resolved to: its outbox, or its statuses in Mastodon's
+ * API. Kept for the process's life, and for a day in
+ * $XDG_STATE_HOME/th/fedi, so that follow mode and cron runs read the
+ * outbox alone; an entry that stops working is dropped and the account
+ * looked up again.
+ */
 struct known {
 	char		*source, *username, *url;
 	enum stage	 stage;	/* OUTBOX or STATUSES */
+	long long	 at;	/* when it was resolved */
 	struct known	*next;
 };
 static struct known *known;
+static int loaded;
 
 /* A member of o (borrowed), or null when it is absent or o is not an
  * object. Owned. */
@@ -159,54 +172,195 @@ seturl(struct th_ap *a, const char *url)
 		th_die(TH_EIO, "out of memory");
 }
 
+static void
+knownpath(char *buf, size_t size)
+{
+	if ((size_t)snprintf(buf, size, "%s/fedi", th_cfg.state_dir) >= size)
+		buf[0] = '\0';
+}
+
+static struct known *
+findknown(const char *source)
+{
+	struct known *k;
+
+	for (k = known; k != NULL; k = k->next)
+		if (strcmp(k->source, source) == 0)
+			return k;
+	return NULL;
+}
+
+static void
+addknown(const char *source, const char *username, const char *url,
+    enum stage stage, long long at)
+{
+	struct known *k;
+
+	if ((k = calloc(1, sizeof(*k))) == NULL)
+		th_die(TH_EIO, "out of memory");
+	k->source = th_strdup(source);
+	k->username = th_strdup(username);
+	k->url = th_strdup(url);
+	k->stage = stage;
+	k->at = at;
+	k->next = known;
+	known = k;
+}
+
+/* The file's entries (NDJSON) that are fresh and not known already. A
+ * torn or strange line is skipped: this is a cache. */
+static void
+loadknown(void)
+{
+	char path[PATH_MAX], *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	FILE *f;
+	long long now = (long long)time(NULL), at;
+
+	knownpath(path, sizeof(path));
+	if (path[0] == '\0' || (f = fopen(path, "r")) == NULL)
+		return;
+	while ((n = getline(&line, &cap, f)) > 0) {
+		jv o = th_json_parse(line, (size_t)n);
+		char *src = sget(o, "source"), *user = sget(o, "username"),
+		    *url = sget(o, "url"), *via = sget(o, "via");
+		jv t = get(o, "at");
+
+		at = jv_get_kind(t) == JV_KIND_NUMBER ? th_jv_num(t) : 0;
+		if (src && user && url && via && ishttps(url) && at <= now &&
+		    now - at < KNOWN_TTL && findknown(src) == NULL &&
+		    (strcmp(via, "activitypub") == 0 || strcmp(via, "mastodon-api") == 0))
+			addknown(src, user, url, strcmp(via, "activitypub") == 0 ?
+			    OUTBOX : STATUSES, at);
+		jv_free(t);
+		jv_free(o);
+		free(src);
+		free(user);
+		free(url);
+		free(via);
+	}
+	free(line);
+	fclose(f);
+}
+
+/* Write what is known, with what other processes wrote meanwhile. */
+static void
+saveknown(void)
+{
+	char path[PATH_MAX], *d;
+	struct known *k;
+	jv out = jv_string("");
+
+	knownpath(path, sizeof(path));
+	if (path[0] == '\0')
+		return;
+	loadknown();
+	for (k = known; k != NULL; k = k->next) {
+		jv o = jv_object();
+		o = jv_object_set(o, jv_string("source"), jv_string(k->source));
+		o = jv_object_set(o, jv_string("username"), jv_string(k->username));
+		o = jv_object_set(o, jv_string("via"), jv_string(k->stage == OUTBOX ?
+		    "activitypub" : "mastodon-api"));
+		o = jv_object_set(o, jv_string("url"), jv_string(k->url));
+		o = jv_object_set(o, jv_string("at"), jv_number((double)k->at));
+		if ((d = th_json_dump(o)) == NULL)
+			th_die(TH_EIO, "out of memory");
+		out = jv_string_append_str(jv_string_append_str(out, d), "\n");
+		free(d);
+	}
+	if (th_store_mkdirs(th_cfg.state_dir, 0700) == -1 ||
+	    th_store_replace(path, jv_string_value(out),
+	    (size_t)jv_string_length_bytes(jv_copy(out)), 0600) == -1) {
+		if (th_opts.verbose)
+			th_msg(0, "%s: not saved: %s", path, strerror(errno));
+	}
+	jv_free(out);
+}
+
+static void
+forget(const char *source)
+{
+	struct known **pp, *k;
+
+	for (pp = &known; (k = *pp) != NULL; pp = &k->next)
+		if (strcmp(k->source, source) == 0) {
+			*pp = k->next;
+			free(k->source);
+			free(k->username);
+			free(k->url);
+			free(k);
+			saveknown();
+			return;
+		}
+}
+
+/* From the start: WebFinger for @user@host, the actor for a URL. */
+static void
+begin(struct th_ap *a)
+{
+	char *u, *e;
+
+	free(a->username);
+	a->username = NULL;
+	if (a->user == NULL) {
+		a->stage = ACTOR;
+		seturl(a, a->source);
+		return;
+	}
+	e = curl_easy_escape(NULL, a->source + 1, 0);
+	if (e == NULL || asprintf(&u, "https://%s/.well-known/webfinger?"
+	    "resource=acct%%3A%s", a->host, e) == -1)
+		th_die(TH_EIO, "out of memory");
+	curl_free(e);
+	a->stage = WEBFINGER;
+	seturl(a, u);
+	free(u);
+}
+
 struct th_ap *
-th_ap_new(const char *source, int pagesize)
+th_ap_new(const char *source, int pagesize, int fresh)
 {
 	struct th_ap *a;
 	struct known *k;
 	const char *at;
-	char *u, *e;
+	char *s;
 
 	if ((a = calloc(1, sizeof(*a))) == NULL)
 		th_die(TH_EIO, "out of memory");
 	a->source = th_strdup(source);
 	a->pagesize = pagesize < 1 ? 20 : pagesize > 40 ? 40 : pagesize;
 	a->floor = -1;
-	for (k = known; k != NULL; k = k->next)
-		if (strcmp(k->source, source) == 0) {
-			a->stage = k->stage;
-			a->username = th_strdup(k->username);
-			if (k->stage == STATUSES)
-				a->base = th_strdup(k->url);
-			seturl(a, k->url);
-			if (k->stage == STATUSES) {
-				char *s;
-				if (asprintf(&s, "%s?limit=%d", k->url, a->pagesize) == -1)
-					th_die(TH_EIO, "out of memory");
-				seturl(a, s);
-				free(s);
-			}
-			break;
-		}
 	if (source[0] == '@' && (at = strchr(source + 1, '@')) != NULL) {
-		a->user = strndup(source + 1, (size_t)(at - source - 1));
+		if ((a->user = strndup(source + 1, (size_t)(at - source - 1))) == NULL)
+			th_die(TH_EIO, "out of memory");
 		a->host = th_strdup(at + 1);
-		if (a->user == NULL)
-			th_die(TH_EIO, "out of memory");
-		if (k != NULL)
-			return a;
-		e = curl_easy_escape(NULL, source + 1, 0);
-		if (e == NULL || asprintf(&u, "https://%s/.well-known/webfinger?"
-		    "resource=acct%%3A%s", a->host, e) == -1)
-			th_die(TH_EIO, "out of memory");
-		curl_free(e);
-		a->stage = WEBFINGER;
-		seturl(a, u);
-		free(u);
-	} else if (k == NULL) {
-		a->stage = ACTOR;
-		seturl(a, source);
 	}
+	if (!loaded) {
+		loaded = 1;
+		loadknown();
+	}
+	if (fresh || (k = findknown(source)) == NULL) {
+		begin(a);
+		return a;
+	}
+	a->cached = 1;
+	a->stage = k->stage;
+	a->username = th_strdup(k->username);
+	if (th_opts.verbose)
+		th_msg(0, "%s: read through %s %s (looked up %lld min ago)",
+		    source, k->stage == OUTBOX ? "ActivityPub, outbox" :
+		    "the Mastodon API,", k->url,
+		    ((long long)time(NULL) - k->at) / 60);
+	if (k->stage == OUTBOX) {
+		seturl(a, k->url);
+		return a;
+	}
+	a->base = th_strdup(k->url);
+	if (asprintf(&s, "%s?limit=%d", k->url, a->pagesize) == -1)
+		th_die(TH_EIO, "out of memory");
+	seturl(a, s);
+	free(s);
 	return a;
 }
 
@@ -223,19 +377,10 @@ th_ap_url(struct th_ap *a, const char **accept)
 static void
 remember(struct th_ap *a, const char *url)
 {
-	struct known *k;
-
-	for (k = known; k != NULL; k = k->next)
-		if (strcmp(k->source, a->source) == 0)
-			return;
-	if ((k = calloc(1, sizeof(*k))) == NULL)
-		th_die(TH_EIO, "out of memory");
-	k->source = th_strdup(a->source);
-	k->username = th_strdup(a->username);
-	k->url = th_strdup(url);
-	k->stage = a->stage;
-	k->next = known;
-	known = k;
+	if (findknown(a->source) != NULL)
+		return;
+	addknown(a->source, a->username, url, a->stage, (long long)time(NULL));
+	saveknown();
 }
 
 void
@@ -250,6 +395,7 @@ th_ap_cleanup(void)
 		free(k->url);
 		free(k);
 	}
+	loaded = 0;
 }
 
 int
@@ -849,6 +995,21 @@ th_ap_answer(struct th_ap *a, const struct th_api_res *res, jv *posts,
 		return TH_AP_MORE;
 	}
 	a->redirects = 0;
+	if (a->cached) {
+		a->cached = 0;
+		if (http == 401 || http == 403 || http == 404 || http == 410 ||
+		    (http == 200 && jv_get_kind(b) != JV_KIND_OBJECT &&
+		    jv_get_kind(b) != JV_KIND_ARRAY)) {
+			/* moved, gone, locked since: look the account up again (not
+		 * for a 5xx or a 429, which another lookup would only add to) */
+			if (th_opts.verbose)
+				th_msg(0, "%s: %s answers HTTP %ld; looking the account "
+				    "up again", a->source, a->url, http);
+			forget(a->source);
+			begin(a);
+			return TH_AP_MORE;
+		}
+	}
 	switch (a->stage) {
 	case WEBFINGER:
 		if (http == 404 || http == 410)

@@ -13,8 +13,10 @@
  * (401, 403, 404: the server wants signed fetches) and the source is
  * @user@host, Mastodon's public API is tried instead:
  * /api/v1/accounts/lookup, then /api/v1/accounts/ID/statuses.
- * What was resolved is remembered for the life of the process, so that
- * follow mode does not look the account up again at every poll.
+ * What was resolved is remembered for the life of the process and for a
+ * day in $XDG_STATE_HOME/th/fedi, so that follow mode and cron runs do
+ * not look the account up again every time; an entry that stops
+ * working is dropped and the account looked up again.
  */
 struct th_ap;
 
@@ -24,8 +26,9 @@ enum th_ap_step {
 	TH_AP_FAIL,	/* why says why, for a "SOURCE: skipped: why" */
 };
 
-/* pagesize: how many posts to ask for where the server takes a limit. */
-struct th_ap *th_ap_new(const char *source, int pagesize);
+/* pagesize: how many posts to ask for where the server takes a limit;
+ * fresh: look the account up even if it is known. */
+struct th_ap *th_ap_new(const char *source, int pagesize, int fresh);
 /* The next document to fetch and its Accept header, or NULL at the end.
  * Borrowed, valid until the next th_ap_answer(). */
 const char *th_ap_url(struct th_ap *a, const char **accept);

@@ -94,7 +94,7 @@ void
 th_feed_add_fedi(struct th_feed *f, const char *label, const char *source)
 {
 	th_feed_add(f, label, source, jv_object(), 1);
-	f->s[f->n - 1].ap = th_ap_new(source, f->pagesize);
+	f->s[f->n - 1].ap = th_ap_new(source, f->pagesize, 0);
 }
 
 void

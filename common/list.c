@@ -578,7 +578,7 @@ fedilookup(const char *list, const char *src)
 {
 	struct th_api_req q;
 	struct th_api_res res;
-	struct th_ap *a = th_ap_new(src, 20);
+	struct th_ap *a = th_ap_new(src, 20, 1);
 	const char *url, *accept;
 	char why[1024];
 	enum th_ap_step st;

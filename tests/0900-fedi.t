@@ -8,6 +8,7 @@ fedi_start
 FIX=${TH_FIXTURES:-$top_srcdir/../shared/fixtures}
 now=$(date +%s)
 iso() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }
+nocache() { rm -f "$XDG_STATE_HOME/th/fedi"; }	# accounts looked up afresh
 
 # alice: 25 posts, one every two hours (two outbox pages of 20), with a
 # boost and an image among them
@@ -70,6 +71,7 @@ is "$(echo "$out" | jq -r 'select(.th_sources == ["#ramen"] or .th_sources == ["
 	"  Threads records are unchanged: numeric ids"
 
 # --- the exact requests --------------------------------------------------------------
+nocache
 fb POST /_control/log/clear >/dev/null
 run th-timeline -n 25 @alice@mastodon.example
 is "$status" 0 "one fediverse account, 25 posts"
@@ -90,7 +92,38 @@ is "$(echo "$out" | wc -l | tr -d ' ')" 25 "  all 25 posts"
 run th-timeline -n 3 @alice@mastodon.example
 is "$(echo "$out" | jq -r .text | tr '\n' '|')" "alice post 0|alice post 1|alice post 2|" "-n 3: the newest three"
 
+# --- what an account resolved to is kept for a day ------------------------------------------
+is "$(stat -c %a "$XDG_STATE_HOME/th/fedi")" 600 "the accounts looked up are kept in \$XDG_STATE_HOME/th/fedi, mode 0600"
+is "$(jq -c 'select(.source == "@alice@mastodon.example") | [.username, .via, .url, (.at | type)]' "$XDG_STATE_HOME/th/fedi")" \
+	'["Alice@mastodon.example","activitypub","https://mastodon.example/users/Alice/outbox","number"]' \
+	"  one NDJSON line per account: its name, the way it is read, the URL"
+fb POST /_control/log/clear >/dev/null
+run th-timeline -v -n 3 @alice@mastodon.example
+is "$(fb GET /_control/log | jq -r '.[] | .path + "?" + (.query | keys | join(","))' | tr '\n' ' ')" \
+	"/users/Alice/outbox? /users/Alice/outbox?page " "  the next run reads the outbox alone"
+like "$err" "*@alice@mastodon.example: read through ActivityPub, outbox https://mastodon.example/users/Alice/outbox (looked up 0 min ago)*" \
+	"  and -v says so"
+fb POST /_control/fault '{"host":"mastodon.example","path":"/users/Alice/outbox","status":410,"body":"{\"error\":\"Gone\"}","times":1}' >/dev/null
+fb POST /_control/log/clear >/dev/null
+run th-timeline -n 3 @alice@mastodon.example
+is "$status:$(echo "$out" | wc -l | tr -d ' ')" "0:3" "a kept outbox that is gone (410): the account is looked up again"
+is "$(fb GET /_control/log | jq -r '.[].path' | tr '\n' ' ')" \
+	"/users/Alice/outbox /.well-known/webfinger /users/Alice /users/Alice/outbox /users/Alice/outbox " \
+	"  the gone outbox, WebFinger, the actor, the outbox, its page"
+jq -c 'if .source == "@alice@mastodon.example" then .at -= 90000 else . end' "$XDG_STATE_HOME/th/fedi" >"$T/old" &&
+	cp "$T/old" "$XDG_STATE_HOME/th/fedi"
+fb POST /_control/log/clear >/dev/null
+run th-timeline -n 3 @alice@mastodon.example
+is "$(fb GET /_control/log | jq -r '.[0].path')" "/.well-known/webfinger" "an entry older than a day is looked up again"
+printf 'torn{\n\n{"source":"@x@y.example","via":"ftp","url":"https://y.example/o","username":"x","at":1}\n' >>"$XDG_STATE_HOME/th/fedi"
+run th-timeline -n 1 @alice@mastodon.example
+is "$status" 0 "a torn or strange line in the file is skipped"
+run th-timeline -n 1 https://mastodon.example/users/Alice
+is "$(jq -r .source "$XDG_STATE_HOME/th/fedi" 2>&1 | sort | tr '\n' ' ')" "@alice@mastodon.example https://mastodon.example/users/Alice " \
+	"  and dropped at the next write, which keeps the others"
+
 # --- actor URLs --------------------------------------------------------------------
+nocache
 fb POST /_control/log/clear >/dev/null
 run th-timeline -n 2 https://mastodon.example/users/Alice
 is "$status" 0 "an actor URL is a source"
@@ -158,10 +191,12 @@ run th-timeline -n 5 @nobody@mastodon.example @bob@social.example
 is "$status" 1 "an unknown fediverse account: exit 1"
 like "$err" "*@nobody@mastodon.example: skipped: no such account on mastodon.example (WebFinger: HTTP 404)*" "  said so"
 like "$out" "*bob says hi*" "  the other source still reads"
+nocache
 fb POST /_control/fault '{"host":"mastodon.example","path":"/.well-known/webfinger","status":200,"body":"<html>parked domain</html>","ctype":"text/html","times":1}' >/dev/null
 run th-timeline -n 5 @alice@mastodon.example
 like "$err" "*@alice@mastodon.example: skipped: mastodon.example's WebFinger did not answer with JSON (HTTP 200)*" \
 	"a host that is no fediverse server (an HTML page for WebFinger)"
+nocache
 fb POST /_control/fault '{"host":"mastodon.example","path":"/users/Alice","status":200,"body":"<html>hi</html>","ctype":"text/html","times":1}' >/dev/null
 run th-timeline -n 5 https://mastodon.example/users/Alice
 like "$err" "*skipped: the actor https://mastodon.example/users/Alice is not an ActivityPub document (HTTP 200)*" \
@@ -200,6 +235,7 @@ is "$status" 0 "a 503 once: retried"
 is "$(echo "$out" | wc -l | tr -d ' ')" 25 "  every post arrives"
 is "$(fb GET /_control/log | jq '[.[] | select(.path == "/users/Alice/outbox" and .query == {})] | length')" 2 \
 	"  the outbox asked twice, nothing else again"
+nocache
 fb POST /_control/fault '{"host":"social.example","path":"/users/bob","status":503,"body":"{}","times":50}' >/dev/null
 run th-timeline -n 500 --since 2d @meta @bob@social.example
 is "$status" 69 "a fediverse server that stays down: 69, as for an unreachable API"
@@ -228,10 +264,12 @@ is "$(fb GET /_control/log | jq -r '.[0:3][] | "\(.host)\(.path)"' | tr '\n' ' '
 	"  the redirect, then the server's WebFinger and actor"
 is "$(echo "$out" | jq -r '[.username, .th_sources[0]] | @tsv' | head -1)" "$(printf 'Alice@mastodon.example\t@alice@alice.example')" \
 	"  the account as the server names it, the source as written"
+nocache
 fb POST /_control/fault '{"host":"alice.example","path":"/.well-known/webfinger","status":302,"body":"","headers":{"Location":"http://mastodon.example/.well-known/webfinger"},"times":1}' >/dev/null
 run th-timeline -n 2 @alice@alice.example
 like "$err" "*@alice@alice.example: skipped: https://alice.example/.well-known/webfinger?resource=acct%3Aalice%40alice.example redirects to an address that is not https: http://mastodon.example/*" \
 	"a redirect to plain http is refused"
+nocache
 fb POST /_control/fault '{"host":"alice.example","path":"/.well-known/webfinger","status":307,"body":"","headers":{"Location":"/.well-known/webfinger?again"},"times":10}' >/dev/null
 fb POST /_control/log/clear >/dev/null
 run th-timeline -n 2 @alice@alice.example
