@@ -70,7 +70,23 @@ like "$(echo "$out" | jq -r 'select(.media_type == "REPOST_FACADE") | .id')" "ht
 is "$(echo "$out" | jq -r 'select(.th_sources == ["#ramen"] or .th_sources == ["@meta"]) | .id' | grep -cv '^[0-9]*$')" 0 \
 	"  Threads records are unchanged: numeric ids"
 
-# --- the exact requests --------------------------------------------------------------
+# --- thirty accounts on ten servers at once ---------------------------------------------
+many=
+for i in $(seq 1 30); do
+	h="s$((i % 10)).example"
+	fb POST /_control/account "{\"host\":\"$h\",\"user\":\"u$i\",\"posts\":[
+		{\"content\":\"<p>u$i a</p>\",\"published\":\"$(iso $((now - i * 60)))\"},
+		{\"content\":\"<p>u$i b</p>\",\"published\":\"$(iso $((now - 7200 - i * 60)))\"}]}" >/dev/null
+	many="$many @u$i@$h"
+done
+# shellcheck disable=SC2086
+run th-timeline -n 100 -P 8 $many
+is "$status" 0 "thirty fediverse accounts on ten servers, eight requests at a time"
+is "$(echo "$out" | jq -r .text | tr '\n' ' ')" \
+	"$(for i in $(seq 1 30); do printf 'u%s a ' "$i"; done; for i in $(seq 1 30); do printf 'u%s b ' "$i"; done)" \
+	"  every post once, in time order"
+
+
 nocache
 fb POST /_control/log/clear >/dev/null
 run th-timeline -n 25 @alice@mastodon.example
