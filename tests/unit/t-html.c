@@ -13,16 +13,6 @@
 static char got[8192];
 
 static const char *
-text(const char *html)
-{
-	char *t = th_html_text(html, strlen(html));
-
-	strlcpy(got, t ? t : "(null)", sizeof(got));
-	free(t);
-	return got;
-}
-
-static const char *
 textn(const char *html, size_t n)
 {
 	char *t = th_html_text(html, n);
@@ -32,30 +22,28 @@ textn(const char *html, size_t n)
 	return got;
 }
 
-/* th_ap_record() of a JSON text, as compact JSON. */
 static const char *
-rec(const char *json)
+text(const char *html)
+{
+	return textn(html, strlen(html));
+}
+
+/* th_ap_record() (status 0) or th_ap_status() of a JSON text, as
+ * compact JSON. */
+static const char *
+convert(const char *json, int status)
 {
 	jv in = th_json_parse(json, strlen(json));
-	char *s = th_json_dump(th_ap_record(in, "alice@m.example"));
+	char *s = th_json_dump(status ? th_ap_status(in, "m.example") :
+	    th_ap_record(in, "alice@m.example"));
 
 	jv_free(in);
 	strlcpy(got, s ? s : "(null)", sizeof(got));
 	free(s);
 	return got;
 }
-
-static const char *
-status(const char *json)
-{
-	jv in = th_json_parse(json, strlen(json));
-	char *s = th_json_dump(th_ap_status(in, "m.example"));
-
-	jv_free(in);
-	strlcpy(got, s ? s : "(null)", sizeof(got));
-	free(s);
-	return got;
-}
+#define rec(j)		convert((j), 0)
+#define status(j)	convert((j), 1)
 
 int
 main(void)
