@@ -35,6 +35,7 @@ struct src {
 	long long	 head_ts;
 	char		*head_id;
 	struct th_ap	*ap;		/* a fediverse source, or NULL */
+	char		*fields;	/* its records' fields, or NULL: all */
 	struct th_api_req req;
 };
 
@@ -91,10 +92,61 @@ th_feed_add(struct th_feed *f, const char *label, const char *path, jv params,
 }
 
 void
-th_feed_add_fedi(struct th_feed *f, const char *label, const char *source)
+th_feed_add_fedi(struct th_feed *f, const char *label, const char *source,
+    const char *fields)
 {
 	th_feed_add(f, label, source, jv_object(), 1);
 	f->s[f->n - 1].ap = th_ap_new(source, f->pagesize, 0);
+	f->s[f->n - 1].fields = th_strdup(fields);
+}
+
+/* Is name one of fields ("id,text,children{media_url}")? */
+static int
+wanted(const char *fields, const char *name)
+{
+	size_t n = strlen(name), k;
+	const char *p = fields;
+
+	while (*p != '\0') {
+		k = strcspn(p, ",{");
+		if (k == n && strncmp(p, name, n) == 0)
+			return 1;
+		p += k;
+		if (*p == '{') {	/* a nested selection: past its braces */
+			int depth = 0;
+			for (; *p != '\0'; p++) {
+				if (*p == '{')
+					depth++;
+				else if (*p == '}' && --depth == 0) {
+					p++;
+					break;
+				}
+			}
+		}
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+/* A fediverse page with only the fields asked for, as the API does. */
+static jv
+pick(jv page, const char *fields)
+{
+	jv out = jv_array(), keys;
+
+	jv_array_foreach(page, i, rec) {
+		keys = jv_keys(jv_copy(rec));
+		jv_array_foreach(keys, j, k) {
+			if (!wanted(fields, jv_string_value(k)))
+				rec = jv_object_delete(rec, jv_copy(k));
+			jv_free(k);
+		}
+		jv_free(keys);
+		out = jv_array_append(out, rec);
+	}
+	jv_free(page);
+	return out;
 }
 
 void
@@ -306,6 +358,8 @@ fedi(struct th_feed *f, struct src *s, struct th_api_res *res)
 		s->state = s->after != NULL ? S_NEED : S_DONE;
 		return 0;
 	}
+	if (s->fields != NULL)
+		data = pick(data, s->fields);
 	jv_free(s->page);
 	s->page = data;
 	s->n = jv_array_length(jv_copy(data));
@@ -512,6 +566,7 @@ th_feed_free(struct th_feed *f)
 		free(f->s[i].label);
 		free(f->s[i].path);
 		th_ap_free(f->s[i].ap);
+		free(f->s[i].fields);
 		jv_free(f->s[i].params);
 		jv_free(f->s[i].skip);
 	}

@@ -16,8 +16,10 @@ struct th_feed *th_feed_new(int parallel);
  */
 void th_feed_add(struct th_feed *f, const char *label, const char *path,
     jv params, int ordered);
-/* Add a fediverse source (see ap.h): "@user@host" or an actor URL. */
-void th_feed_add_fedi(struct th_feed *f, const char *label, const char *source);
+/* Add a fediverse source (see ap.h): "@user@host" or an actor URL.
+ * fields: keep only these in its records (the API's syntax), or NULL. */
+void th_feed_add_fedi(struct th_feed *f, const char *label, const char *source,
+    const char *fields);
 /* The source added last starts after a cursor: posts older than ts, and
  * those at ts whose ids are in ids (an array of strings; consumed), are
  * not taken from it. */

@@ -149,7 +149,8 @@ mkfeed(struct th_tl *t, jv cursors, long long firstsince, const char *fields)
 
 	for (i = 0; i < t->nsrc; i++) {
 		if (t->src[i].kind == 'f')
-			th_feed_add_fedi(f, t->src[i].label, t->src[i].path);
+			th_feed_add_fedi(f, t->src[i].label, t->src[i].path,
+			    t->fields != NULL ? fields : NULL);
 		else {
 			p = jv_object_set(jv_copy(t->src[i].params),
 			    jv_string("fields"), jv_string(fields));

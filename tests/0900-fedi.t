@@ -107,6 +107,12 @@ is "$(fb GET /_control/log | jq -r '.[].user_agent' | sort -u)" "th/$(sed -n 's/
 is "$(echo "$out" | wc -l | tr -d ' ')" 25 "  all 25 posts"
 run th-timeline -n 3 @alice@mastodon.example
 is "$(echo "$out" | jq -r .text | tr '\n' '|')" "alice post 0|alice post 1|alice post 2|" "-n 3: the newest three"
+run th-timeline -n 3 --fields text @alice@mastodon.example @meta
+is "$(echo "$out" | jq -c 'keys' | sort -u)" '["id","text","th_sources","timestamp"]' \
+	"--fields: fediverse records too keep only those, with id and timestamp"
+run th-timeline -n 6 --fields 'media_type,reposted_post{id,permalink}' @alice@mastodon.example
+is "$(echo "$out" | jq -c 'select(.media_type == "REPOST_FACADE") | keys')" '["id","media_type","reposted_post","th_sources","timestamp"]' \
+	"  a nested selection keeps its field"
 
 # --- what an account resolved to is kept for a day ------------------------------------------
 is "$(stat -c %a "$XDG_STATE_HOME/th/fedi")" 600 "the accounts looked up are kept in \$XDG_STATE_HOME/th/fedi, mode 0600"
