@@ -18,8 +18,7 @@
 #include "timeline.h"
 
 enum {
-	OPT_TAG = TH_OPT_VERB, OPT_RECENT, OPT_TOP, OPT_AUTHOR, OPT_MEDIA,
-	OPT_SINCE, OPT_UNTIL, OPT_FIELDS, OPT_REVERSE, OPT_NEW, OPT_STATE
+	OPT_TAG = TH_OPT_TL_VERB, OPT_RECENT, OPT_TOP, OPT_AUTHOR, OPT_MEDIA
 };
 
 static const struct option longopts[] = {
@@ -29,13 +28,7 @@ static const struct option longopts[] = {
 	{ "top",	no_argument,		NULL, OPT_TOP },
 	{ "author",	required_argument,	NULL, OPT_AUTHOR },
 	{ "media",	required_argument,	NULL, OPT_MEDIA },
-	{ "limit",	required_argument,	NULL, 'n' },
-	{ "since",	required_argument,	NULL, OPT_SINCE },
-	{ "until",	required_argument,	NULL, OPT_UNTIL },
-	{ "fields",	required_argument,	NULL, OPT_FIELDS },
-	{ "reverse",	no_argument,		NULL, OPT_REVERSE },
-	{ "new",	required_argument,	NULL, OPT_NEW },
-	{ "state",	required_argument,	NULL, OPT_STATE },
+	TH_TL_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -58,7 +51,6 @@ main(int argc, char **argv)
 	struct th_tl tl;
 	char *q, out[TH_SRC_MAX], why[256], state[4096], label[600];
 	const char *author = NULL, *media = NULL, *newname = NULL, *statefile = NULL;
-	const char *errstr;
 	int c, i, tag = 0, recent = -1, rc;
 	size_t len;
 	jv p;
@@ -86,31 +78,9 @@ main(int argc, char **argv)
 		case OPT_MEDIA:
 			media = optarg;
 			break;
-		case 'n':
-			tl.limit = (long)strtonum(optarg, 1, 1000000000, &errstr);
-			if (errstr != NULL)
-				th_die(TH_EUSAGE, "-n '%s': %s", optarg, errstr);
-			break;
-		case OPT_SINCE:
-			tl.since = th_tl_when(optarg, "--since");
-			break;
-		case OPT_UNTIL:
-			tl.until = th_tl_when(optarg, "--until");
-			break;
-		case OPT_FIELDS:
-			tl.fields = optarg;
-			break;
-		case OPT_REVERSE:
-			tl.reverse = 1;
-			break;
-		case OPT_NEW:
-			newname = optarg;
-			break;
-		case OPT_STATE:
-			statefile = optarg;
-			break;
 		default:
-			if (!th_cli_common(c, optarg))
+			if (!th_tl_option(&tl, c, optarg, &newname, &statefile) &&
+			    !th_cli_common(c, optarg))
 				usage(TH_EUSAGE);
 		}
 	}

@@ -22,20 +22,13 @@
 #include "timeline.h"
 
 enum {
-	OPT_SINCE = TH_OPT_VERB, OPT_UNTIL, OPT_FIELDS, OPT_REVERSE, OPT_NEW,
-	OPT_STATE, OPT_INTERVAL
+	OPT_INTERVAL = TH_OPT_TL_VERB
 };
 
 static const struct option longopts[] = {
 	TH_CLI_LONGOPTS,
-	{ "limit",	required_argument,	NULL, 'n' },
-	{ "since",	required_argument,	NULL, OPT_SINCE },
-	{ "until",	required_argument,	NULL, OPT_UNTIL },
-	{ "fields",	required_argument,	NULL, OPT_FIELDS },
-	{ "reverse",	no_argument,		NULL, OPT_REVERSE },
+	TH_TL_LONGOPTS,
 	{ "parallel",	required_argument,	NULL, 'P' },
-	{ "new",	required_argument,	NULL, OPT_NEW },
-	{ "state",	required_argument,	NULL, OPT_STATE },
 	{ "follow",	no_argument,		NULL, 'f' },
 	{ "interval",	required_argument,	NULL, OPT_INTERVAL },
 	{ "replies",	required_argument,	NULL, 'r' },
@@ -126,29 +119,8 @@ main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, TH_CLI_SHORTOPTS "n:P:fr:c:", longopts,
 	    NULL)) != -1) {
 		switch (c) {
-		case 'n':
-			tl.limit = number(optarg, "-n", 1, 1000000000);
-			break;
-		case OPT_SINCE:
-			tl.since = th_tl_when(optarg, "--since");
-			break;
-		case OPT_UNTIL:
-			tl.until = th_tl_when(optarg, "--until");
-			break;
-		case OPT_FIELDS:
-			tl.fields = optarg;
-			break;
-		case OPT_REVERSE:
-			tl.reverse = 1;
-			break;
 		case 'P':
 			tl.parallel = (int)number(optarg, "-P", 1, 64);
-			break;
-		case OPT_NEW:
-			newname = optarg;
-			break;
-		case OPT_STATE:
-			statefile = optarg;
 			break;
 		case 'f':
 			tl.follow = 1;
@@ -168,7 +140,8 @@ main(int argc, char **argv)
 			kinds[nposts++] = c;
 			break;
 		default:
-			if (!th_cli_common(c, optarg))
+			if (!th_tl_option(&tl, c, optarg, &newname, &statefile) &&
+			    !th_cli_common(c, optarg))
 				usage(TH_EUSAGE);
 		}
 	}

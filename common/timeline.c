@@ -93,6 +93,40 @@ th_tl_statepath(const char *name, char *buf, size_t size)
 	return 0;
 }
 
+int
+th_tl_option(struct th_tl *t, int c, const char *arg, const char **newname,
+    const char **statefile)
+{
+	const char *errstr;
+
+	switch (c) {
+	case 'n':
+		t->limit = (long)strtonum(arg, 1, 1000000000, &errstr);
+		if (errstr != NULL)
+			th_die(TH_EUSAGE, "-n '%s': %s (1..1000000000)", arg, errstr);
+		return 1;
+	case TH_OPT_TL_SINCE:
+		t->since = th_tl_when(arg, "--since");
+		return 1;
+	case TH_OPT_TL_UNTIL:
+		t->until = th_tl_when(arg, "--until");
+		return 1;
+	case TH_OPT_TL_FIELDS:
+		t->fields = arg;
+		return 1;
+	case TH_OPT_TL_REVERSE:
+		t->reverse = 1;
+		return 1;
+	case TH_OPT_TL_NEW:
+		*newname = arg;
+		return 1;
+	case TH_OPT_TL_STATE:
+		*statefile = arg;
+		return 1;
+	}
+	return 0;
+}
+
 long long
 th_tl_when(const char *s, const char *opt)
 {

@@ -3,7 +3,10 @@
 #ifndef TH_TIMELINE_H
 #define TH_TIMELINE_H
 
+#include <getopt.h>
 #include <jv.h>
+
+#include "cli.h"
 
 /* A source to read: a list edge and its parameters. */
 struct th_tl_src {
@@ -28,6 +31,27 @@ struct th_tl {
 	long		 interval;	/* -f polling, seconds */
 	const char	*verb;		/* for messages */
 };
+
+/* The options th-timeline and th-search share; a verb's own start at
+ * TH_OPT_TL_VERB. */
+enum {
+	TH_OPT_TL_SINCE = TH_OPT_VERB, TH_OPT_TL_UNTIL, TH_OPT_TL_FIELDS,
+	TH_OPT_TL_REVERSE, TH_OPT_TL_NEW, TH_OPT_TL_STATE,
+	TH_OPT_TL_VERB
+};
+#define TH_TL_LONGOPTS \
+	{ "limit",	required_argument,	NULL, 'n' }, \
+	{ "since",	required_argument,	NULL, TH_OPT_TL_SINCE }, \
+	{ "until",	required_argument,	NULL, TH_OPT_TL_UNTIL }, \
+	{ "fields",	required_argument,	NULL, TH_OPT_TL_FIELDS }, \
+	{ "reverse",	no_argument,		NULL, TH_OPT_TL_REVERSE }, \
+	{ "new",	required_argument,	NULL, TH_OPT_TL_NEW }, \
+	{ "state",	required_argument,	NULL, TH_OPT_TL_STATE }
+/* Take option c if it is one of those (-n too): 1, or 0 when it is not;
+ * --new and --state go to *newname and *statefile. Exits 64 on a bad
+ * value. */
+int th_tl_option(struct th_tl *t, int c, const char *arg, const char **newname,
+    const char **statefile);
 
 /* Add a source (params consumed), once per label. */
 void th_tl_add(struct th_tl *t, const char *label, const char *path, jv params,

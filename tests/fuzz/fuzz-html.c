@@ -10,14 +10,6 @@
 #include "json.h"
 #include "fuzz.h"
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	return 0;
-}
-
 /* Does "pre", in any case, occur in s? */
 static int
 haspre(const char *s, size_t n)

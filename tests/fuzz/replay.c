@@ -48,7 +48,6 @@ main(int argc, char **argv)
 	DIR *dp;
 	int i;
 
-	LLVMFuzzerInitialize(&argc, &argv);
 	for (i = 1; i < argc; i++) {
 		if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
 			if ((dp = opendir(argv[i])) == NULL)
