@@ -55,16 +55,18 @@ struct th_ap {
  * API. Kept for the process's life, and for a day in
  * $XDG_STATE_HOME/th/fedi, so that follow mode and cron runs read the
  * outbox alone; an entry that stops working is dropped and the account
- * looked up again.
+ * looked up again. The file is read once and written once, at exit,
+ * when something changed.
  */
 struct known {
 	char		*source, *username, *url;
 	enum stage	 stage;	/* OUTBOX or STATUSES */
 	long long	 at;	/* when it was resolved */
+	int		 gone;	/* stopped working: neither used nor saved */
 	struct known	*next;
 };
 static struct known *known;
-static int loaded;
+static int loaded, dirty;
 
 /* A member of o (borrowed), or null when it is absent or o is not an
  * object. Owned. */
@@ -257,7 +259,10 @@ saveknown(void)
 		return;
 	loadknown();
 	for (k = known; k != NULL; k = k->next) {
-		jv o = jv_object();
+		jv o;
+		if (k->gone)
+			continue;
+		o = jv_object();
 		o = jv_object_set(o, jv_string("source"), jv_string(k->source));
 		o = jv_object_set(o, jv_string("username"), jv_string(k->username));
 		o = jv_object_set(o, jv_string("via"), jv_string(k->stage == OUTBOX ?
@@ -281,18 +286,12 @@ saveknown(void)
 static void
 forget(const char *source)
 {
-	struct known **pp, *k;
+	struct known *k = findknown(source);
 
-	for (pp = &known; (k = *pp) != NULL; pp = &k->next)
-		if (strcmp(k->source, source) == 0) {
-			*pp = k->next;
-			free(k->source);
-			free(k->username);
-			free(k->url);
-			free(k);
-			saveknown();
-			return;
-		}
+	if (k != NULL && !k->gone) {
+		k->gone = 1;	/* and the file's copy is not merged back */
+		dirty = 1;
+	}
 }
 
 /* From the start: WebFinger for @user@host, the actor for a URL. */
@@ -340,7 +339,7 @@ th_ap_new(const char *source, int pagesize, int fresh)
 		loaded = 1;
 		loadknown();
 	}
-	if (fresh || (k = findknown(source)) == NULL) {
+	if (fresh || (k = findknown(source)) == NULL || k->gone) {
 		begin(a);
 		return a;
 	}
@@ -377,10 +376,19 @@ th_ap_url(struct th_ap *a, const char **accept)
 static void
 remember(struct th_ap *a, const char *url)
 {
-	if (findknown(a->source) != NULL)
+	struct known *k = findknown(a->source);
+
+	if (k != NULL && !k->gone)
 		return;
-	addknown(a->source, a->username, url, a->stage, (long long)time(NULL));
-	saveknown();
+	if (k != NULL) {	/* looked up again: the new answer */
+		th_setstr(&k->username, a->username);
+		th_setstr(&k->url, url);
+		k->stage = a->stage;
+		k->at = (long long)time(NULL);
+		k->gone = 0;
+	} else
+		addknown(a->source, a->username, url, a->stage, (long long)time(NULL));
+	dirty = 1;
 }
 
 void
@@ -388,6 +396,10 @@ th_ap_cleanup(void)
 {
 	struct known *k;
 
+	if (dirty) {
+		dirty = 0;	/* first: saveknown() may die, and come back here */
+		saveknown();
+	}
 	while ((k = known) != NULL) {
 		known = k->next;
 		free(k->source);

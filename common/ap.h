@@ -40,7 +40,7 @@ enum th_ap_step th_ap_answer(struct th_ap *a, const struct th_api_res *res,
  * after the retries), 75 for a rate limit (429), 1 for the rest. */
 int th_ap_exit(const struct th_ap *a);
 void th_ap_free(struct th_ap *a);
-/* Forget what was resolved (for tests and leak checkers). */
+/* Save what was resolved, if anything changed, and free it (th_exit). */
 void th_ap_cleanup(void);
 
 /*

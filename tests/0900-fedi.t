@@ -132,6 +132,15 @@ is "$status:$(echo "$out" | wc -l | tr -d ' ')" "0:3" "a kept outbox that is gon
 is "$(fb GET /_control/log | jq -r '.[].path' | tr '\n' ' ')" \
 	"/users/Alice/outbox /.well-known/webfinger /users/Alice /users/Alice/outbox /users/Alice/outbox " \
 	"  the gone outbox, WebFinger, the actor, the outbox, its page"
+jq -c 'if .source == "@alice@mastodon.example" then .url = "https://mastodon.example/users/Alice/moved" else . end' \
+	"$XDG_STATE_HOME/th/fedi" >"$T/moved" && cp "$T/moved" "$XDG_STATE_HOME/th/fedi"
+run th-timeline -n 3 @alice@mastodon.example
+is "$status:$(echo "$out" | wc -l | tr -d ' ')" "0:3" "a kept outbox that now answers 404: looked up again"
+is "$(jq -r 'select(.source == "@alice@mastodon.example") | .url' "$XDG_STATE_HOME/th/fedi")" \
+	"https://mastodon.example/users/Alice/outbox" "  and the new answer replaces the old one in the file"
+fb POST /_control/log/clear >/dev/null
+run th-timeline -n 3 @alice@mastodon.example
+is "$(fb GET /_control/log | jq -r '.[0].path')" "/users/Alice/outbox" "  which the next run uses"
 jq -c 'if .source == "@alice@mastodon.example" then .at -= 90000 else . end' "$XDG_STATE_HOME/th/fedi" >"$T/old" &&
 	cp "$T/old" "$XDG_STATE_HOME/th/fedi"
 fb POST /_control/log/clear >/dev/null
