@@ -376,21 +376,16 @@ finish(struct th_http_req *r, struct th_api_res *res, int raw)
 	res->http = r->status;
 	switch (r->err) {
 	case TH_HTTP_OK:
-		if (raw) {
-			res->location = r->location;	/* moved */
-			r->location = NULL;
-			res->body = r->resp ? th_json_parse(r->resp, r->len) : jv_null();
-			if (!jv_is_valid(res->body)) {
-				jv_free(res->body);
-				res->body = jv_null();
-			}
-			res->status = 0;
-			break;
-		}
 		res->body = r->resp ? th_json_parse(r->resp, r->len) : jv_null();
 		if (!jv_is_valid(res->body)) {
 			jv_free(res->body);
 			res->body = jv_null();
+		}
+		if (raw) {	/* not the API's: the caller reads it */
+			res->location = r->location;	/* moved */
+			r->location = NULL;
+			res->status = 0;
+			break;
 		}
 		res->body = scrubpaging(res->body);
 		k = th_api_classify(r->status, res->body, &res->error, res->why,
