@@ -179,23 +179,29 @@ run() {
 	fi
 }
 
+# waitport PID FILE NAME: wait for a sandbox to write its port to FILE;
+# bail out (with its stderr, FILE.err) if it dies or takes 10 s.
+waitport() {
+	i=0
+	while [ ! -s "$2" ]; do
+		i=$((i + 1))
+		if [ $i -gt 200 ] || ! kill -0 "$1" 2>/dev/null; then
+			echo "Bail out! $3 did not start"
+			cat "$2.err" >&2
+			exit 1
+		fi
+		sleep 0.05
+	done
+}
+
 # sandbox_start: start a fresh sandbox; exports TH_API_BASE, TH_ACCESS_TOKEN.
 sandbox_start() {
 	command -v curl >/dev/null || skip_all "curl is needed (scripts/deps installs it)"
 	command -v jq >/dev/null || skip_all "jq is needed (scripts/deps installs it)"
 	SANDBOX_TOKEN="$CANARY" "$PYTHON3" "$top_srcdir/tests/sandbox/sandbox.py" \
-		--port-file "$T/port" >"$T/sandbox.out" 2>"$T/sandbox.err" &
+		--port-file "$T/port" >"$T/sandbox.out" 2>"$T/port.err" &
 	SBPID=$!
-	i=0
-	while [ ! -s "$T/port" ]; do
-		i=$((i + 1))
-		if [ $i -gt 200 ] || ! kill -0 "$SBPID" 2>/dev/null; then
-			echo "Bail out! sandbox did not start"
-			cat "$T/sandbox.err" >&2
-			exit 1
-		fi
-		sleep 0.05
-	done
+	waitport "$SBPID" "$T/port" sandbox
 	SBPORT=$(cat "$T/port")
 	SB="http://127.0.0.1:$SBPORT"
 	export TH_API_BASE="$SB" TH_ACCESS_TOKEN="$CANARY"
@@ -205,39 +211,27 @@ sandbox_start() {
 # fediverse read goes to it (TH_FEDI_CONNECT), the hosts named in URLs.
 fedi_start() {
 	"$PYTHON3" "$top_srcdir/tests/sandbox/fedi.py" --port-file "$T/fport" \
-		>"$T/fedi.out" 2>"$T/fedi.err" &
+		>"$T/fedi.out" 2>"$T/fport.err" &
 	FEDIPID=$!
-	i=0
-	while [ ! -s "$T/fport" ]; do
-		i=$((i + 1))
-		if [ $i -gt 200 ] || ! kill -0 "$FEDIPID" 2>/dev/null; then
-			echo "Bail out! fediverse sandbox did not start"
-			cat "$T/fedi.err" >&2
-			exit 1
-		fi
-		sleep 0.05
-	done
+	waitport "$FEDIPID" "$T/fport" "fediverse sandbox"
 	FEDI="http://127.0.0.1:$(cat "$T/fport")"
 	export TH_FEDI_CONNECT="127.0.0.1:$(cat "$T/fport")"
 }
 
-# fb METHOD PATH [JSON]: a control call to the fediverse sandbox.
-fb() {
-	if [ $# -ge 3 ]; then
-		curl -sS -X "$1" -H 'Content-Type: application/json' --data-binary "$3" "$FEDI$2"
+# control BASE METHOD PATH [JSON]: a control call to a sandbox.
+control() {
+	if [ $# -ge 4 ]; then
+		curl -sS -X "$2" -H 'Content-Type: application/json' --data-binary "$4" "$1$3"
 	else
-		curl -sS -X "$1" "$FEDI$2"
+		curl -sS -X "$2" "$1$3"
 	fi
 }
 
+# fb METHOD PATH [JSON]: a control call to the fediverse sandbox.
+fb() { control "$FEDI" "$@"; }
+
 # sb METHOD PATH [JSON]: a control call; prints the answer.
-sb() {
-	if [ $# -ge 3 ]; then
-		curl -sS -X "$1" -H 'Content-Type: application/json' --data-binary "$3" "$SB$2"
-	else
-		curl -sS -X "$1" "$SB$2"
-	fi
-}
+sb() { control "$SB" "$@"; }
 
 # sblog [JQ]: the sandbox's request log, one JSON object per request.
 sblog() {
