@@ -116,13 +116,14 @@ whoami(const char *tok, struct th_account *a)
 	return 0;
 }
 
-/* Issue and expiry times from debug_token, when the app may ask. */
+/* Issue and expiry times from debug_token, when the app may ask; why
+ * says why not. */
 static void
-debugtimes(const char *tok, struct th_account *a)
+debugtimes(const char *tok, struct th_account *a, char *why, size_t whysize)
 {
 	jv d, v;
 
-	if (th_auth_debug(tok, &d) != 0)
+	if (th_auth_debug(tok, &d, why, whysize) != 0)
 		return;
 	v = jv_object_get(jv_copy(d), jv_string("expires_at"));
 	if (jv_get_kind(v) == JV_KIND_NUMBER && jv_number_value(v) > 0)
@@ -139,6 +140,7 @@ debugtimes(const char *tok, struct th_account *a)
 static int
 store(struct th_account *a, char *tok)
 {
+	char why[512] = "";
 	int rc;
 
 	a->token = tok;
@@ -152,12 +154,15 @@ store(struct th_account *a, char *tok)
 		return th_msg(TH_EUSAGE, "bad account name '%s'", a->name);
 	a->issued_at = time(NULL);
 	if (a->expires_at == 0)
-		debugtimes(tok, a);
-	if (a->expires_at == 0)		/* a guess: a fresh long-lived token */
-		a->expires_at = a->issued_at + TH_LONG_LIFE;
+		debugtimes(tok, a, why, sizeof(why));
 	if ((rc = th_auth_save(a)) != 0)
 		return rc;
 	th_msg(0, "logged in as @%s (account %s)", a->username, a->name);
+	/* never a guess: a pasted token may be weeks old already */
+	if (a->expires_at == 0)
+		th_msg(0, "the token's expiry is unknown (debug_token: %s); th "
+		    "refreshes it once it is 24 h old, which tells", why[0] ?
+		    why : "no expires_at");
 	return 0;
 }
 
@@ -237,17 +242,17 @@ login_oauth(void)
 	struct th_api_res res;
 	char state[33], *line, *code, *st, *ecid = NULL, *eru = NULL,
 	    *esc = NULL, secret[256], *shorttok = NULL, *longtok = NULL;
-	const char *cid = getenv("TH_CLIENT_ID"), *ru = getenv("TH_REDIRECT_URI"),
-	    *auth = getenv("TH_AUTHORIZE_URL"), *es;
+	const char *cid = th_cfg.client_id, *ru = getenv("TH_REDIRECT_URI"),
+	    *auth = getenv("TH_AUTHORIZE_URL");
 	long long expin;
 	jv p;
 	int rc, i;
 
 	memset(&a, 0, sizeof(a));
-	if (cid == NULL || ru == NULL)
-		return th_msg(TH_ECONFIG, "login needs TH_CLIENT_ID and TH_REDIRECT_URI "
-		    "(your Threads app's id and registered redirect URL); or use "
-		    "--with-token");
+	if (cid[0] == '\0' || ru == NULL)
+		return th_msg(TH_ECONFIG, "login needs TH_CLIENT_ID (or client_id in "
+		    "the config) and TH_REDIRECT_URI: your Threads app's id and "
+		    "registered redirect URL; or use --with-token");
 	for (i = 0; i < 16; i++)
 		snprintf(state + 2 * i, 3, "%02x", arc4random_uniform(256));
 	ecid = curl_easy_escape(NULL, cid, 0);
@@ -291,8 +296,8 @@ login_oauth(void)
 	code[strcspn(code, "#")] = '\0';	/* Threads appends #_ */
 	th_secret_add(code);
 
-	if ((es = getenv("TH_CLIENT_SECRET")) != NULL && es[0] != '\0')
-		strlcpy(secret, es, sizeof(secret));
+	if (th_cfg.client_secret[0] != '\0')
+		strlcpy(secret, th_cfg.client_secret, sizeof(secret));
 	else if (readpassphrase("App secret: ", secret, sizeof(secret),
 	    RPP_REQUIRE_TTY) == NULL) {
 		free(code);
@@ -319,12 +324,12 @@ login_oauth(void)
 		goto out;
 	}
 	th_secret_add(shorttok);
-	th_api_set_token(shorttok);
-	/* the secret goes in a POST body, never in a URL */
+	/* a GET with the secret and the token in the query: the only form
+	 * the endpoint takes (th-auth(1), CAVEATS) */
 	p = jv_object();
 	p = jv_object_set(p, jv_string("grant_type"), jv_string("th_exchange_token"));
 	p = jv_object_set(p, jv_string("client_secret"), jv_string(secret));
-	if ((rc = th_api_call("POST", "/access_token", p, &res)) != 0)
+	if ((rc = th_api_get_tokq("/access_token", p, shorttok, &res)) != 0)
 		goto fail;
 	longtok = th_jv_strdup(res.body, "access_token");
 	{
@@ -338,7 +343,7 @@ login_oauth(void)
 		goto out;
 	}
 	th_secret_add(longtok);
-	a.expires_at = time(NULL) + (expin > 0 ? expin : TH_LONG_LIFE);
+	a.expires_at = expin > 0 ? time(NULL) + expin : 0;
 	rc = store(&a, longtok);
 	longtok = NULL;		/* a owns it now */
 	goto out;
@@ -376,12 +381,12 @@ status_rec(const char *name, const char *tok, struct th_account *a,
     const char *def)
 {
 	struct th_api_res res;
-	char when[32];
+	char when[32], why[512] = "";
 	long long left, exp = a != NULL ? a->expires_at : 0, iss = 0;
 	int valid, orc;
 	jv o, d, sc = jv_null(), v;
 
-	if (th_auth_debug(tok, &d) == 0) {
+	if (th_auth_debug(tok, &d, why, sizeof(why)) == 0) {
 		valid = jv_get_kind(v = jv_object_get(jv_copy(d),
 		    jv_string("is_valid"))) == JV_KIND_TRUE;
 		jv_free(v);
@@ -390,9 +395,9 @@ status_rec(const char *name, const char *tok, struct th_account *a,
 			jv_free(sc);
 			sc = jv_null();
 		}
-		if (a == NULL) {
+		if (exp == 0) {	/* TH_ACCESS_TOKEN, or not known at login */
 			v = jv_object_get(jv_copy(d), jv_string("expires_at"));
-			if (jv_get_kind(v) == JV_KIND_NUMBER)
+			if (jv_get_kind(v) == JV_KIND_NUMBER && jv_number_value(v) > 0)
 				exp = th_jv_num(v);
 			jv_free(v);
 			v = jv_object_get(jv_copy(d), jv_string("issued_at"));
@@ -423,6 +428,7 @@ status_rec(const char *name, const char *tok, struct th_account *a,
 	    jv_string(isotime(exp, when, sizeof(when))) : jv_null());
 	o = jv_object_set(o, jv_string("days_left"), exp ?
 	    jv_number(left > 0 ? (double)(left / 86400) : 0) : jv_null());
+	o = jv_object_set(o, jv_string("expiry_known"), jv_bool(exp != 0));
 	o = jv_object_set(o, jv_string("valid"), jv_bool(valid));
 	if (jv_get_kind(sc) != JV_KIND_NULL)
 		o = jv_object_set(o, jv_string("scopes"), sc);
@@ -437,6 +443,11 @@ status_rec(const char *name, const char *tok, struct th_account *a,
 	}
 	if (a == NULL && valid && exp != 0 && left <= 7 * 86400LL)
 		th_msg(0, "warning: TH_ACCESS_TOKEN expires in %lld days", left / 86400);
+	if (valid && exp == 0)
+		th_msg(0, "%s: the token's expiry is unknown (debug_token: %s); %s",
+		    name, why[0] ? why : "no expires_at", a != NULL ?
+		    "th refreshes it once it is 24 h old, which tells" :
+		    "TH_ACCESS_TOKEN_EXPIRES can say it");
 	return 0;
 }
 
@@ -550,7 +561,7 @@ main(int argc, char **argv)
 				th_exit(0);	/* not within the window: nothing to do */
 		}
 		if ((rc = th_auth_refresh(name, 1, &did)) == 0 && did)
-			th_msg(0, "account %s: token refreshed, valid for 60 days", name);
+			th_msg(0, "account %s: token refreshed", name);
 		th_exit(rc);
 	}
 	if (strcmp(cmd, "token") == 0) {

@@ -325,10 +325,12 @@ needstoken(const char *path)
 	return 1;
 }
 
-/* Fill r for a request; 0, or the status with res filled. params consumed. */
+/* Fill r for a request; 0, or the status with res filled. params consumed.
+ * With tokq the caller has put the token in params (the query): no header,
+ * and the URL is a secret of its own (http.h). */
 static int
 prepare(struct th_http_req *r, const char *method, const char *path, jv params,
-    char **url, char **form, struct th_api_res *res)
+    char **url, char **form, struct th_api_res *res, int tokq)
 {
 	int post = strcmp(method, "POST") == 0;
 
@@ -338,10 +340,10 @@ prepare(struct th_http_req *r, const char *method, const char *path, jv params,
 	memset(r, 0, sizeof(*r));
 	*url = *form = NULL;
 
-	if (token == NULL && tokenrc == -1 &&
+	if (!tokq && token == NULL && tokenrc == -1 &&
 	    (needstoken(path) || getenv("TH_ACCESS_TOKEN") != NULL))
 		th_api_token();
-	if (tokenrc > 0 && needstoken(path)) {
+	if (!tokq && tokenrc > 0 && needstoken(path)) {
 		jv_free(params);
 		res->status = tokenrc;
 		snprintf(res->why, sizeof(res->why), "no usable token");
@@ -361,7 +363,8 @@ prepare(struct th_http_req *r, const char *method, const char *path, jv params,
 	r->method = method;
 	r->url = *url;
 	r->body = *form;
-	r->token = token;
+	r->token = tokq ? NULL : token;
+	r->secret_url = tokq;
 	r->retry_ok = strcmp(method, "GET") == 0;
 	r->transient = apitransient;
 	return 0;
@@ -427,7 +430,7 @@ th_api_call(const char *method, const char *path, jv params,
 	struct th_http_req r;
 	char *url, *form;
 
-	if (prepare(&r, method, path, params, &url, &form, res) != 0)
+	if (prepare(&r, method, path, params, &url, &form, res, 0) != 0)
 		return res->status;
 	th_http_do(&r);
 	finish(&r, res, 0);
@@ -437,11 +440,28 @@ th_api_call(const char *method, const char *path, jv params,
 }
 
 int
+th_api_get_tokq(const char *path, jv params, const char *caller,
+    struct th_api_res *res)
+{
+	struct th_http_req r;
+	char *url, *form;
+
+	params = jv_object_set(params, jv_string("access_token"), jv_string(caller));
+	if (prepare(&r, "GET", path, params, &url, &form, res, 1) != 0)
+		return res->status;
+	th_http_do(&r);
+	finish(&r, res, 0);
+	explicit_bzero(url, strlen(url));
+	free(url);
+	return res->status;
+}
+
+int
 th_api_submit(struct th_api_req *q, const char *path, jv params,
     struct th_api_res *res)
 {
 	q->raw = 0;
-	if (prepare(&q->http, "GET", path, params, &q->url, &q->form, res) != 0)
+	if (prepare(&q->http, "GET", path, params, &q->url, &q->form, res, 0) != 0)
 		return res->status;
 	th_http_submit(&q->http);
 	return 0;
@@ -759,10 +779,19 @@ int
 th_api_quota(jv limits, const char *usage, const char *config, long *used,
     long *total)
 {
-	jv u = jv_object_get(jv_copy(limits), jv_string(usage));
-	jv c = jv_object_get(jv_object_get(jv_copy(limits), jv_string(config)),
-	    jv_string("quota_total"));
-	int ok = jv_get_kind(u) == JV_KIND_NUMBER && jv_get_kind(c) == JV_KIND_NUMBER;
+	jv u = jv_null(), c = jv_null();
+	int ok;
+
+	/* the API leaves out what it does not send: any member may be
+	 * missing or of another kind, and jv_object_get asserts on a
+	 * non-object */
+	if (jv_get_kind(limits) == JV_KIND_OBJECT) {
+		u = jv_object_get(jv_copy(limits), jv_string(usage));
+		c = jv_object_get(jv_copy(limits), jv_string(config));
+		if (jv_get_kind(c) == JV_KIND_OBJECT)
+			c = jv_object_get(c, jv_string("quota_total"));
+	}
+	ok = jv_get_kind(u) == JV_KIND_NUMBER && jv_get_kind(c) == JV_KIND_NUMBER;
 
 	*used = ok ? (long)th_jv_num(u) : -1;
 	*total = ok ? (long)th_jv_num(c) : -1;

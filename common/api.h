@@ -54,6 +54,16 @@ char *th_api_form(jv params);
 int th_api_call(const char *method, const char *path, jv params,
     struct th_api_res *res);
 /*
+ * GET path with caller's token in the query string as access_token, and
+ * no Authorization header: the form the token endpoints take (the
+ * long-lived exchange, the refresh, debug_token), and the only requests
+ * that put a token in a URL. The URL goes only to the API origin (https,
+ * or http on loopback), and -v and every message show it redacted.
+ * params consumed, caller borrowed. Returns res->status.
+ */
+int th_api_get_tokq(const char *path, jv params, const char *caller,
+    struct th_api_res *res);
+/*
  * Concurrent reads over the one multi handle: th_api_submit() queues a
  * GET (params consumed) and returns 0, or the status with res filled
  * when it cannot be sent at all; th_api_next() waits for any queued

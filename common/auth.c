@@ -347,11 +347,15 @@ th_auth_account_name(char *name, size_t size)
 	return th_msg(TH_EAUTH, "no token: run th-auth login, or set TH_ACCESS_TOKEN");
 }
 
+/* Due for a refresh: old enough, and close to its expiry or with an
+ * expiry nobody could tell (the refresh's answer will). */
 static int
 due(const struct th_account *a, time_t now)
 {
-	return a->expires_at > now && now - a->issued_at >= TH_REFRESH_AGE &&
-	    a->expires_at - now <= TH_REFRESH_WINDOW;
+	if (now - a->issued_at < TH_REFRESH_AGE)
+		return 0;
+	return a->expires_at == 0 ||
+	    (a->expires_at > now && a->expires_at - now <= TH_REFRESH_WINDOW);
 }
 
 int
@@ -394,10 +398,9 @@ th_auth_refresh(const char *name, int force, int *did)
 		    (long long)(now - a.issued_at) / 3600, when);
 		goto out;
 	}
-	th_api_set_token(a.token);
-	rc = th_api_call("GET", "/refresh_access_token",
+	rc = th_api_get_tokq("/refresh_access_token",
 	    jv_object_set(jv_object(), jv_string("grant_type"),
-	    jv_string("th_refresh_token")), &res);
+	    jv_string("th_refresh_token")), a.token, &res);
 	if (rc != 0) {
 		th_api_report(&res, "refresh");
 		th_api_res_free(&res);
@@ -415,7 +418,7 @@ th_auth_refresh(const char *name, int force, int *did)
 	free(a.token);
 	a.token = tok;
 	a.issued_at = now;
-	a.expires_at = now + (expin > 0 ? expin : TH_LONG_LIFE);
+	a.expires_at = expin > 0 ? now + expin : 0;	/* never a guess */
 	if ((rc = th_auth_save(&a)) == 0) {
 		*did = 1;
 		th_api_set_token(a.token);
@@ -434,24 +437,49 @@ th_auth_uid(void)
 	return curuid[0] != '\0' ? curuid : NULL;
 }
 
-int
-th_auth_debug(const char *tok, jv *data)
+static int
+debug1(const char *tok, const char *caller, jv *data, struct th_api_res *res)
 {
-	struct th_api_res res;
 	int rc;
 
-	*data = jv_null();
-	th_api_set_token(tok);
-	rc = th_api_call("POST", "debug_token", jv_object_set(jv_object(),
-	    jv_string("input_token"), jv_string(tok)), &res);
+	rc = th_api_get_tokq("debug_token", jv_object_set(jv_object(),
+	    jv_string("input_token"), jv_string(tok)), caller, res);
 	if (rc == 0) {
-		*data = jv_object_get(jv_copy(res.body), jv_string("data"));
+		*data = jv_object_get(jv_copy(res->body), jv_string("data"));
 		if (jv_get_kind(*data) != JV_KIND_OBJECT) {
 			jv_free(*data);
 			*data = jv_null();
-			rc = TH_EUNAVAIL;
+			snprintf(res->why, sizeof(res->why), "the answer has no data");
+			rc = res->status = TH_EUNAVAIL;
 		}
 	}
+	return rc;
+}
+
+int
+th_auth_debug(const char *tok, jv *data, char *why, size_t whysize)
+{
+	struct th_api_res res;
+	char *app;
+	int rc;
+
+	*data = jv_null();
+	rc = debug1(tok, tok, data, &res);
+	/* development-mode apps refuse a user token as the caller (code
+	 * 100); the app token TH|id|secret is accepted there */
+	if (rc != 0 && th_api_errcode(&res, "code") == 100 &&
+	    th_cfg.client_id[0] != '\0' && th_cfg.client_secret[0] != '\0') {
+		th_api_res_free(&res);
+		if (asprintf(&app, "TH|%s|%s", th_cfg.client_id,
+		    th_cfg.client_secret) == -1)
+			th_die(TH_EIO, "out of memory");
+		th_secret_add(app);
+		rc = debug1(tok, app, data, &res);
+		explicit_bzero(app, strlen(app));
+		free(app);
+	}
+	if (rc != 0 && why != NULL)
+		snprintf(why, whysize, "%s", res.why);
 	th_api_res_free(&res);
 	return rc;
 }

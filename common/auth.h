@@ -11,12 +11,13 @@ struct th_account {
 	char		 username[64];
 	char		 user_id[32];	/* always a string: ids pass no double */
 	long long	 issued_at;	/* epoch seconds */
-	long long	 expires_at;	/* epoch seconds, 0 if unknown */
+	long long	 expires_at;	/* epoch seconds, 0 if unknown: then it
+					 * is refreshed once 24 h old, and the
+					 * refresh's expires_in tells */
 };
 
 #define TH_REFRESH_AGE		86400		/* Threads: >= 24 h old */
 #define TH_REFRESH_WINDOW	(14 * 86400)	/* auto-refresh this close to expiry */
-#define TH_LONG_LIFE		(60 * 86400)
 
 /*
  * Find the token: TH_ACCESS_TOKEN, then --token-file / TH_TOKEN_FILE, then
@@ -52,12 +53,15 @@ void th_auth_account_free(struct th_account *a);
  */
 int th_auth_refresh(const char *name, int force, int *did);
 /*
- * Ask debug_token about tok (its own caller): *data (owned) is the
- * "data" object {is_valid, expires_at, issued_at, scopes, ...}. The token
- * goes in a POST body, never in a URL. Returns 0 or an exit status, after
- * no message: debug_token is an extra the caller may do without.
+ * Ask debug_token about tok: *data (owned) is the "data" object
+ * {is_valid, expires_at, issued_at, scopes, ...}. The caller is tok
+ * itself; when that is refused with code 100 (apps in development mode)
+ * and the app is known (client_id, client_secret), the app token
+ * TH|id|secret asks again. Both go in the query (th_api_get_tokq).
+ * Returns 0 or an exit status with the reason in why, after no message:
+ * debug_token is an extra the caller may do without.
  */
-int th_auth_debug(const char *tok, jv *data);
+int th_auth_debug(const char *tok, jv *data, char *why, size_t whysize);
 
 /* The default account (malloc'd name or NULL); set it (0 or 78). */
 char *th_auth_get_default(void);

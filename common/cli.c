@@ -185,6 +185,7 @@ th_exit(int status)
 	th_ap_cleanup();
 	th_http_cleanup();
 	th_secret_wipe();
+	explicit_bzero(th_cfg.client_secret, sizeof(th_cfg.client_secret));
 	exit(status);
 }
 

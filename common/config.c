@@ -3,14 +3,19 @@
  * "key = value" lines, '#' comments), then the environment. Command-line
  * options are applied by cli on top of this.
  */
+#include <sys/stat.h>
+
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "config.h"
+#include "secret.h"
 
 struct th_config th_cfg;
 
@@ -169,7 +174,45 @@ setkey(const char *key, const char *val, const char *where)
 	}
 	if (strcmp(key, "fedi_connect") == 0)
 		return setfediconnect(val, where);
+	if (strcmp(key, "client_id") == 0) {
+		if (val[0] == '\0' || strspn(val, "0123456789") != strlen(val) ||
+		    strlcpy(th_cfg.client_id, val, sizeof(th_cfg.client_id)) >=
+		    sizeof(th_cfg.client_id))
+			return th_msg(78, "%s: client_id: want the Threads app id "
+			    "(digits)", where);
+		return 0;
+	}
+	if (strcmp(key, "client_secret") == 0) {
+		if (strlcpy(th_cfg.client_secret, val, sizeof(th_cfg.client_secret)) >=
+		    sizeof(th_cfg.client_secret))
+			return th_msg(78, "%s: client_secret too long", where);
+		th_secret_add(th_cfg.client_secret);
+		return 0;
+	}
 	/* Keys owned by verbs that do not exist yet are not errors. */
+	return 0;
+}
+
+/*
+ * The config file names the API host th sends the token to and a command
+ * it runs (upload_cmd): it gets the token file's rules. Owned by the user
+ * (through any symlink), written by nobody else; private to the user when
+ * it holds the app secret.
+ */
+static int
+checkfile(const char *path, int fd, struct stat *st)
+{
+	if (fstat(fd, st) == -1)
+		return th_msg(78, "%s: %s", path, strerror(errno));
+	if (!S_ISREG(st->st_mode))
+		return th_msg(78, "%s: not a regular file", path);
+	if (st->st_uid != geteuid())
+		return th_msg(78, "%s: owned by another user (uid %u): th does not "
+		    "take its API host or commands from a file someone else "
+		    "controls", path, (unsigned)st->st_uid);
+	if (st->st_mode & (S_IWGRP | S_IWOTH))
+		return th_msg(78, "%s: writable by others (mode %03o): run chmod "
+		    "go-w %s", path, (unsigned)(st->st_mode & 0777), path);
 	return 0;
 }
 
@@ -177,14 +220,23 @@ static int
 readfile(const char *path)
 {
 	FILE *f;
+	struct stat st;
 	char *line = NULL, *k, *v, *e, where[PATH_MAX + 32];
 	size_t cap = 0;
 	long lineno = 0;
-	int rc = 0;
+	int rc = 0, fd;
 
-	if ((f = fopen(path, "r")) == NULL) {
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		if (errno == ENOENT)
 			return 0;
+		return th_msg(78, "%s: %s", path, strerror(errno));
+	}
+	if ((rc = checkfile(path, fd, &st)) != 0) {
+		close(fd);
+		return rc;
+	}
+	if ((f = fdopen(fd, "r")) == NULL) {
+		close(fd);
 		return th_msg(78, "%s: %s", path, strerror(errno));
 	}
 	while (rc == 0 && getline(&line, &cap, f) != -1) {
@@ -206,7 +258,15 @@ readfile(const char *path)
 			;
 		*e = '\0';
 		snprintf(where, sizeof(where), "%s:%ld", path, lineno);
-		rc = setkey(k, v, where);
+		if (strcmp(k, "client_secret") == 0 &&
+		    (st.st_mode & (S_IRWXG | S_IRWXO)))
+			rc = th_msg(78, "%s: holds client_secret but others can "
+			    "read it (mode %03o): run chmod 600 %s and consider "
+			    "the secret leaked", where, (unsigned)(st.st_mode & 0777),
+			    path);
+		else
+			rc = setkey(k, v, where);
+		explicit_bzero(line, strlen(line));
 	}
 	free(line);
 	fclose(f);
@@ -227,6 +287,8 @@ th_config_load(void)
 		{ "TH_MAX_BODY", "max_body" },
 		{ "TH_UPLOAD_CMD", "upload_cmd" },
 		{ "TH_FEDI_CONNECT", "fedi_connect" },
+		{ "TH_CLIENT_ID", "client_id" },
+		{ "TH_CLIENT_SECRET", "client_secret" },
 	};
 	char path[PATH_MAX];
 	const char *v;

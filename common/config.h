@@ -19,6 +19,9 @@ struct th_config {
 	long	 backoff_ms;	/* first retry delay; doubles, capped */
 	long	 max_body;	/* response body cap, bytes */
 	char	 upload_cmd[1024];	/* th-post: local media -> public URL */
+	char	 client_id[32];	/* the Threads app id: TH_CLIENT_ID, config */
+	char	 client_secret[256];	/* its secret: TH_CLIENT_SECRET, or a
+					 * private config file; registered */
 	char	 fedi_connect[64];	/* TH_FEDI_CONNECT: loopback HOST:PORT
 					 * that every fediverse read goes to, in
 					 * plain http (the test sandbox) */

@@ -253,7 +253,7 @@ th_http_submit(struct th_http_req *r)
 	r->retry_after = -1;
 	r->deadline = th_http_now() + th_cfg.timeout * 1000;
 	r->not_before = 0;
-	if (r->token != NULL && !sameorigin(r->url)) {
+	if ((r->token != NULL || r->secret_url) && !sameorigin(r->url)) {
 		r->err = TH_HTTP_EREFUSED;
 		strlcpy(r->errbuf, "refusing to send the token outside the API origin",
 		    sizeof(r->errbuf));

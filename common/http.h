@@ -23,6 +23,8 @@ struct th_http_req {
 	char		*url;		/* absolute; caller's */
 	const char	*body;		/* urlencoded form for POST, borrowed */
 	const char	*token;		/* Bearer token or NULL, borrowed */
+	int		 secret_url;	/* the URL holds a token: API origin only,
+					 * wiped when freed */
 	int		 retry_ok;	/* may be sent again (reads only) */
 	const char	*accept;	/* Accept header; NULL: application/json */
 	int		 fedi;		/* a fediverse read: no token, https

@@ -4,4 +4,4 @@
 FIX=${TH_FIXTURES:-$top_srcdir/../shared/fixtures}
 [ -d "$FIX" ] || skip_all "no fixtures at $FIX"
 sandbox_start
-SANDBOX_TOKEN="$CANARY" "$PYTHON3" "$top_srcdir/tests/sandbox/fidelity.py" "$SB" "$FIX"
+SANDBOX_TOKEN="$CANARY" SANDBOX_APP_SECRET="$APPSECRET" "$PYTHON3" "$top_srcdir/tests/sandbox/fidelity.py" "$SB" "$FIX"

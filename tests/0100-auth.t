@@ -16,8 +16,11 @@ is "$(jq -r '.username, (.user_id|type)' "$ACC/th_tester" | tr '\n' ' ')" "th_te
 	"it records the username and the user id as a string"
 is "$(sblog 'select(.path == "/v1.0/me") | [.method,.bearer,.token_in_url]')" '["GET",true,false]' \
 	"the token was checked against /me, in a header"
-is "$(sblog 'select(.path == "/v1.0/debug_token") | [.method,.bearer,.token_in_url,(.query|length)]')" \
-	'["POST",true,false,0]' "its expiry asked of debug_token, the token in a POST body, not the URL"
+is "$(sblog 'select(.path == "/v1.0/debug_token") | [.method,.bearer,(.query|keys)]')" \
+	'["GET",false,["access_token","input_token"]]' \
+	"its expiry asked of debug_token: a GET, the token as input_token and as the caller, no header"
+is "$(sblogr 'select(.path == "/v1.0/debug_token") | [(.query.access_token == .query.input_token), (.query.access_token | startswith("THQVJcanary"))] | @tsv')" \
+	"$(printf 'true\ttrue')" "  the caller is the user token itself"
 
 run th-api --jq .username me fields=username
 is "$out" th_tester "other verbs use the stored account"
@@ -52,8 +55,9 @@ is "$status" 0 "a token 50 days old refreshes"
 is "$(jq '.expires_at - now | . / 86400 | floor' "$ACC/th_tester")" 59 "its new expiry is 60 days out"
 NEW=$(jq -r .access_token "$ACC/th_tester")
 ok "$([ "$NEW" != "$CANARY" ] && echo 0 || echo 1)" "and the stored token is the new one"
-is "$(sblog '[.path, .bearer, .token_in_url]')" '["/refresh_access_token",true,false]' \
-	"one refresh request, token in the header"
+is "$(sblog '[.method, .path, .bearer, (.query|keys), .query.grant_type]')" \
+	'["GET","/refresh_access_token",false,["access_token","grant_type"],"th_refresh_token"]' \
+	"one refresh request: a GET, the token in the query as every client sends it, no header"
 
 # auto-refresh: 20 verbs at once, exactly one refresh
 jq -c --argjson i $((now - 50*86400)) --argjson e $((now + 10*86400)) \
@@ -69,8 +73,8 @@ done
 wait $pids
 is "$(cat "$T"/par.* | sort | uniq -c | awk '{print $1, $2}')" "20 th_tester" \
 	"20 verbs started together with a token due for refresh all succeed"
-is "$(sblog 'select(.path == "/refresh_access_token")' | wc -l | tr -d ' ')" 1 \
-	"and exactly one refresh request reaches the sandbox"
+is "$(sblog 'select(.path == "/refresh_access_token") | [.method, .token_in_url]' | tr '\n' ' ')" '["GET",true] ' \
+	"and exactly one refresh request (a GET) reaches the sandbox"
 jq -e .access_token "$ACC/th_tester" >/dev/null
 ok $? "the account file is whole"
 
@@ -135,7 +139,7 @@ unlike "$(cat "$XDG_CONFIG_HOME"/th/accounts/* "$XDG_STATE_HOME"/th/* 2>/dev/nul
 
 # OAuth code flow
 sb POST /_control/seed '{"oauth_code": "AQBcode123", "redirect_uri": "https://cb.example/th"}' >/dev/null
-export TH_CLIENT_ID=1234567890123456 TH_REDIRECT_URI=https://cb.example/th TH_CLIENT_SECRET=sandbox-app-secret
+export TH_CLIENT_ID=1234567890123456 TH_REDIRECT_URI=https://cb.example/th TH_CLIENT_SECRET=$APPSECRET
 mkfifo "$T/fifo"
 "$top_builddir/th-auth" login -a oauth <"$T/fifo" >"$T/oout" 2>"$T/oerr" &
 pid=$!
@@ -148,9 +152,33 @@ wait $pid
 is "$?" 0 "the OAuth code flow logs in"
 like "$(cat "$T/oout")" "*client_id=1234567890123456*response_type=code*state=*" "after printing the authorize URL"
 is "$(jq -r .username "$ACC/oauth")" th_tester "the account is named by -a, user from /me"
-is "$(sblog 'select(.path == "/access_token") | [.method, (.query|length)]')" '["POST",0]' \
-	"the exchange sends the app secret in a POST body, not the URL"
-unlike "$(cat "$T/oout" "$T/oerr")" "*sandbox-app-secret*" "the secret is printed nowhere"
+is "$(sblog 'select(.path == "/oauth/access_token") | [.method, .ctype, (.form|keys), (.query|length), .bearer]')" \
+	'["POST","application/x-www-form-urlencoded",["client_id","client_secret","code","grant_type","redirect_uri"],0,false]' \
+	"the code exchange: a POST form, no token"
+is "$(sblog 'select(.path == "/access_token") | [.method, (.query|keys), .query.grant_type, (.form|length), .bearer]')" \
+	'["GET",["access_token","client_secret","grant_type"],"th_exchange_token",0,false]' \
+	"the long-lived exchange: a GET with the secret and the short-lived token in the query (the live form)"
+is "$(jq -r .user_id "$ACC/oauth")" "$(sb GET /_control/state | jq -r .me.id)" \
+	"the user id is kept to its last digit (the exchange answers it as a number above 2^53)"
+is "$(jq '(.expires_at - now) / 86400 | floor' "$ACC/oauth")" 59 "  and the expiry is the exchange's expires_in"
+unlike "$(cat "$T/oout" "$T/oerr")" "*$APPSECRET*" "the secret is printed nowhere"
+
+# the same flow with -v: every URL that holds a secret is shown redacted
+sb POST /_control/seed '{"oauth_code": "AQBcode456", "redirect_uri": "https://cb.example/th"}' >/dev/null
+"$top_builddir/th-auth" -v login -a oauthv <"$T/fifo" >"$T/oout" 2>"$T/oerr" &
+pid=$!
+exec 3>"$T/fifo"
+for i in $(seq 100); do grep -q state= "$T/oout" && break; sleep 0.05; done
+state=$(sed -n 's/.*state=\([0-9a-f]*\).*/\1/p' "$T/oout")
+echo "https://cb.example/th?code=AQBcode456&state=$state#_" >&3
+exec 3>&-
+wait $pid
+is "$?" 0 "login -v succeeds"
+like "$(cat "$T/oerr")" "*> GET http://127.0.0.1:*/access_token?grant_type=th_exchange_token&client_secret=\[REDACTED\]&access_token=\[REDACTED\]*" \
+	"  -v shows the exchange URL with the secret and the token redacted"
+unlike "$(cat "$T/oout" "$T/oerr")" "*$APPSECRET*" "  the app secret appears nowhere"
+unlike "$(cat "$T/oout" "$T/oerr")" "*AQBcode456*" "  nor the code"
+unlike "$(cat "$T/oout" "$T/oerr")" "*$(jq -r .access_token "$ACC/oauthv")*" "  nor the token"
 
 run th-api -v -a oauth me
 unlike "$out$err" "*$CANARY*" "no trace of the canary token in any output"
@@ -177,5 +205,88 @@ wait $pids
 sb POST /_control/latency '{"ms": 0}' >/dev/null
 ok "$([ "$samples" -gt 0 ] && echo 0 || echo 1)" "the sampler saw the verbs running ($samples samples)"
 is "$seen" 0 "and no token in any /proc/*/cmdline"
+
+# --- debug_token in development mode: the app token asks instead ------------
+unset TH_CLIENT_ID TH_CLIENT_SECRET TH_REDIRECT_URI
+sb POST /_control/config '{"dev_mode": true}' >/dev/null
+DEV=THQVJdev$RANDOM$RANDOM$RANDOM
+sb POST /_control/token "{\"token\": \"$DEV\", \"age\": $((10*86400))}" >/dev/null
+clearlog
+TH_CLIENT_ID=1234567890123456 TH_CLIENT_SECRET=$APPSECRET run th-auth login --with-token -a dev <<<"$DEV"
+is "$status" 0 "login --with-token on a development-mode app succeeds"
+is "$(sblogr 'select(.path == "/v1.0/debug_token") | .query.access_token | sub("\\|[^|]*$"; "|…") | if startswith("THQVJdev") then "user" else . end' | tr '\n' ' ')" \
+	"user TH|1234567890123456|… " \
+	"  debug_token: the user token refused (code 100), then the app token TH|id|secret as the caller"
+is "$(jq '(.expires_at - now) / 86400 | floor' "$ACC/dev")" 49 "  the real expiry is stored (50 days left)"
+unlike "$out$err" "*$APPSECRET*" "  the app secret is printed nowhere"
+
+# the app id and secret can live in the config file, if it is private
+printf 'client_id = 1234567890123456\nclient_secret = %s\n' "$APPSECRET" >"$XDG_CONFIG_HOME/th/config"
+chmod 644 "$XDG_CONFIG_HOME/th/config"
+run th-auth status -a dev
+is "$status" 78 "a config file that holds client_secret and others can read is refused (78)"
+like "$err" "*client_secret*chmod 600*" "  saying what to do"
+chmod 600 "$XDG_CONFIG_HOME/th/config"
+clearlog
+run th-auth status -a dev
+is "$(echo "$out" | jq -c '[.valid, .expiry_known, (.scopes|length > 0)]')" '[true,true,true]' \
+	"with client_id and client_secret in a 0600 config, status asks debug_token as the app"
+is "$(sblog 'select(.path == "/v1.0/debug_token")' | wc -l | tr -d ' ')" 2 "  (user token refused first)"
+# the config file names the API host and a command th runs: the token
+# file's rules (owned by the user, written by nobody else)
+printf 'api_base = http://127.0.0.1:1\n' >"$XDG_CONFIG_HOME/th/config"
+chmod 666 "$XDG_CONFIG_HOME/th/config"
+run th-api -a dev me
+is "$status" 78 "a config file others can write is refused (78), before anything is sent"
+like "$err" "*writable by others*chmod go-w*" "  saying what to do"
+printf '' >"$XDG_CONFIG_HOME/th/config"
+chmod 644 "$XDG_CONFIG_HOME/th/config"
+run th-api -a dev --jq .id me
+is "$status" 0 "a 0644 config without secrets is fine"
+rm "$XDG_CONFIG_HOME/th/config"
+
+# an app th does not know: the expiry is unknown, never guessed
+UNK=THQVJunk$RANDOM$RANDOM$RANDOM
+sb POST /_control/token "{\"token\": \"$UNK\", \"age\": $((30*86400))}" >/dev/null
+clearlog
+run th-auth login --with-token -a unk <<<"$UNK"
+is "$status" 0 "login when debug_token refuses and the app is unknown: still logged in"
+like "$err" "*expiry is unknown*dev mode*24 h old*" "  saying the expiry is unknown, why, and what th will do"
+is "$(jq -c '[.expires_at, ((now - .issued_at) < 60)]' "$ACC/unk")" '[0,true]' \
+	"  stored as unknown (0), not as a 60-day guess"
+is "$(sblog 'select(.path == "/v1.0/debug_token") | .query.access_token | startswith("TH|")' | sort -u)" false \
+	"  no app token was tried"
+run th-auth status -a unk
+is "$(echo "$out" | jq -c '[.valid, .expires_at, .days_left, .expiry_known]')" '[true,null,null,false]' \
+	"status: valid, expiry null and expiry_known false"
+like "$err" "*unk: the token's expiry is unknown*" "  and says so"
+run th-api --jq .username -a unk me fields=username
+is "$(sblog 'select(.path == "/refresh_access_token")' | wc -l | tr -d ' ')" 0 "a verb the same day does not refresh it"
+jq -c --argjson i $(( $(date +%s) - 25*3600 )) '.issued_at = $i' "$ACC/unk" >"$T/acc" && cat "$T/acc" >"$ACC/unk"
+clearlog
+run th-api --jq .username -a unk me fields=username
+is "$out" th_tester "a verb 24 hours later works"
+is "$(sblog 'select(.path == "/refresh_access_token") | [.method, .token_in_url]' | tr '\n' ' ')" '["GET",true] ' \
+	"  after refreshing the token once (GET)"
+is "$(jq '(.expires_at - now) / 86400 | floor' "$ACC/unk")" 59 "  which told the expiry: 60 days from now"
+sb POST /_control/config '{"dev_mode": false}' >/dev/null
+
+# --- the sandbox refuses what the real API refuses ---------------------------
+SBT=THQVJsb$RANDOM$RANDOM
+sb POST /_control/token "{\"token\": \"$SBT\", \"kind\": \"short\"}" >/dev/null
+code() { jq -c '[.error.code, .error.error_subcode, .error.message]'; }
+is "$(curl -sS -d grant_type=th_exchange_token -d client_secret=$APPSECRET \
+	-H "Authorization: Bearer $SBT" "$SB/access_token" | code)" \
+	'[100,null,"Unsupported request - method type: post"]' \
+	"sandbox: the long-lived exchange as a POST is refused (as on Instagram's twin endpoint)"
+is "$(curl -sS "$SB/v1.0/access_token?grant_type=th_exchange_token" | code)" \
+	'[100,null,"Unsupported request - method type: get"]' \
+	"sandbox: a versioned token endpoint is refused (restfb #1450)"
+is "$(curl -sS -X POST -H "Authorization: Bearer $SBT" -d "input_token=$SBT" "$SB/v1.0/debug_token" | jq -c '[.error.code, .error.error_subcode, (.error.message | startswith("Unsupported post request."))]')" \
+	'[100,33,true]' "sandbox: debug_token as a POST is refused, 100/33"
+is "$(curl -sS -H "Authorization: Bearer $SBT" -d grant_type=th_refresh_token "$SB/refresh_access_token" | code)" \
+	'[100,null,"Unsupported request - method type: post"]' "sandbox: a POST refresh is refused"
+is "$(curl -sS -H "Authorization: Bearer $SBT" "$SB/refresh_access_token?grant_type=th_refresh_token" | jq -c '.error.message | test("long-lived")')" true \
+	"sandbox: a refresh with the token only in a header is accepted (unconfirmed: the live API's answer is not known)"
 
 done_testing

@@ -25,15 +25,17 @@ export TH_BACKOFF_MS=20 TH_TIMEOUT=30 TH_CONNECT_TIMEOUT=5
 # a sanitizer build (--enable-sanitizers) stops at the first error, exit 98
 export ASAN_OPTIONS="exitcode=98:detect_leaks=1:abort_on_error=0" \
 	UBSAN_OPTIONS="halt_on_error=1:exitcode=98:print_stacktrace=1"
-# A random canary token: it must never show up anywhere but its own file.
+# A random canary token, and a random app secret for the sandbox's app:
+# neither may show up anywhere but its own file.
 CANARY="THQVJcanary$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+APPSECRET="appsecret$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 SBPID=
 FEDIPID=
 
 # No th process may carry the canary on its command line: a sampler looks
 # at /proc/*/cmdline ten times a second (the pattern is read from a file,
 # so that the sampler's own grep does not carry it either).
-printf '%s\n' "$CANARY" >"$T/.canary"
+printf '%s\n' "$CANARY" "$APPSECRET" >"$T/.canary"
 ( while :; do
 	grep -lsF -f "$T/.canary" /proc/[0-9]*/cmdline 2>/dev/null |
 		while read -r f; do tr '\0' ' ' 2>/dev/null <"$f"; echo; done |
@@ -144,8 +146,8 @@ canary_scan() {
 		skip=
 		for ok_ in $CANARY_OK; do [ "$f" = "$ok_" ] && skip=1; done
 		[ -n "$skip" ] || hits="$hits $f"
-	done < <(grep -rlsF -e "$CANARY" "$T" 2>/dev/null)
-	is "$hits" "" "canary scan: no file left by this test holds the token"
+	done < <(grep -rlsF -f "$T/.canary" "$T" 2>/dev/null)
+	is "$hits" "" "canary scan: no file left by this test holds the token or the app secret"
 	is "$(sort -u "$T/.cmdline-hits" 2>/dev/null)" "" "canary scan: no command line held the token"
 }
 
@@ -198,7 +200,8 @@ waitport() {
 sandbox_start() {
 	command -v curl >/dev/null || skip_all "curl is needed (scripts/deps installs it)"
 	command -v jq >/dev/null || skip_all "jq is needed (scripts/deps installs it)"
-	SANDBOX_TOKEN="$CANARY" "$PYTHON3" "$top_srcdir/tests/sandbox/sandbox.py" \
+	SANDBOX_TOKEN="$CANARY" SANDBOX_APP_SECRET="$APPSECRET" \
+		"$PYTHON3" "$top_srcdir/tests/sandbox/sandbox.py" \
 		--port-file "$T/port" >"$T/sandbox.out" 2>"$T/port.err" &
 	SBPID=$!
 	waitport "$SBPID" "$T/port" sandbox

@@ -22,7 +22,9 @@ Control endpoints (never logged, no token needed), JSON in and out:
                                  "retry_after": SECS, "delay": SECS,
                                  "drop": "before"|"after",
                                  "truncate": BYTES, "drip": SECS_PER_BYTE,
-                                 "size": BYTES}
+                                 "size": BYTES,
+                                 "act": true (the request is carried out,
+                                   then the fault answers instead)}
   POST /_control/faults/clear
   POST /_control/latency        {"ms": N}  added to every answer
   POST /_control/clock          {"advance": SECS} or {"set": EPOCH}
@@ -33,7 +35,13 @@ Control endpoints (never logged, no token needed), JSON in and out:
                                  "tag": T, "text": PREFIX}
                                 or {"oauth_code": C, "redirect_uri": U}
   POST /_control/config         {"processing_delay": SECS,
-                                 "quota_posts": N, ...}
+                                 "quota_posts": N, ...,
+                                 "publish_not_ready": SECS (24/4279009 for
+                                   this long after FINISHED),
+                                 "publish_stuck": N (the next N containers
+                                   answer 24/4279009 for ever),
+                                 "dev_mode": true (debug_token refuses a
+                                   user token as the caller, code 100)}
   GET  /_control/state          counters and ids, for assertions
 """
 
@@ -167,10 +175,19 @@ def invalid_param(msg):
     return ApiError(400, msg, 100, etype="THApiException")
 
 
-def no_object(oid):
-    return ApiError(400, "Unsupported get request. Object with ID '%s' does not exist, "
+def no_object(oid, method="GET"):
+    """The live 100/33 answer: no such object, or not this method on it
+    (threads-error-100-33-unsupported-get-live.json)."""
+    return ApiError(400, "Unsupported %s request. Object with ID '%s' does not exist, "
                     "cannot be loaded due to missing permissions, or does not support "
-                    "this operation" % oid, 100, 33, etype="THApiException")
+                    "this operation" % (method.lower(), oid), 100, 33,
+                    etype="THApiException")
+
+
+def wrong_method(method):
+    """A token endpoint asked with a method it does not take (restfb #1450)."""
+    return ApiError(400, "Unsupported request - method type: %s" % method.lower(), 100,
+                    etype="THApiException")
 
 
 class World:
@@ -474,6 +491,8 @@ class Handler(BaseHTTPRequestHandler):
                  "query": query, "form": form,
                  "bearer": auth.startswith("Bearer "),
                  "token_in_url": "access_token" in query,
+                 "token_in_form": "access_token" in form,
+                 "ctype": ctype.split(";")[0].strip(),
                  "conn": "%s:%d" % self.client_address[:2],
                  "user_agent": self.headers.get("User-Agent", "")}
         reused = getattr(self, "_served", 0) > 0
@@ -490,7 +509,8 @@ class Handler(BaseHTTPRequestHandler):
         if fault and fault.get("delay"):
             time.sleep(fault["delay"])
         if fault and ("status" in fault or "body" in fault or "error" in fault
-                      or "size" in fault) and fault.get("drop") != "after":
+                      or "size" in fault) and fault.get("drop") != "after" \
+                and not fault.get("act"):
             return self.send_fault(fault)
         try:
             with w.lock:
@@ -503,6 +523,8 @@ class Handler(BaseHTTPRequestHandler):
             status, obj = 599, {"sandbox_bug": str(e)}
         if fault and fault.get("drop") == "after":
             return self.close_hard()
+        if fault and fault.get("act"):      # done, but answered as an error
+            return self.send_fault(fault)
         headers = {}
         kw = {}
         if fault:
@@ -659,6 +681,11 @@ class Handler(BaseHTTPRequestHandler):
             raise ApiError(400, "Unsupported request - method type: %s" % method.lower(),
                            100, etype="THApiException")
         parts = [p for p in path[len(GRAPH):].split("/") if p]
+        if parts[:1] in (["access_token"], ["refresh_access_token"], ["oauth"]):
+            # the token endpoints are unversioned (restfb #1450)
+            raise wrong_method(method)
+        if parts == ["debug_token"]:
+            return self.debug_token(method, params, auth)
         tok, t = self.token_of(params, auth)
         me = w.users[t["user"]]
         if t["kind"] == "app" and parts != ["oembed"]:
@@ -666,8 +693,6 @@ class Handler(BaseHTTPRequestHandler):
         if not parts:
             raise invalid_param("Unsupported request")
         head = parts[0]
-        if head == "debug_token" and method in ("GET", "POST"):
-            return self.debug_token(params, t)
         if head == "keyword_search" and method == "GET":
             self.require(t, "threads_keyword_search")
             return self.keyword_search(params, me)
@@ -712,7 +737,7 @@ class Handler(BaseHTTPRequestHandler):
             self.require(t, "threads_content_publish")
             return self.publish(params, me)
         if edge == "threads_publishing_limit" and method == "GET":
-            return self.publishing_limit(params)
+            return self.publishing_limit(params, t)
         if edge == "threads_insights" and method == "GET":
             self.require(t, "threads_manage_insights")
             return self.user_insights(params, me)
@@ -869,7 +894,7 @@ class Handler(BaseHTTPRequestHandler):
         if mid in w.containers and not edge:
             c = w.containers[mid]
             if method != "GET":
-                raise no_object(mid)
+                raise no_object(mid, method)
             self.settle(c)
             fields = want_fields(params, ["id"])
             out = {}
@@ -951,11 +976,14 @@ class Handler(BaseHTTPRequestHandler):
         if edge == "insights" and method == "GET":
             self.require(t, "threads_manage_insights")
             return self.media_insights(p, params)
-        raise ApiError(400, "Unsupported %s request" % method.lower(), 100, 33,
-                       etype="THApiException")
+        raise no_object(mid, method)
 
     def tree_page(self, ids, params):
+        """A post's replies or conversation: reverse, cursors, fields and
+        limit; since and until are not documented there, so they are not
+        obeyed (a client that relies on them gets everything)."""
         w = self.server.world
+        params = dict((k, v) for k, v in params.items() if k not in ("since", "until"))
         rev = params.get("reverse", "true")
         posts = [w.posts[i] for i in ids if i in w.posts]
         posts.sort(key=lambda p: (p["_t"], p["_seq"]), reverse=(rev != "false"))
@@ -1050,6 +1078,7 @@ class Handler(BaseHTTPRequestHandler):
         w = self.server.world
         if c["status"] == "IN_PROGRESS" and w.now() >= c["ready_at"]:
             c["status"] = "ERROR" if c.get("error_message") else "FINISHED"
+            c["finished_at"] = max(w.now(), c["ready_at"])
         if c["status"] in ("IN_PROGRESS", "FINISHED") and w.now() >= c["created"] + DAY:
             c["status"] = "EXPIRED"
 
@@ -1131,6 +1160,9 @@ class Handler(BaseHTTPRequestHandler):
         m = re.search(r"sandbox_error=([A-Z_]+)", url)
         if m:
             c["error_message"] = m.group(1) if m.group(1) in CONTAINER_ERRORS else "UNKNOWN"
+        if w.config.get("publish_stuck", 0) > 0 and not c["is_carousel_item"]:
+            w.config["publish_stuck"] -= 1
+            c["stuck"] = True           # 24/4279009 for ever (LongevityWorldCup #815)
         w.containers[cid] = c
         self.settle(c)
         if params.get("auto_publish_text") == "true":
@@ -1153,6 +1185,11 @@ class Handler(BaseHTTPRequestHandler):
             self.settle(w.containers[ch])
         if c["status"] != "FINISHED" or any(w.containers[ch]["status"] != "FINISHED"
                                              for ch in c["children"]):
+            raise media_not_found(cid)
+        # FINISHED is not publishable yet: seen for seconds (postiz #2047),
+        # and for some containers for ever (LongevityWorldCup #815)
+        if c.get("stuck") or \
+                w.now() < c["finished_at"] + float(w.config.get("publish_not_ready", 0)):
             raise media_not_found(cid)
         prm = c["params"]
         reply_to = prm.get("reply_to_id")
@@ -1205,7 +1242,7 @@ class Handler(BaseHTTPRequestHandler):
         w.published += 1
         return 200, {"id": p["id"]}
 
-    def publishing_limit(self, params):
+    def publishing_limit(self, params, t):
         w = self.server.world
         now = w.now()
         fields = want_fields(params, ["quota_usage"])
@@ -1227,6 +1264,13 @@ class Handler(BaseHTTPRequestHandler):
             if f not in LIMIT_FIELDS:
                 raise ApiError(400, "Tried accessing nonexisting field (%s)" % f, 100,
                                etype="THApiException")
+        # the reply_* fields need threads_manage_replies, delete_* need
+        # threads_delete (threads-api.md §2.9); refused as code 10, HTTP 500
+        for f in fields:
+            need = {"reply": "threads_manage_replies",
+                    "delete": "threads_delete"}.get(f.split("_")[0])
+            if need:
+                self.require(t, need)
         return 200, {"data": [{f: full[f] for f in fields}]}
 
     # -- tokens ---------------------------------------------------------
@@ -1266,7 +1310,13 @@ class Handler(BaseHTTPRequestHandler):
         return 200, RawJSON('{"access_token": "%s", "user_id": %d}' % (tok, uid))
 
     def exchange(self, method, params, auth):
+        """GET /access_token?grant_type=th_exchange_token&client_secret=…&
+        access_token=… (docs, sample app, pythreads); POST is refused, as on
+        Instagram's twin endpoint. The token as a Bearer header alone is
+        unconfirmed: accepted."""
         w = self.server.world
+        if method != "GET":
+            raise wrong_method(method)
         if params.get("grant_type") != "th_exchange_token":
             raise invalid_param("Param grant_type must be th_exchange_token")
         if params.get("client_secret") != self.app_secret():
@@ -1278,7 +1328,12 @@ class Handler(BaseHTTPRequestHandler):
         return 200, {"access_token": new, "token_type": "bearer", "expires_in": LONG_LIFE}
 
     def refresh(self, method, params, auth):
+        """GET /refresh_access_token?grant_type=th_refresh_token&access_token=…
+        (every client puts the token in the query; a Bearer header alone is
+        unconfirmed: accepted)."""
         w = self.server.world
+        if method != "GET":
+            raise wrong_method(method)
         if params.get("grant_type") != "th_refresh_token":
             raise invalid_param("Param grant_type must be th_refresh_token")
         tok, t = self.token_of(params, auth)
@@ -1291,8 +1346,26 @@ class Handler(BaseHTTPRequestHandler):
         w.tokens[tok]["valid"] = False
         return 200, {"access_token": new, "token_type": "bearer", "expires_in": LONG_LIFE}
 
-    def debug_token(self, params, caller):
+    def debug_token(self, method, params, auth):
+        """GET /v1.0/debug_token?input_token=…; the caller (access_token or
+        Bearer) is a user token of the app, or the app token TH|id|secret.
+        With dev_mode a user token as the caller is refused, code 100, as
+        Meta does for apps in development mode (threads-go #28)."""
         w = self.server.world
+        if method != "GET":
+            raise no_object("debug_token", method)
+        caller = auth[7:].strip() if auth.startswith("Bearer ") else \
+            params.get("access_token", "")
+        if caller == "TH|%s|%s" % (APP_ID, self.app_secret()) or \
+                w.tokens.get(caller, {}).get("kind") == "app":
+            pass
+        else:
+            _tok, _t = self.token_of(params, auth)
+            if w.config.get("dev_mode"):
+                raise ApiError(400, "The app associated with this request is in dev "
+                               "mode", 100, etype="OAuthException")
+        if "input_token" not in params:
+            raise invalid_param("The parameter input_token is required")
         it = params.get("input_token", "")
         t = w.tokens.get(it)
         if t is None:
