@@ -92,7 +92,9 @@ struct job {
 };
 
 static int dryrun;
-static long waittimeout = 300;		/* seconds */
+static long waittimeout = 300;		/* seconds: processing, per container */
+static long pubtimeout = 60;		/* seconds: 24/4279009 after FINISHED */
+static long long runstart;		/* epoch seconds: this run began */
 static long window = 7 * 86400;		/* how far back a --key looks */
 static char uid[32];
 static char lastwhy[1024];		/* the last failure, for --batch */
@@ -879,9 +881,18 @@ settle(const struct job *j, const char *cid, const char *text,
 	return rc;
 }
 
+/* publish(): the container stayed FINISHED but unpublishable (24/4279009)
+ * for the whole budget; the caller may try a new container. */
+#define PUB_STUCK	(-2)
+
 /*
- * Publish a FINISHED container; never twice. Returns 0 with *id, or an
- * exit status.
+ * Publish a FINISHED container; never twice. After any answer that is not
+ * a post id the container's status decides: PUBLISHED is success (the
+ * API has published and answered 5xx code 10), FINISHED is another try
+ * when the answer was lost, transient or 24/4279009 ("media not found",
+ * common for many seconds after FINISHED), with backoff for pubtimeout
+ * seconds; a refusal while it is still FINISHED is the error. Returns 0
+ * with *id, PUB_STUCK, or an exit status.
  */
 static int
 publish(const struct job *j, const char *cid, const char *text,
@@ -889,52 +900,81 @@ publish(const struct job *j, const char *cid, const char *text,
 {
 	struct th_api_res res;
 	enum cstate st;
-	char *em;
-	int attempt, rc, notready, already;
+	long long start = th_http_now(), deadline = start + pubtimeout * 1000LL;
+	long ms = th_cfg.backoff_ms;
+	char *em, why[512];
+	int attempt, rc, notready, again, tty = isatty(STDERR_FILENO), shown = 0;
 
 	*id = NULL;
-	for (attempt = 1; attempt <= 6; attempt++) {
+	for (attempt = 1;; attempt++) {
 		rc = th_api_call("POST", "me/threads_publish", jv_object_set(jv_object(),
 		    jv_string("creation_id"), jv_string(cid)), &res);
 		if (rc == 0 && (*id = th_jv_idstr(res.body, "id")) != NULL) {
 			th_api_res_free(&res);
-			return 0;
+			break;
 		}
 		notready = th_api_errcode(&res, "code") == 24 &&
 		    th_api_errcode(&res, "error_subcode") == 4279009;
-		already = th_api_errcode(&res, "code") == 100 && res.why[0] != '\0' &&
-		    strstr(res.why, "already been published") != NULL;
-		if (rc != 0 && !notready && !already && !th_api_lost(&res))
-			return apifail(j, &res, "cannot publish");
+		again = rc == 0 || notready || th_api_lost(&res) ||
+		    res.status == TH_EUNAVAIL ||
+		    (th_api_errcode(&res, "code") == 100 &&
+		    strstr(res.why, "already been published") != NULL);
+		snprintf(why, sizeof(why), "%s", rc == 0 ? "no id in the answer" :
+		    res.why);
 		if (th_opts.verbose)
-			th_msg(0, "publish of %s: %s: asking the container", cid,
-			    rc == 0 ? "no id in the answer" : res.why);
-		th_api_res_free(&res);
-		/* what happened is the container's to say */
-		if ((rc = cstatus(j, cid, &st, &em)) != 0)
-			return fail(j, rc, "the answer to publishing container %s was "
-			    "lost and its status cannot be read: run again with the "
-			    "same --key to settle it", cid);
-		free(em);
-		switch (st) {
-		case C_PUBLISHED:
-			return settle(j, cid, text, target, id);
-		case C_FINISHED:
-			if (notready)
-				msleep(th_cfg.backoff_ms * attempt);
-			continue;
-		case C_IN_PROGRESS:
-			if ((rc = waitc(j, cid, "the post")) == -1)
-				return settle(j, cid, text, target, id);
-			if (rc != 0)
-				return rc;
-			continue;
-		default:
-			return waitc(j, cid, "the post");	/* reports it */
+			th_msg(0, "publish of %s: %s: asking the container", cid, why);
+		/* what happened is the container's to say, whatever the answer */
+		if ((rc = cstatus(j, cid, &st, &em)) != 0) {
+			th_api_res_free(&res);
+			rc = fail(j, rc, "publishing container %s was answered '%s' and "
+			    "its status cannot be read: run again with the same --key "
+			    "to settle it", cid, why);
+			break;
 		}
+		free(em);
+		if (st == C_PUBLISHED) {
+			th_api_res_free(&res);
+			rc = settle(j, cid, text, target, id);
+			break;
+		}
+		if (st == C_IN_PROGRESS) {
+			th_api_res_free(&res);
+			if ((rc = waitc(j, cid, "the post")) == -1) {
+				rc = settle(j, cid, text, target, id);
+				break;
+			}
+			if (rc != 0)
+				break;
+			continue;
+		}
+		if (st != C_FINISHED) {
+			th_api_res_free(&res);
+			rc = waitc(j, cid, "the post");	/* reports it */
+			break;
+		}
+		if (!again) {		/* refused, and nothing was published */
+			rc = apifail(j, &res, "cannot publish");
+			break;
+		}
+		th_api_res_free(&res);
+		if (th_http_now() + ms > deadline) {
+			rc = notready ? PUB_STUCK : fail(j, TH_EUNAVAIL,
+			    "container %s: publishing failed %d times in %lld s: %s",
+			    cid, attempt, (th_http_now() - start) / 1000, why);
+			break;
+		}
+		if (tty && notready) {
+			fprintf(stderr, "\rth-post: Threads is not ready to publish "
+			    "container %s yet (24/4279009): %lld s ", cid,
+			    (th_http_now() - start) / 1000);
+			shown = 1;
+		}
+		msleep(ms);
+		ms = ms * 2 > 10000 ? 10000 : ms * 2;
 	}
-	return fail(j, TH_EUNAVAIL, "container %s: publishing failed %d times",
-	    cid, attempt - 1);
+	if (shown)
+		fputc('\n', stderr);
+	return *id != NULL ? 0 : rc;
 }
 
 static int
@@ -978,6 +1018,51 @@ emit(const char *id, int dup)
 	return th_out_emit(o);
 }
 
+/*
+ * Container *cid is FINISHED but has answered 24/4279009 for the whole
+ * budget; some never recover and only a new container works. Unless the
+ * post turns out to exist after all, make one more (recorded in the
+ * ledger, so that a resumed run takes it) and publish that. Returns 0
+ * with *id (and *cid the container published), or an exit status: 75 when
+ * the new one is stuck too.
+ */
+static int
+renew(const struct job *j, int k, const char *text, const char *target,
+    char **cid, char **id)
+{
+	char *old = *cid, what[64];
+	int rc;
+
+	if (text[0] != '\0' &&
+	    (rc = findpost(j, text, target, runstart - 60, id)) != -1)
+		return rc;	/* 0: it was published after all */
+	if (j->line > 0)
+		th_msg(0, "line %ld: container %s is FINISHED but Threads still "
+		    "answers 'media not found' (24/4279009) after %ld s: making a "
+		    "new one", j->line, old, pubtimeout);
+	else
+		th_msg(0, "container %s is FINISHED but Threads still answers "
+		    "'media not found' (24/4279009) after %ld s: making a new one",
+		    old, pubtimeout);
+	if ((rc = create(j, k, text, target, cid)) != 0) {
+		*cid = old;
+		return rc;
+	}
+	snprintf(what, sizeof(what), j->thread ? "part %d" : "the post", k + 1);
+	if ((rc = ledger(j, k, "container", *cid, NULL)) == 0 &&
+	    (rc = waitc(j, *cid, what)) == -1)
+		rc = settle(j, *cid, text, target, id);
+	else if (rc == 0)
+		rc = publish(j, *cid, text, target, id);
+	if (rc == PUB_STUCK)
+		rc = fail(j, TH_ETEMP, "Threads answered 'media not found' "
+		    "(24/4279009) for %ld s to each of two FINISHED containers (%s, "
+		    "%s); nothing was posted: run again later with the same --key",
+		    pubtimeout, old, *cid);
+	free(old);
+	return rc;
+}
+
 /* One part: resume the container the ledger knows, or create one; wait;
  * publish; record. */
 static int
@@ -1012,6 +1097,8 @@ onepart(const struct job *j, int k, const char *text, const char *target,
 		rc = settle(j, cid, text, target, id);
 	else if (rc == 0)
 		rc = publish(j, cid, text, target, id);
+	if (rc == PUB_STUCK)
+		rc = renew(j, k, text, target, &cid, id);
 	if (rc == 0)
 		rc = ledger(j, k, "published", cid, *id);
 out:
@@ -1033,8 +1120,10 @@ numat(jv o, const char *k1, const char *k2)
 	return n;
 }
 
-/* Is there room for posts top-level posts and replies replies? 0, 75 or
- * 77; a quota that cannot be read is left to the publish to enforce. */
+/* Is there room for posts top-level posts and replies replies? 0 or 75.
+ * The reply fields need threads_manage_replies, so they are asked only
+ * for replies; a quota that cannot be read, for whatever reason, is a
+ * warning and left to the publish to enforce. */
 static int
 quota(const struct job *j, int posts, int replies)
 {
@@ -1049,10 +1138,9 @@ quota(const struct job *j, int posts, int replies)
 	int i, need;
 	jv d;
 
-	if (th_api_limits("quota_usage,config,reply_quota_usage,reply_config",
-	    &d, &res) != 0) {
-		if (res.status == TH_EAUTH)
-			return apifail(j, &res, "cannot check the publishing quota");
+	if (th_api_limits(replies > 0 ?
+	    "quota_usage,config,reply_quota_usage,reply_config" :
+	    "quota_usage,config", &d, &res) != 0) {
 		th_msg(0, "warning: cannot check the publishing quota: %s", res.why);
 		th_api_res_free(&res);
 		return 0;
@@ -1197,6 +1285,8 @@ runjob(struct job *j)
 	int rc, k, i, lockfd = -1, known = 0, search, posts, replies;
 	jv recs;
 
+	if (runstart == 0)
+		runstart = time(NULL);
 	if ((rc = validate(j)) != 0)
 		return rc;
 	if ((rc = mkparts(j, &p)) != 0) {
@@ -1632,7 +1722,7 @@ main(int argc, char **argv)
 			batchmode = 1;
 			break;
 		case OPT_WAIT_TIMEOUT:
-			if ((waittimeout = duration(optarg, 1)) <= 0)
+			if ((waittimeout = pubtimeout = duration(optarg, 1)) <= 0)
 				th_die(TH_EUSAGE, "--wait-timeout '%s': seconds, or "
 				    "N[smh]", optarg);
 			break;

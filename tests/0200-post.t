@@ -219,6 +219,81 @@ run th-post "a 503 on the publish"
 is "$status" 0 "a 5xx on the publish is settled by the container too"
 is "$(posts "a 503 on the publish")" 1 "  one post"
 
+# the publish went through but was answered HTTP 500, code 10 (threads-go #30)
+clearlog
+fault '{"path": "threads_publish$", "act": true, "status": 500, "error": {"message": "Application does not have permission for this action", "type": "OAuthException", "code": 10}}'
+run th-post "published, answered 500 code 10"
+is "$status" 0 "a publish that lands but answers 5xx code 10: exit 0"
+is "$(echo "$out" | jq -r .text)" "published, answered 500 code 10" "  the post is printed"
+is "$(posts "published, answered 500 code 10")" 1 "  exactly one post"
+is "$(sblog 'select(.path == "/v1.0/me/threads_publish")' | wc -l | tr -d ' ')" 1 \
+	"  exactly one publish request: the container's status (PUBLISHED) settled it"
+# the same answer when nothing was published: the error stands
+clearlog
+fault '{"path": "threads_publish$", "status": 500, "error": {"message": "Application does not have permission for this action", "type": "OAuthException", "code": 10}}'
+run th-post "refused with code 10"
+is "$status" 77 "a publish refused with code 10, the container still FINISHED: 77"
+like "$err" "*cannot publish: Application does not have permission*" "  with the API's words"
+is "$(sblogr 'select(.path != "/v1.0/me" and .method == "GET") | .query.fields' | tail -1)" \
+	"id,status,error_message" "  after asking the container"
+is "$(posts "refused with code 10")" 0 "  nothing was posted"
+
+# 24/4279009 after FINISHED for 15 s (postiz #2047: a median of 7 s)
+sb POST /_control/config '{"publish_not_ready": 15}' >/dev/null
+clearlog
+run th-post "not publishable for 15 s"
+is "$status" 0 "a container not publishable for 15 s after FINISHED: exit 0"
+is "$(posts "not publishable for 15 s")" 1 "  exactly one post"
+is "$(sblog 'select(.path == "/v1.0/me/threads" and .method == "POST")' | wc -l | tr -d ' ')" 1 \
+	"  from the one container"
+n=$(sblog 'select(.path == "/v1.0/me/threads_publish")' | wc -l | tr -d ' ')
+ok "$([ "$n" -ge 3 ] && [ "$n" -le 12 ] && echo 0 || echo 1)" "  published again with backoff ($n publish requests)"
+sb POST /_control/config '{"publish_not_ready": 0}' >/dev/null
+
+# 24/4279009 that never clears (LongevityWorldCup #815): one new container
+sb POST /_control/config '{"publish_stuck": 1}' >/dev/null
+clearlog
+run th-post -k stuck1 --wait-timeout 2 "stuck once"
+is "$status" 0 "a container stuck in 24/4279009: a new container, then success"
+like "$err" "*FINISHED but Threads still answers 'media not found' (24/4279009) after 2 s: making a new one*" \
+	"  saying so"
+is "$(posts "stuck once")" 1 "  exactly one post"
+is "$(sblog 'select(.path == "/v1.0/me/threads" and .method == "POST")' | wc -l | tr -d ' ')" 2 \
+	"  two containers"
+is "$(jq -r 'select(.key == "stuck1") | .event' "$LEDGER" | tr '\n' ' ')" "container container published " \
+	"  both in the ledger, before the post"
+sb POST /_control/config '{"publish_stuck": 2}' >/dev/null
+clearlog
+run th-post -k stuck2 --wait-timeout 2 "stuck twice"
+is "$status" 75 "two containers stuck: 75"
+like "$err" "*'media not found' (24/4279009) for 2 s to each of two FINISHED containers*nothing was posted*same --key*" \
+	"  with a message that says what happened"
+is "$(posts "stuck twice")" 0 "  and nothing was posted"
+is "$(sblog 'select(.path == "/v1.0/me/threads" and .method == "POST")' | wc -l | tr -d ' ')" 2 \
+	"  after two containers, not more"
+run th-post -k stuck2 --wait-timeout 2 "stuck twice"
+is "$status" 0 "run again with the same key: published"
+is "$(posts "stuck twice")" 1 "  once"
+
+# the quota check asks the reply fields only for replies, and never blocks
+clearlog
+run th-post "a plain post asks no reply quota"
+is "$(sblogr 'select(.path == "/v1.0/me/threads_publishing_limit") | .query.fields')" "quota_usage,config" \
+	"a plain post asks only quota_usage,config (the reply fields need threads_manage_replies)"
+NOREPLY=THQVJnoreply$RANDOM$RANDOM
+sb POST /_control/token "{\"token\": \"$NOREPLY\", \"scopes\": [\"threads_basic\", \"threads_content_publish\", \"threads_read_replies\"]}" >/dev/null
+TH_ACCESS_TOKEN=$NOREPLY run th-post "posted without threads_manage_replies"
+is "$status" 0 "a token without threads_manage_replies posts"
+is "$err" "" "  without a warning"
+root=$(echo "$out" | jq -r .id)
+clearlog
+fault '{"path": "threads_publishing_limit$", "status": 500, "error": {"message": "Application does not have permission for this action", "type": "OAuthException", "code": 10}}'
+run th-post -r "$root" "a reply whose quota check is refused"
+is "$status" 0 "a reply whose quota check is refused (code 10) goes out"
+like "$err" "*warning: cannot check the publishing quota*permission*" "  with a warning"
+is "$(sblogr 'select(.path == "/v1.0/me/threads_publishing_limit") | .query.fields')" \
+	"quota_usage,config,reply_quota_usage,reply_config" "  a reply asks the reply fields"
+
 clearlog
 fault '{"path": "^/v1.0/me/threads$", "method": "POST", "drop": "after"}'
 run th-post "the container answer was lost"
