@@ -242,6 +242,16 @@ sethead(struct src *s)
 	s->state = s->after != NULL ? S_NEED : S_DONE;
 }
 
+/* Does the edge take since/until? A post's replies and conversation do
+ * not (threads-api.md §4.6): the window is applied here alone. */
+static int
+windowed(const char *path)
+{
+	if (strstr(path, "/conversation") != NULL)
+		return 0;
+	return strstr(path, "/replies") == NULL || strncmp(path, "me/", 3) == 0;
+}
+
 static void
 submit(struct th_feed *f, struct src *s)
 {
@@ -266,11 +276,11 @@ submit(struct th_feed *f, struct src *s)
 
 	snprintf(buf, sizeof(buf), "%d", f->pagesize);
 	p = jv_object_set(p, jv_string("limit"), jv_string(buf));
-	if (f->apiwindow && since > 0) {
+	if (f->apiwindow && windowed(s->path) && since > 0) {
 		snprintf(buf, sizeof(buf), "%lld", since);
 		p = jv_object_set(p, jv_string("since"), jv_string(buf));
 	}
-	if (f->apiwindow && f->until > 0) {
+	if (f->apiwindow && windowed(s->path) && f->until > 0) {
 		snprintf(buf, sizeof(buf), "%lld", f->until);
 		p = jv_object_set(p, jv_string("until"), jv_string(buf));
 	}

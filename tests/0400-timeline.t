@@ -49,6 +49,22 @@ is "$(echo "$out" | jq --argjson lo $lo --argjson hi $hi -s \
 ok "$([ -n "$out" ] && echo 0 || echo 1)" "  and there are some"
 is "$(sblogr '[.query.since != null, .query.until != null] | @tsv' | sort -u)" "$(printf 'true\ttrue')" \
 	"  the window is passed to the API as since/until"
+# a post's replies and conversation take no since/until (not documented):
+# the window is applied by th alone
+ROOT=$("$top_builddir/th-api" --paginate --jq 'select(.has_replies) | .id' profile_posts \
+	username=meta fields=id,has_replies limit=100 | while read -r id; do
+	n=$("$top_builddir/th-timeline" -n 10 -c "$id" | wc -l)
+	[ "$n" -ge 3 ] && { echo "$id"; break; }
+done)
+run th-timeline -c "$ROOT"
+mid=$(echo "$out" | jq -s 'map(.timestamp | strptime("%Y-%m-%dT%H:%M:%S+0000") | mktime) | sort | .[1]')
+want=$(echo "$out" | jq -c --argjson m "$mid" 'select((.timestamp | strptime("%Y-%m-%dT%H:%M:%S+0000") | mktime) >= $m) | .id' | tr '\n' ' ')
+clearlog
+run th-timeline --since "$mid" -c "$ROOT"
+is "$(echo "$out" | jq -c .id | tr '\n' ' ')" "$want" \
+	"--since on a conversation: only the replies in the window ($(echo "$want" | wc -w) of them)"
+is "$(sblog 'select(.path | test("conversation")) | [.query.since, .query.until]' | sort -u)" '[null,null]' \
+	"  and no since/until is sent where the API does not document them"
 run th-timeline --since 2026-13-45 me
 is "$status" 64 "a bad --since is a usage error"
 
