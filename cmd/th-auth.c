@@ -526,7 +526,8 @@ main(int argc, char **argv)
 		th_exit(withtoken ? login_token() : login_oauth());
 	if (strcmp(cmd, "status") == 0) {
 		def = th_auth_get_default();
-		if ((tok = getenv("TH_ACCESS_TOKEN")) != NULL && tok[0] != '\0')
+		if ((tok = getenv("TH_ACCESS_TOKEN")) != NULL && tok[0] != '\0' &&
+		    !th_cfg.account_opt)
 			rc = status_rec("TH_ACCESS_TOKEN", tok, NULL, NULL);
 		else if (th_cfg.account[0] != '\0')
 			rc = status1(th_cfg.account, def);

@@ -522,10 +522,23 @@ th_auth_token(char **tok)
 	int rc, did;
 
 	*tok = NULL;
-	if ((e = getenv("TH_ACCESS_TOKEN")) != NULL && e[0] != '\0') {
+	/* a job that names its account must never post as another: -a wins
+	 * over TH_ACCESS_TOKEN and TH_TOKEN_FILE */
+	if (th_cfg.account_opt && th_cfg.token_file_opt)
+		return th_msg(TH_EUSAGE, "-a and --token-file name two tokens: "
+		    "give one of them");
+	if ((e = getenv("TH_ACCESS_TOKEN")) != NULL && e[0] == '\0')
+		e = NULL;
+	if (e != NULL && th_cfg.account_opt) {
+		if (th_opts.verbose)
+			th_msg(0, "-a %s: the stored account, not TH_ACCESS_TOKEN",
+			    th_cfg.account);
+		e = NULL;
+	}
+	if (e != NULL) {
 		envexpiry();
 		*tok = strdup(e);
-	} else if (th_cfg.token_file[0] != '\0') {
+	} else if (th_cfg.token_file[0] != '\0' && !th_cfg.account_opt) {
 		if ((rc = fromfile(th_cfg.token_file, tok)) != 0)
 			return rc;
 	} else {

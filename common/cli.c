@@ -68,6 +68,7 @@ th_cli_common(int c, const char *arg)
 		if (strlcpy(th_cfg.account, arg, sizeof(th_cfg.account)) >=
 		    sizeof(th_cfg.account))
 			th_die(TH_EUSAGE, "account name too long");
+		th_cfg.account_opt = 1;
 		return 1;
 	case 'v':
 		th_opts.verbose++;
@@ -87,6 +88,7 @@ th_cli_common(int c, const char *arg)
 		if (strlcpy(th_cfg.token_file, arg, sizeof(th_cfg.token_file)) >=
 		    sizeof(th_cfg.token_file))
 			th_die(TH_EUSAGE, "--token-file: path too long");
+		th_cfg.token_file_opt = 1;
 		return 1;
 	case '?':
 	case ':':
@@ -225,6 +227,11 @@ oneline(char *line, size_t len, long lineno, th_item_fn *fn, void *arg)
 		    jv_get_kind(m) == JV_KIND_STRING ? jv_string_value(m) : "?");
 		jv_free(m);
 		return rc;
+	}
+	if (th_jv_hasnul(rec)) {
+		jv_free(rec);
+		return th_msg(TH_EDATA, "stdin:%ld: a string holds a NUL (\\u0000)",
+		    lineno);
 	}
 	rc = fn(NULL, rec, arg);
 	jv_free(rec);

@@ -11,7 +11,9 @@ struct th_config {
 	char	 data_dir[PATH_MAX];	/* $XDG_DATA_HOME/th */
 	char	 state_dir[PATH_MAX];	/* $XDG_STATE_HOME/th */
 	char	 account[65];	/* -a, TH_ACCOUNT, or config "account" */
+	int	 account_opt;	/* -a given: it wins over TH_ACCESS_TOKEN */
 	char	 token_file[PATH_MAX];	/* --token-file or TH_TOKEN_FILE */
+	int	 token_file_opt;	/* --token-file given */
 	long	 timeout;	/* overall deadline of one request, seconds */
 	long	 connect_timeout;	/* seconds */
 	long	 low_speed_time;	/* abort below 1 byte/s for this long */

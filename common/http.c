@@ -50,11 +50,15 @@ vlog(const char *prefix, const char *s, size_t len)
 
 	if (!th_opts.verbose)
 		return;
-	if (len > LOG_BODY_MAX)
-		len = LOG_BODY_MAX;
+	/* redact the whole, then cut: cut first, a token straddling the
+	 * cut would be printed minus its tail */
 	if ((r = th_redact(s, len)) == NULL)
 		return;
-	fprintf(stderr, "%s%s\n", prefix, r);
+	if (strlen(r) > LOG_BODY_MAX)
+		fprintf(stderr, "%s%.*s [... %zu bytes]\n", prefix, LOG_BODY_MAX, r,
+		    strlen(r) - LOG_BODY_MAX);
+	else
+		fprintf(stderr, "%s%s\n", prefix, r);
 	free(r);
 }
 
