@@ -184,6 +184,7 @@ th_ndjson_next(struct th_ndjson *r, jv *out)
 	jv v, m;
 
 	*out = jv_invalid();
+	r->why[0] = '\0';
 	while ((n = getline(&r->line, &r->cap, r->f)) != -1) {
 		r->lineno++;
 		while (n > 0 && (r->line[n - 1] == '\n' || r->line[n - 1] == '\r'))
@@ -191,29 +192,57 @@ th_ndjson_next(struct th_ndjson *r, jv *out)
 		if (n == 0)
 			continue;
 		if (n > TH_NDJSON_MAX)
-			return th_msg(TH_EDATA, "%s:%ld: a line of %zd bytes: records "
-			    "are at most %d", r->name, r->lineno, n, TH_NDJSON_MAX);
-		if (memchr(r->line, '\0', n) != NULL)
-			return th_msg(TH_EDATA, "%s:%ld: NUL byte in input",
-			    r->name, r->lineno);
-		v = th_json_parse(r->line, (size_t)n);
-		if (!jv_is_valid(v)) {
+			snprintf(r->why, sizeof(r->why), "a line of %zd bytes: records "
+			    "are at most %d", n, TH_NDJSON_MAX);
+		else if (memchr(r->line, '\0', n) != NULL)
+			snprintf(r->why, sizeof(r->why), "NUL byte in input");
+		else if (!jv_is_valid(v = th_json_parse(r->line, (size_t)n))) {
 			m = jv_invalid_get_msg(v);
-			th_msg(TH_EDATA, "%s:%ld: malformed JSON: %s", r->name,
-			    r->lineno, jv_get_kind(m) == JV_KIND_STRING ?
-			    jv_string_value(m) : "?");
+			snprintf(r->why, sizeof(r->why), "malformed JSON: %s",
+			    jv_get_kind(m) == JV_KIND_STRING ? jv_string_value(m) : "?");
 			jv_free(m);
-			return TH_EDATA;
-		}
-		if (jv_get_kind(v) != JV_KIND_OBJECT) {
+		} else if (jv_get_kind(v) != JV_KIND_OBJECT) {
 			jv_free(v);
-			return th_msg(TH_EDATA, "%s:%ld: not a JSON object",
-			    r->name, r->lineno);
+			snprintf(r->why, sizeof(r->why), "not a JSON object");
+		} else if (th_jv_hasnul(v)) {
+			jv_free(v);
+			snprintf(r->why, sizeof(r->why), "a string holds a NUL (\\u0000)");
+		} else {
+			*out = v;
+			return 1;
 		}
-		*out = v;
-		return 1;
+		return th_msg(TH_EDATA, "%s:%ld: %s", r->name, r->lineno, r->why);
 	}
 	return 0;
+}
+
+int
+th_jv_hasnul(jv v)
+{
+	int r = 0;
+
+	switch (jv_get_kind(v)) {
+	case JV_KIND_STRING:
+		return strlen(jv_string_value(v)) !=
+		    (size_t)jv_string_length_bytes(jv_copy(v));
+	case JV_KIND_ARRAY:
+		jv_array_foreach(v, i, e) {
+			if (!r)
+				r = th_jv_hasnul(e);
+			jv_free(e);
+		}
+		return r;
+	case JV_KIND_OBJECT:
+		jv_object_foreach(v, k, e) {
+			if (!r)
+				r = th_jv_hasnul(k) || th_jv_hasnul(e);
+			jv_free(k);
+			jv_free(e);
+		}
+		return r;
+	default:
+		return 0;
+	}
 }
 
 void

@@ -33,6 +33,11 @@ long long th_jv_time(jv obj, const char *key);
  * anything not a number are 0. Never cast jv_number_value() directly. */
 long long th_jv_num(jv v);
 
+/* Does v (borrowed) hold a string, or a member name, with a NUL in it
+ * (JSON's \u0000)? C would see it cut short there: input with one is
+ * refused (65), never used. */
+int th_jv_hasnul(jv v);
+
 /* Is s a Threads id (1 to 30 digits)? */
 int th_isid(const char *s);
 
@@ -45,6 +50,7 @@ struct th_ndjson {
 	char	*line;
 	size_t	 cap;
 	long	 lineno;
+	char	 why[128];	/* the last line refused, in words */
 };
 void th_ndjson_open(struct th_ndjson *r, FILE *f, const char *name);
 /*

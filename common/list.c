@@ -443,9 +443,11 @@ th_list_gather(int argc, char **argv, char ***src, int *n)
 			continue;
 		if (*v == '{') {
 			rec = th_json_parse(v, strlen(v));
-			if (jv_get_kind(rec) != JV_KIND_OBJECT) {
+			if (jv_get_kind(rec) != JV_KIND_OBJECT || th_jv_hasnul(rec)) {
+				bad = th_msg(TH_EDATA, "stdin:%ld: %s", lineno,
+				    jv_get_kind(rec) != JV_KIND_OBJECT ? "not a JSON "
+				    "object" : "a string holds a NUL (\\u0000)");
 				jv_free(rec);
-				bad = th_msg(TH_EDATA, "stdin:%ld: not a JSON object", lineno);
 				continue;
 			}
 			if ((v = th_jv_strdup(rec, "source")) == NULL &&

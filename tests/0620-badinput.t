@@ -79,6 +79,26 @@ done
 check "a malformed NDJSON record in a batch" 1 th-post --batch
 is "$(echo "$out" | jq -c '[.line, .status]')" '[1,65]' "  reported on its line"
 
+# an escaped NUL (\u0000) inside a JSON string: C would see the string
+# cut short there ("Release v1.0 is out\0 -- not really" posted as
+# "Release v1.0 is out"); it is 65 for that record, in every verb
+printf '%s\n' '{"id": "1784\u00001", "username": "meta\u0000evil", "source": "@meta\u0000", "text": "a\u0000b"}' >"$T/jnul"
+IN=$T/jnul
+for v in "th-list add watch" "th-follow add" "th-delete" "th-repost" "th-hide" "th-stats" \
+	"th-whois" "th-show"; do
+	# shellcheck disable=SC2086
+	check "an escaped NUL in a record" 65 $v
+	like "$err" "*NUL (\\\\u0000)*" "  named as such"
+done
+printf '%s\n' '{"text": "Release v1.0 is out\u0000 -- not really"}' \
+	'{"text": "keys that differ after a NUL A", "key": "rel\u0000-A"}' \
+	'{"text": "keys that differ after a NUL B", "key": "rel\u0000-B"}' >"$T/jnulbatch"
+IN=$T/jnulbatch
+check "escaped NULs in a batch" 1 th-post --batch
+is "$(echo "$out" | jq -c '[.line, .status, .error]' | tr '\n' ' ')" \
+	'[1,65,"a string holds a NUL (\\u0000)"] [2,65,"a string holds a NUL (\\u0000)"] [3,65,"a string holds a NUL (\\u0000)"] ' \
+	"  each record refused on its line, none posted"
+
 ok "$([ ! -e "$XDG_DATA_HOME/th/lists/watch" ] && echo 0 || echo 1)" "no list was created by any of it"
 
 done_testing
