@@ -19,6 +19,9 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,7 +48,7 @@ enum {
 	OPT_VIDEO = TH_OPT_VERB, OPT_ALT, OPT_QUOTE, OPT_POLL, OPT_TAG,
 	OPT_LINK, OPT_REPLY_CONTROL, OPT_SPOILER, OPT_LOCATION, OPT_COUNTRIES,
 	OPT_THREAD, OPT_NUMBER, OPT_BATCH, OPT_WAIT_TIMEOUT, OPT_WINDOW,
-	OPT_ATTACHMENT
+	OPT_ATTACHMENT, OPT_REPUBLISH
 };
 
 static const struct option longopts[] = {
@@ -71,6 +74,7 @@ static const struct option longopts[] = {
 	{ "wait-timeout",	required_argument,	NULL, OPT_WAIT_TIMEOUT },
 	{ "window",		required_argument,	NULL, OPT_WINDOW },
 	{ "attachment",		required_argument,	NULL, OPT_ATTACHMENT },
+	{ "republish",		no_argument,		NULL, OPT_REPUBLISH },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -91,7 +95,7 @@ struct job {
 	long		 line;		/* the batch line, 0 outside --batch */
 };
 
-static int dryrun;
+static int dryrun, republish;
 static long waittimeout = 300;		/* seconds: processing, per container */
 static long pubtimeout = 60;		/* seconds: 24/4279009 after FINISHED */
 static long long runstart;		/* epoch seconds: this run began */
@@ -115,7 +119,8 @@ usage(int status)
 	    "               [--tag topic] [--link url] [--reply-control value]\n"
 	    "               [--spoiler] [--location id] [--countries CC,...]\n"
 	    "               [--attachment file] [--thread [--number]]\n"
-	    "               [--wait-timeout secs] [--window days] [--jq filter]\n"
+	    "               [--wait-timeout secs] [--window days] [--republish]\n"
+	    "               [--jq filter]\n"
 	    "               [text ... | -]\n"
 	    "       th-post --batch [options] < records.ndjson\n");
 	th_exit(status);
@@ -993,26 +998,44 @@ ledger(const struct job *j, int k, const char *event, const char *cid,
 	return th_ledger_append(r);
 }
 
-/* Print the post as the API has it, read back (th adds "duplicate"). */
+/*
+ * Read post id back as the API has it: 0 with *o (owned); 1 when it
+ * does not exist any more (deleted, here or in the app); or the status of
+ * a failed read, with *o just {id} after a warning.
+ */
 static int
-emit(const char *id, int dup)
+readback(const char *id, jv *o)
 {
 	struct th_api_res res;
-	jv o;
+	int rc;
 
-	if (th_api_call("GET", id, jv_object_set(jv_object(), jv_string("fields"),
+	rc = th_api_call("GET", id, jv_object_set(jv_object(), jv_string("fields"),
 	    jv_string("id,media_product_type,media_type,media_url,permalink,"
 	    "username,text,timestamp,shortcode,is_quote_post,quoted_post,"
 	    "topic_tag,is_reply,replied_to,root_post,link_attachment_url,"
-	    "poll_attachment,alt_text,children")), &res) == 0 &&
-	    jv_get_kind(res.body) == JV_KIND_OBJECT) {
-		o = jv_copy(res.body);
-	} else {
+	    "poll_attachment,alt_text,children")), &res);
+	if (rc == 0 && jv_get_kind(res.body) == JV_KIND_OBJECT)
+		*o = jv_copy(res.body);
+	else if (rc == TH_EFAIL && th_api_errcode(&res, "code") == 100)
+		rc = 1;
+	else {
 		th_msg(0, "post %s is published, but reading it back failed: %s",
 		    id, res.why);
-		o = jv_object_set(jv_object(), jv_string("id"), jv_string(id));
+		rc = rc != 0 ? rc : TH_EUNAVAIL;
 	}
+	if (rc != 0)
+		*o = jv_object_set(jv_object(), jv_string("id"), jv_string(id));
 	th_api_res_free(&res);
+	return rc;
+}
+
+/* Print post id as read back; th adds "duplicate" (and "deleted"). */
+static int
+emit(const char *id, int dup)
+{
+	jv o;
+
+	readback(id, &o);
 	if (dup)
 		o = jv_object_set(o, jv_string("duplicate"), jv_true());
 	return th_out_emit(o);
@@ -1063,17 +1086,23 @@ renew(const struct job *j, int k, const char *text, const char *target,
 	return rc;
 }
 
-/* One part: resume the container the ledger knows, or create one; wait;
- * publish; record. */
+/*
+ * One part: resume the container the ledger knows, or create one; wait;
+ * publish; record. With recheck (a key this machine's ledger does not
+ * know), the account's posts are looked at once more just before the
+ * publish, after a random pause: a parallel runner of the same job that
+ * published meanwhile is found, and *dup set.
+ */
 static int
 onepart(const struct job *j, int k, const char *text, const char *target,
-    const char *resume, char **id)
+    const char *resume, int recheck, char **id, int *dup)
 {
 	enum cstate st;
 	char *cid = NULL, what[64];
 	int rc;
 
 	*id = NULL;
+	*dup = 0;
 	snprintf(what, sizeof(what), j->thread ? "part %d" : "the post", k + 1);
 	if (resume != NULL) {
 		if ((rc = cstatus(j, resume, &st, NULL)) != 0)
@@ -1095,7 +1124,17 @@ onepart(const struct job *j, int k, const char *text, const char *target,
 	}
 	if ((rc = waitc(j, cid, what)) == -1)
 		rc = settle(j, cid, text, target, id);
-	else if (rc == 0)
+	else if (rc == 0 && recheck) {
+		msleep(arc4random_uniform(2000));
+		if ((rc = findpost(j, text, target, (long long)time(NULL) - window,
+		    id)) == 0) {
+			*dup = 1;	/* the container is never published */
+			rc = ledger(j, k, "published", NULL, *id);
+			goto out;
+		}
+		if (rc == -1)
+			rc = publish(j, cid, text, target, id);
+	} else if (rc == 0)
 		rc = publish(j, cid, text, target, id);
 	if (rc == PUB_STUCK)
 		rc = renew(j, k, text, target, &cid, id);
@@ -1163,41 +1202,117 @@ quota(const struct job *j, int posts, int replies)
 	return 0;
 }
 
-/* Run the uploader on a local file; *url is the public URL it printed. */
+/* The environment the uploader gets: th's own minus its secrets (a
+ * token, the app secret, where a token file is). malloc'd array of
+ * borrowed strings. */
+static char **
+uploadenv(void)
+{
+	static const char *const secret[] = { "TH_ACCESS_TOKEN=",
+	    "TH_CLIENT_SECRET=", "TH_TOKEN_FILE=", "SANDBOX_TOKEN=", NULL };
+	extern char **environ;
+	const char *const *sp;
+	char **env, **e;
+	size_t n = 0;
+
+	for (e = environ; *e != NULL; e++)
+		n++;
+	if ((env = calloc(n + 1, sizeof(*env))) == NULL)
+		th_die(TH_EIO, "out of memory");
+	for (n = 0, e = environ; *e != NULL; e++) {
+		for (sp = secret; *sp != NULL; sp++)
+			if (strncmp(*e, *sp, strlen(*sp)) == 0)
+				break;
+		if (*sp == NULL)
+			env[n++] = *e;
+	}
+	return env;
+}
+
+/*
+ * Run the uploader on a local file; *url is the public URL it printed.
+ * It is contained: stdin is /dev/null (a --batch goes on reading its
+ * records), no secret is in its environment, no descriptor of th's is
+ * open in it, and it has the deadline of a request, after which it and
+ * its children are killed.
+ */
 static int
 upload(const struct job *j, const char *path, char **url)
 {
-	char *cmd, buf[4096];
+	char *cmd, buf[4096], junk[512], **env;
+	char *argv[] = { "sh", "-c", NULL, "th-upload", NULL, NULL };
+	long long deadline = th_http_now() + th_cfg.timeout * 1000LL, left;
+	struct pollfd pfd;
 	size_t len = 0;
 	ssize_t n;
-	int pfd[2], status;
+	int p[2], null, status, killed = 0;
 	pid_t pid;
 
 	*url = NULL;
 	if (asprintf(&cmd, "%s \"$1\"", th_cfg.upload_cmd) == -1)
 		th_die(TH_EIO, "out of memory");
-	if (pipe(pfd) == -1 || (pid = fork()) == -1) {
+	argv[2] = cmd;
+	argv[4] = (char *)path;
+	env = uploadenv();
+	fflush(NULL);
+	p[0] = p[1] = -1;
+	if ((null = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1 ||
+	    pipe2(p, O_CLOEXEC) == -1 || (pid = fork()) == -1) {
+		int e = errno;
+		if (null != -1)
+			close(null);
+		if (p[0] != -1) {
+			close(p[0]);
+			close(p[1]);
+		}
 		free(cmd);
-		return fail(j, TH_EIO, "cannot run the uploader: %s", strerror(errno));
+		free(env);
+		return fail(j, TH_EIO, "cannot run the uploader: %s", strerror(e));
 	}
 	if (pid == 0) {
-		close(pfd[0]);
-		if (dup2(pfd[1], STDOUT_FILENO) == -1)
+		/* only async-signal-safe calls from here on */
+		setpgid(0, 0);
+		if (dup2(null, STDIN_FILENO) == -1 ||
+		    dup2(p[1], STDOUT_FILENO) == -1)
 			_exit(127);
-		close(pfd[1]);
-		execl("/bin/sh", "sh", "-c", cmd, "th-upload", path, (char *)NULL);
+		if (close_range(3, ~0U, 0) == -1)
+			for (int fd = 3; fd < 4096; fd++)
+				close(fd);
+		execve("/bin/sh", argv, env);
 		_exit(127);
 	}
+	setpgid(pid, pid);	/* both sides: no race with the kill below */
 	free(cmd);
-	close(pfd[1]);
-	while ((n = read(pfd[0], buf + len, sizeof(buf) - 1 - len)) > 0 ||
-	    (n == -1 && errno == EINTR))
-		if (n > 0)
+	free(env);
+	close(null);
+	close(p[1]);
+	pfd.fd = p[0];
+	pfd.events = POLLIN;
+	for (;;) {
+		if ((left = deadline - th_http_now()) <= 0) {
+			kill(-pid, SIGKILL);
+			killed = 1;
+			break;
+		}
+		if (poll(&pfd, 1, left > 1000 ? 1000 : (int)left) <= 0)
+			continue;
+		if (len < sizeof(buf) - 1)
+			n = read(p[0], buf + len, sizeof(buf) - 1 - len);
+		else
+			n = read(p[0], junk, sizeof(junk));	/* drain */
+		if (n == 0 || (n == -1 && errno != EINTR && errno != EAGAIN))
+			break;
+		if (n > 0 && len < sizeof(buf) - 1)
 			len += (size_t)n;
-	close(pfd[0]);
+	}
+	close(p[0]);
 	buf[len] = '\0';
 	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
 		;
+	if (killed)
+		return fail(j, TH_EUNAVAIL, "uploading %s: the uploader did not "
+		    "finish within %ld s (the request timeout): killed", path,
+		    th_cfg.timeout);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		return fail(j, TH_EFAIL, "uploading %s: the uploader failed (%s %d)",
 		    path, WIFEXITED(status) ? "exit" : "signal",
@@ -1282,8 +1397,8 @@ runjob(struct job *j)
 	struct parts p;
 	char **pub = NULL, **cont = NULL, *id, *url;
 	const char *target;
-	int rc, k, i, lockfd = -1, known = 0, search, posts, replies;
-	jv recs;
+	int rc, k, i, lockfd = -1, known = 0, search, posts, replies, recheck;
+	jv recs, *have = NULL;
 
 	if (runstart == 0)
 		runstart = time(NULL);
@@ -1294,8 +1409,11 @@ runjob(struct job *j)
 		return rc;
 	}
 	if ((pub = calloc((size_t)p.n, sizeof(char *))) == NULL ||
-	    (cont = calloc((size_t)p.n, sizeof(char *))) == NULL)
+	    (cont = calloc((size_t)p.n, sizeof(char *))) == NULL ||
+	    (have = calloc((size_t)p.n, sizeof(jv))) == NULL)
 		th_die(TH_EIO, "out of memory");
+	for (k = 0; k < p.n; k++)
+		have[k] = jv_null();
 
 	/* the ledger records whose posts they are (th-delete --last reads
 	 * them back), so the user id is needed before anything is written */
@@ -1313,9 +1431,12 @@ runjob(struct job *j)
 			char *ev = th_jv_strdup(r, "event");
 			long part = numat(r, "part", NULL);
 			if (ev != NULL && part >= 0 && part < p.n) {
-				if (strcmp(ev, "published") == 0 && pub[part] == NULL)
+				if (strcmp(ev, "published") == 0) {
+					/* the last: a deleted post published
+					 * again has two */
+					free(pub[part]);
 					pub[part] = th_jv_idstr(r, "id");
-				else if (strcmp(ev, "container") == 0) {
+				} else if (strcmp(ev, "container") == 0) {
 					free(cont[part]);
 					cont[part] = th_jv_idstr(r, "container");
 				}
@@ -1325,13 +1446,32 @@ runjob(struct job *j)
 		}
 		jv_free(recs);
 	}
+	/* what the key published, as it is now: a post deleted since (by
+	 * th-delete or in the app) is said so, and published again only
+	 * with --republish */
+	for (k = 0; k < p.n; k++) {
+		if (pub[k] == NULL || readback(pub[k], &have[k]) != 1)
+			continue;
+		if (republish) {
+			th_msg(0, "key %s: post %s was deleted: publishing it again "
+			    "(--republish)", j->key, pub[k]);
+			free(pub[k]);
+			free(cont[k]);
+			pub[k] = cont[k] = NULL;
+			continue;
+		}
+		th_msg(0, "key %s: post %s was deleted; nothing is sent "
+		    "(--republish publishes it again)", j->key, pub[k]);
+		have[k] = jv_object_set(have[k], jv_string("deleted"), jv_true());
+	}
 	for (k = 0; k < p.n && pub[k] != NULL; k++)
 		;
 	if (k == p.n) {		/* all of it is out there already */
 		if (dryrun)
 			rc = dry(j, &p, pub);
 		for (k = 0; k < p.n && rc == 0 && !dryrun; k++)
-			rc = emit(pub[k], 1);
+			rc = th_out_emit(jv_object_set(jv_copy(have[k]),
+			    jv_string("duplicate"), jv_true()));
 		goto out;
 	}
 
@@ -1365,9 +1505,14 @@ runjob(struct job *j)
 	for (k = 0; k < p.n; k++) {
 		int dup = 0;
 		id = NULL;
+		recheck = 0;
 		if (pub[k] != NULL) {
-			id = th_strdup(pub[k]);
-			dup = 1;
+			rc = th_out_emit(jv_object_set(jv_copy(have[k]),
+			    jv_string("duplicate"), jv_true()));
+			target = pub[k];	/* the next part replies to it */
+			if (rc != 0)
+				goto out;
+			continue;
 		} else if (search && p.text[k][0] != '\0') {
 			rc = findpost(j, p.text[k], target, (long long)time(NULL) - window,
 			    &id);
@@ -1382,9 +1527,10 @@ runjob(struct job *j)
 			} else
 				search = 0;
 			rc = 0;
+			recheck = id == NULL;	/* once more before publishing */
 		}
 		if (id == NULL && (rc = onepart(j, k, p.text[k], target, cont[k],
-		    &id)) != 0) {
+		    recheck, &id, &dup)) != 0) {
 			free(id);
 			goto out;
 		}
@@ -1401,9 +1547,11 @@ out:
 	for (k = 0; k < p.n; k++) {
 		free(pub[k]);
 		free(cont[k]);
+		jv_free(have[k]);
 	}
 	free(pub);
 	free(cont);
+	free(have);
 	parts_free(&p);
 	return rc;
 }
@@ -1588,7 +1736,7 @@ batch(const struct job *base)
 		lastwhy[0] = '\0';
 		if (rc == TH_EDATA) {
 			st = TH_EDATA;
-			snprintf(lastwhy, sizeof(lastwhy), "not a JSON object");
+			snprintf(lastwhy, sizeof(lastwhy), "%s", r.why);
 		} else {
 			st = recjob(&j, rec);
 			jv_free(rec);
@@ -1729,6 +1877,9 @@ main(int argc, char **argv)
 		case OPT_WINDOW:
 			if ((window = duration(optarg, 86400)) <= 0)
 				th_die(TH_EUSAGE, "--window '%s': days, or N[smhd]", optarg);
+			break;
+		case OPT_REPUBLISH:
+			republish = 1;
 			break;
 		case OPT_ATTACHMENT:
 			if ((f = strcmp(optarg, "-") == 0 ? stdin : fopen(optarg, "r")) == NULL)

@@ -179,6 +179,52 @@ is "$(cat "$T/uploaded")" "$T/shot.png" "  the uploader got the path"
 is "$(sblogr 'select(.path == "/v1.0/me/threads") | .form.image_url' | tail -1)" \
 	"https://cdn.example/shot.png" "  and the container the URL it printed"
 
+# the uploader is contained: stdin, environment, descriptors, deadline
+cat >"$T/nosy" <<'EOF'
+#!/bin/sh
+d=${0%/*}
+cat >>"$d/nosy.stdin"			# an uploader that reads stdin
+env >>"$d/nosy.env"
+# its descriptors, seen from a program it execs (the shell keeps copies
+# of its own while it redirects)
+exec python3 -c '
+import os, sys
+me = "/proc/%d/fd" % os.getpid()
+fds = []
+for f in os.listdir(me):
+    try:
+        os.readlink(me + "/" + f)
+        fds.append(int(f))
+    except OSError:
+        pass            # the descriptor of the listing, closed already
+open(sys.argv[2] + "/nosy.fds", "a").write(" ".join(map(str, sorted(fds))) + "\n")
+print("https://cdn.example/" + os.path.basename(sys.argv[1]))' "$1" "$d"
+EOF
+chmod +x "$T/nosy"
+for i in 1 2 3; do printf 'PNG%s' $i >"$T/b$i.png"; done
+printf '{"text": "contained %s", "image_url": "%s"}\n' 1 "$T/b1.png" 2 "$T/b2.png" 3 "$T/b3.png" >"$T/nosy.batch"
+canary_ok "$T/nosy.env"	# checked just below, then removed
+TH_UPLOAD_CMD="$T/nosy" TH_CLIENT_SECRET=$APPSECRET run th-post --batch <"$T/nosy.batch"
+is "$status" 0 "an uploader that reads stdin does not eat a --batch: all three records post"
+is "$(echo "$out" | jq -r .text | tr '\n' ' ')" "contained 1 contained 2 contained 3 " "  in order"
+is "$(wc -c <"$T/nosy.stdin" | tr -d ' ')" 0 "  its stdin is /dev/null"
+is "$(grep -c -e "$CANARY" -e "$APPSECRET" -e '^TH_ACCESS_TOKEN=' -e '^TH_CLIENT_SECRET=' "$T/nosy.env")" 0 \
+	"  its environment holds no token and no app secret"
+rm -f "$T/nosy.env"
+is "$(sort -u "$T/nosy.fds")" "0 1 2" "  and no descriptor of th's (the API connection, libcurl's) but 0, 1, 2"
+cat >"$T/slow" <<'EOF'
+#!/bin/sh
+sleep 60
+echo https://cdn.example/late.png
+EOF
+chmod +x "$T/slow"
+start=$(date +%s)
+TH_TIMEOUT=2 TH_UPLOAD_CMD="$T/slow" run th-post -i "$T/shot.png" "too slow"
+is "$status" 69 "an uploader that hangs is killed at the request deadline: 69"
+like "$err" "*uploader did not finish within 2 s*killed*" "  saying so"
+ok "$([ $(( $(date +%s) - start )) -lt 15 ] && echo 0 || echo 1)" "  well before its 60 s"
+ok "$(pgrep -f "$T/slow" >/dev/null && echo 1 || echo 0)" "  and it is gone, with its children"
+
 # --- dry run -----------------------------------------------------------------
 clearlog
 run th-post -n --tag news "dry run only"
@@ -343,6 +389,48 @@ clearlog
 run th-post -k slow --wait-timeout 1 -i https://img.example/slow.png "slow media"
 is "$status" 0 "the same key later: the container is resumed"
 is "$(sblog 'select(.path == "/v1.0/me/threads")' | wc -l | tr -d ' ')" 0 "  no new container"
+sb POST /_control/config '{"processing_delay": 0}' >/dev/null
+
+# a key whose post was deleted since: said so, exit 0, nothing sent;
+# --republish publishes it again
+run th-post -k rel-2 "release 2 is out"
+del=$(echo "$out" | jq -r .id)
+run th-delete --last 1
+is "$(echo "$out" | jq -r .id)" "$del" "th-delete --last 1 takes the post back"
+clearlog
+run th-post -k rel-2 "release 2 is out"
+is "$status" 0 "the same key after the post was deleted: exit 0"
+is "$(echo "$out" | jq -c '[.id == "'"$del"'", .duplicate, .deleted]')" '[true,true,true]' \
+	"  the post, with \"deleted\": true"
+like "$err" "*key rel-2: post $del was deleted; nothing is sent (--republish publishes it again)*" \
+	"  saying so"
+is "$(writes)" 0 "  and no write request"
+is "$(posts "release 2 is out")" 0 "  the post stays deleted"
+run th-post -k rel-2 --republish "release 2 is out"
+is "$status" 0 "--republish: published again"
+again=$(echo "$out" | jq -r .id)
+is "$(echo "$out" | jq -c '[.id != "'"$del"'", .duplicate, .deleted]')" '[true,null,null]' "  as a new post"
+like "$err" "*post $del was deleted: publishing it again*" "  saying so"
+is "$(posts "release 2 is out")" 1 "  one post"
+run th-post -k rel-2 "release 2 is out"
+is "$(echo "$out" | jq -c '[.id == "'"$again"'", .duplicate, .deleted]')" '[true,true,null]' \
+	"  and the key now names the new post"
+
+# a fresh runner (no ledger) looks at the account's posts again just
+# before publishing: a parallel run that published meanwhile is found
+sb POST /_control/config '{"processing_delay": 3}' >/dev/null
+clearlog
+XDG_STATE_HOME=$T/runner1 "$top_builddir/th-post" -k par -i https://img.example/p.png \
+	"two runners, one announcement" >"$T/par1" 2>"$T/par1.err" &
+pid=$!
+sleep 1
+XDG_STATE_HOME=$T/runner2 run th-post -k par "two runners, one announcement"
+wait $pid
+is "$?" 0 "a fresh runner whose twin published while its container was processed: exit 0"
+is "$(jq -c '[.id == "'"$(echo "$out" | jq -r .id)"'", .duplicate]' "$T/par1")" '[true,true]' \
+	"  it prints the twin's post as a duplicate"
+is "$(posts "two runners, one announcement")" 1 "  one post"
+is "$(sblog 'select(.path == "/v1.0/me/threads_publish")' | wc -l | tr -d ' ')" 1 "  one publish request"
 sb POST /_control/config '{"processing_delay": 0}' >/dev/null
 
 # --- threads ----------------------------------------------------------------
