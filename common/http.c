@@ -9,6 +9,7 @@
  *
  * With -v every attempt is logged to stderr, redacted.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,15 @@ th_http_now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+th_http_sleep(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
 }
 
 void
@@ -397,10 +407,8 @@ th_http_next(void)
 			if (done != NULL)
 				continue;
 			curl_multi_poll(multi, NULL, 0, (int)wait, NULL);
-		} else {
-			struct timespec ts = { wait / 1000, (wait % 1000) * 1000000 };
-			nanosleep(&ts, NULL);
-		}
+		} else
+			th_http_sleep(wait);
 	}
 }
 

@@ -64,4 +64,6 @@ void th_http_set_parallel(int n);
 void th_http_cleanup(void);
 /* Monotonic milliseconds. */
 long long th_http_now(void);
+/* Sleep ms milliseconds, whatever signals come. */
+void th_http_sleep(long ms);
 #endif

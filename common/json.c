@@ -4,6 +4,7 @@
  * NDJSON is read a line at a time with jv_parse_sized, so memory follows
  * the longest line, not the input.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -214,6 +215,45 @@ th_ndjson_next(struct th_ndjson *r, jv *out)
 		return th_msg(TH_EDATA, "%s:%ld: %s", r->name, r->lineno, r->why);
 	}
 	return 0;
+}
+
+jv
+th_jv_setstr(jv obj, const char *key, const char *v)
+{
+	if (v == NULL)
+		return obj;
+	return jv_object_set(obj, jv_string(key), jv_string(v));
+}
+
+long
+th_duration(const char *s, long unit)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(s, &end, 10);
+	if (errno != 0 || end == s || n < 0 || n > 400L * 86400)
+		return -1;
+	switch (*end) {
+	case '\0':
+		return n * unit;
+	case 's':
+		unit = 1;
+		break;
+	case 'm':
+		unit = 60;
+		break;
+	case 'h':
+		unit = 3600;
+		break;
+	case 'd':
+		unit = 86400;
+		break;
+	default:
+		return -1;
+	}
+	return end[1] == '\0' ? n * unit : -1;
 }
 
 int

@@ -15,6 +15,8 @@ char *th_json_dump(jv v);
 /* The string member key of obj (borrowed), malloc'd, or NULL if absent or
  * not a string. */
 char *th_jv_strdup(jv obj, const char *key);
+/* obj (consumed) with key set to the string v; obj as is when v is NULL. */
+jv th_jv_setstr(jv obj, const char *key, const char *v);
 /* The member key of obj (borrowed) as a string: a string as is, a number
  * printed as an integer; NULL otherwise. malloc'd. */
 char *th_jv_idstr(jv obj, const char *key);
@@ -26,6 +28,9 @@ long long th_time_parse(const char *s);
  * (YYYY-MM-DD, midnight UTC), or an age before now: 90m, 2h, 3d, 1w, 30s.
  * -1 if it is none of them. */
 long long th_time_arg(const char *s, long long now);
+/* A duration: "90" (in units of unit seconds), "30s", "90m", "36h",
+ * "7d", up to 400 days. Seconds, or -1. */
+long th_duration(const char *s, long unit);
 /* th_time_parse() of the string member key of obj (borrowed). */
 long long th_jv_time(jv obj, const char *key);
 

@@ -1,0 +1,628 @@
+/*
+ * post: what one th-post job is and whether it may be sent. Everything
+ * Threads would refuse and th can know beforehand is refused here, with
+ * the rule in the message, so that a bad post costs no request; the
+ * container parameters of each part and the --batch record decoder live
+ * here too, next to the rules they follow. No request is made here.
+ */
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli.h"
+#include "config.h"
+#include "json.h"
+#include "post.h"
+#include "text.h"
+
+static const char *const rctls[] = {
+	"everyone", "accounts_you_follow", "mentioned_only",
+	"parent_post_author_only", "followers_only", NULL
+};
+
+int
+th_fail(struct th_fail *f, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(f->why, sizeof(f->why), fmt, ap);
+	va_end(ap);
+	f->status = status;
+	if (f->line > 0)
+		return th_msg(status, "line %ld: %s", f->line, f->why);
+	return th_msg(status, "%s", f->why);
+}
+
+void
+th_post_free(struct th_post *p)
+{
+	int i;
+
+	for (i = 0; i < p->nm && i < TH_POST_MAXMEDIA; i++) {
+		free(p->m[i].url);
+		free(p->m[i].alt);
+	}
+	free(p->text);
+	free(p->reply_to);
+	free(p->quote);
+	free(p->tag);
+	free(p->link);
+	free(p->rctl);
+	free(p->location);
+	free(p->countries);
+	free(p->poll);
+	free(p->attach);
+	free(p->key);
+	memset(p, 0, sizeof(*p));
+}
+
+void
+th_post_copy(struct th_post *d, const struct th_post *s)
+{
+	int i;
+
+	memset(d, 0, sizeof(*d));
+	d->text = th_strdup(s->text);
+	d->nm = s->nm;
+	for (i = 0; i < s->nm && i < TH_POST_MAXMEDIA; i++) {
+		d->m[i].url = th_strdup(s->m[i].url);
+		d->m[i].alt = th_strdup(s->m[i].alt);
+		d->m[i].video = s->m[i].video;
+	}
+	d->reply_to = th_strdup(s->reply_to);
+	d->quote = th_strdup(s->quote);
+	d->tag = th_strdup(s->tag);
+	d->link = th_strdup(s->link);
+	d->rctl = th_strdup(s->rctl);
+	d->location = th_strdup(s->location);
+	d->countries = th_strdup(s->countries);
+	d->poll = th_strdup(s->poll);
+	d->attach = th_strdup(s->attach);
+	d->key = th_strdup(s->key);
+	d->spoiler = s->spoiler;
+	d->thread = s->thread;
+	d->number = s->number;
+}
+
+void
+th_post_addmedia(struct th_post *p, const char *url, int video)
+{
+	if (p->nm < TH_POST_MAXMEDIA) {
+		p->m[p->nm].url = th_strdup(url);
+		p->m[p->nm].video = video;
+	}
+	p->nm++;	/* counted past the limit, refused in th_post_check() */
+}
+
+int
+th_post_isurl(const char *s)
+{
+	return strncasecmp(s, "https://", 8) == 0 || strncasecmp(s, "http://", 7) == 0;
+}
+
+static void
+rtrim(char *s)
+{
+	size_t n;
+
+	if (s == NULL)
+		return;
+	n = strlen(s);
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+}
+
+void
+th_parts_free(struct th_parts *pt)
+{
+	int i;
+
+	for (i = 0; i < pt->n; i++)
+		free(pt->text[i]);
+	free(pt->text);
+	pt->text = NULL;
+	pt->n = 0;
+}
+
+/* Valid UTF-8 and no control characters (nl: newline and tab allowed)? */
+static int
+cleantext(struct th_fail *f, const char *what, const char *s, int nl)
+{
+	size_t len = strlen(s), bad;
+	long c;
+
+	if (!th_text_utf8(s, len, &bad))
+		return th_fail(f, TH_EDATA, "%s is not valid UTF-8 (byte %zu)", what, bad);
+	if ((c = th_text_control(s, len)) >= 0 || (!nl && strpbrk(s, "\n\t")))
+		return th_fail(f, TH_EDATA, "%s contains a control character (byte %ld): "
+		    "only newline and tab are allowed%s", what,
+		    c >= 0 ? c : (long)(strpbrk(s, "\n\t") - s),
+		    nl ? "" : ", and not here");
+	return 0;
+}
+
+/* Split "A|B|C" into trimmed options; returns how many (up to 8). */
+static int
+polloptions(const char *poll, char opt[8][128])
+{
+	const char *p = poll, *e;
+	size_t n;
+	int k = 0;
+
+	for (;;) {
+		e = strchr(p, '|');
+		n = e ? (size_t)(e - p) : strlen(p);
+		while (n > 0 && isspace((unsigned char)*p)) {
+			p++;
+			n--;
+		}
+		while (n > 0 && isspace((unsigned char)p[n - 1]))
+			n--;
+		if (k < 8) {
+			if (n >= 128)
+				n = 127;	/* far past 25: still refused */
+			memcpy(opt[k], p, n);
+			opt[k][n] = '\0';
+		}
+		k++;
+		if (e == NULL)
+			break;
+		p = e + 1;
+	}
+	return k;
+}
+
+/* The media: how many, each a URL or a local file an uploader can send,
+ * alt text within its limit. */
+static int
+checkmedia(struct th_post *p, struct th_fail *f)
+{
+	struct stat st;
+	size_t n;
+	int i, rc;
+
+	if (p->nm > TH_POST_MAXMEDIA)
+		return th_fail(f, TH_EDATA, "%d media: a carousel has 2 to %d items",
+		    p->nm, TH_POST_MAXMEDIA);
+	for (i = 0; i < p->nm; i++) {
+		struct th_media *m = &p->m[i];
+		if (m->url[0] == '\0' || strpbrk(m->url, " \t\r\n") != NULL ||
+		    th_text_control(m->url, strlen(m->url)) >= 0)
+			return th_fail(f, TH_EDATA, "media %d: '%s' is not a URL or a path",
+			    i + 1, m->url);
+		if (!th_post_isurl(m->url)) {
+			if (stat(m->url, &st) == -1)
+				return th_fail(f, TH_EDATA, "media %d: %s: %s", i + 1, m->url,
+				    strerror(errno));
+			if (!S_ISREG(st.st_mode))
+				return th_fail(f, TH_EDATA, "media %d: %s: not a regular file",
+				    i + 1, m->url);
+			if (th_cfg.upload_cmd[0] == '\0')
+				return th_fail(f, TH_ECONFIG, "media %d: %s is a local file: "
+				    "Threads fetches media from a public URL; set "
+				    "TH_UPLOAD_CMD (or upload_cmd in the config) to a "
+				    "command that uploads a file and prints its URL",
+				    i + 1, m->url);
+		}
+		if (m->alt != NULL) {
+			if ((rc = cleantext(f, "the alt text", m->alt, 1)) != 0)
+				return rc;
+			if ((n = th_text_chars(m->alt, strlen(m->alt))) > 1000)
+				return th_fail(f, TH_EDATA, "the alt text of media %d is %zu "
+				    "characters; the limit is 1000", i + 1, n);
+		}
+	}
+	if (p->spoiler && p->nm == 0)
+		return th_fail(f, TH_EUSAGE, "--spoiler marks media: it needs --image or --video");
+	return 0;
+}
+
+/* Poll, topic tag, link, attachment, reply control, ids, countries and
+ * the key. Normalises the tag and the country codes. */
+static int
+checkextras(struct th_post *p, struct th_fail *f)
+{
+	char opt[8][128], *c;
+	const char *const *r;
+	size_t n;
+	int i, k, rc;
+
+	if (p->poll != NULL) {
+		if (p->nm > 0 || p->attach != NULL)
+			return th_fail(f, TH_EUSAGE, "a poll goes on a text post, without "
+			    "media or --attachment");
+		if ((rc = cleantext(f, "the poll", p->poll, 0)) != 0)
+			return rc;
+		if ((k = polloptions(p->poll, opt)) < 2 || k > 4)
+			return th_fail(f, TH_EDATA, "the poll has %d option%s; a poll has 2 "
+			    "to 4, separated by '|'", k, k == 1 ? "" : "s");
+		for (i = 0; i < k; i++)
+			if ((n = th_text_chars(opt[i], strlen(opt[i]))) < 1 || n > 25)
+				return th_fail(f, TH_EDATA, "poll option %d is %zu characters; "
+				    "options have 1 to 25", i + 1, n);
+	}
+	if (p->tag != NULL) {
+		c = p->tag + (p->tag[0] == '#');
+		memmove(p->tag, c, strlen(c) + 1);
+		if ((rc = cleantext(f, "the topic tag", p->tag, 0)) != 0)
+			return rc;
+		n = th_text_chars(p->tag, strlen(p->tag));
+		if (n < 1 || n > 50 || strpbrk(p->tag, ".&") != NULL)
+			return th_fail(f, TH_EDATA, "topic tag '%s': a tag has 1 to 50 "
+			    "characters and no '.' or '&'", p->tag);
+	}
+	if (p->link != NULL) {
+		if (p->nm > 0)
+			return th_fail(f, TH_EUSAGE, "--link goes on a text post, not with media");
+		if (!th_post_isurl(p->link) || strpbrk(p->link, " \t\r\n") != NULL ||
+		    th_text_control(p->link, strlen(p->link)) >= 0)
+			return th_fail(f, TH_EDATA, "--link '%s': not an http(s) URL", p->link);
+	}
+	if (p->attach != NULL) {
+		if (p->nm > 0)
+			return th_fail(f, TH_EUSAGE, "--attachment goes on a text post, not "
+			    "with media");
+		if ((rc = cleantext(f, "the attachment", p->attach, 1)) != 0)
+			return rc;
+		if ((n = th_text_chars(p->attach, strlen(p->attach))) > 10000)
+			return th_fail(f, TH_EDATA, "the attachment is %zu characters; the "
+			    "limit is 10000", n);
+	}
+	if (p->rctl != NULL) {
+		for (r = rctls; *r != NULL && strcmp(*r, p->rctl) != 0; r++)
+			;
+		if (*r == NULL)
+			return th_fail(f, TH_EDATA, "reply control '%s': one of everyone, "
+			    "accounts_you_follow, mentioned_only, "
+			    "parent_post_author_only, followers_only", p->rctl);
+	}
+	if (p->reply_to != NULL && !th_isid(p->reply_to))
+		return th_fail(f, TH_EDATA, "reply to '%s': not a Threads post id", p->reply_to);
+	if (p->quote != NULL && !th_isid(p->quote))
+		return th_fail(f, TH_EDATA, "quote '%s': not a Threads post id", p->quote);
+	if (p->location != NULL && !th_isid(p->location))
+		return th_fail(f, TH_EDATA, "location '%s': not a location id", p->location);
+	if (p->countries != NULL) {
+		for (c = p->countries; *c != '\0'; c++)
+			*c = (char)toupper((unsigned char)*c);
+		for (c = p->countries;; c += 3) {
+			if (!isupper((unsigned char)c[0]) || !isupper((unsigned char)c[1]) ||
+			    (c[2] != ',' && c[2] != '\0'))
+				return th_fail(f, TH_EDATA, "countries '%s': ISO 3166 two-letter "
+				    "codes separated by commas", p->countries);
+			if (c[2] == '\0')
+				break;
+		}
+	}
+	if (p->key != NULL) {
+		if (p->key[0] == '\0' || strlen(p->key) > 256)
+			return th_fail(f, TH_EDATA, "a key has 1 to 256 bytes");
+		if ((rc = cleantext(f, "the key", p->key, 0)) != 0)
+			return rc;
+	}
+	return 0;
+}
+int
+th_post_check(struct th_post *p, struct th_fail *f)
+{
+	size_t n, len;
+	int k, rc;
+
+	rtrim(p->text);
+	rtrim(p->attach);
+	len = p->text ? strlen(p->text) : 0;
+	if (p->text != NULL && (rc = cleantext(f, "the text", p->text, 1)) != 0)
+		return rc;
+	if (len == 0 && p->nm == 0 && p->link == NULL && p->attach == NULL)
+		return th_fail(f, TH_EDATA, "nothing to post: the text is empty");
+	if (p->number && !p->thread)
+		return th_fail(f, TH_EUSAGE, "--number numbers the parts of a --thread");
+	if (!p->thread && len > 0) {
+		if ((n = th_text_length(p->text, len)) > TH_POST_LIMIT)
+			return th_fail(f, TH_EDATA, "the text is %zu characters; the limit is "
+			    "%d (emoji count as their UTF-8 bytes): shorten it, or "
+			    "split it with --thread", n, TH_POST_LIMIT);
+	}
+	if (!p->thread && (k = th_text_links(p->text ? p->text : "", len,
+	    p->link)) > 5)
+		return th_fail(f, TH_EDATA, "%d distinct links; a post may have at most 5 "
+		    "(the --link attachment counts)", k);
+
+	if ((rc = checkmedia(p, f)) != 0)
+		return rc;
+	return checkextras(p, f);
+}
+
+static int
+digits(int n)
+{
+	int d = 1;
+
+	while (n >= 10) {
+		n /= 10;
+		d++;
+	}
+	return d;
+}
+
+int
+th_post_split(const struct th_post *p, struct th_parts *pt, struct th_fail *f)
+{
+	struct th_span *sp = NULL;
+	size_t bad, len = p->text ? strlen(p->text) : 0, reserve;
+	int n, i, d = 1, k;
+
+	memset(pt, 0, sizeof(*pt));
+	if (!p->thread || len == 0) {
+		pt->text = calloc(1, sizeof(char *));
+		if (pt->text == NULL)
+			return th_fail(f, TH_EIO, "out of memory");
+		pt->text[0] = th_strdup(p->text ? p->text : "");
+		pt->n = 1;
+		return 0;
+	}
+	/* numbering " k/n" takes room; split again if n needs more digits */
+	for (;;) {
+		reserve = p->number ? (size_t)(2 * d + 2) : 0;
+		n = th_text_split(p->text, len, TH_POST_LIMIT, reserve, &sp, &bad);
+		if (n < 0)
+			return th_fail(f, TH_EDATA, "cannot split the thread: the word at "
+			    "byte %zu is longer than a post", bad);
+		if (!p->number || digits(n) <= d)
+			break;
+		free(sp);
+		d = digits(n);
+	}
+	if ((pt->text = calloc((size_t)n, sizeof(char *))) == NULL) {
+		free(sp);
+		return th_fail(f, TH_EIO, "out of memory");
+	}
+	for (i = 0; i < n; i++) {
+		if (p->number && n > 1) {
+			if (asprintf(&pt->text[i], "%.*s %d/%d", (int)sp[i].len,
+			    p->text + sp[i].off, i + 1, n) == -1)
+				th_die(TH_EIO, "out of memory");
+		} else {
+			if ((pt->text[i] = strndup(p->text + sp[i].off, sp[i].len)) == NULL)
+				th_die(TH_EIO, "out of memory");
+		}
+		pt->n++;
+	}
+	free(sp);
+	/* the link attachment rides on the first part */
+	if ((k = th_text_links(pt->text[0], strlen(pt->text[0]), p->link)) > 5)
+		return th_fail(f, TH_EDATA, "the first part and --link have %d distinct "
+		    "links; a post may have at most 5", k);
+	return 0;
+}
+
+/* The container parameters of part k (not the carousel's children). */
+jv
+th_post_params(const struct th_post *p, int k, const char *text, const char *target,
+    const char *children)
+{
+	char opt[8][128], key[16], *s;
+	jv o = jv_object(), poll;
+	int i, n;
+
+	if (text != NULL && text[0] != '\0')
+		o = th_jv_setstr(o, "text", text);
+	if (k > 0 || (p->nm == 0))
+		o = th_jv_setstr(o, "media_type", "TEXT");
+	else if (p->nm == 1) {
+		o = th_jv_setstr(o, "media_type", p->m[0].video ? "VIDEO" : "IMAGE");
+		o = th_jv_setstr(o, p->m[0].video ? "video_url" : "image_url", p->m[0].url);
+		o = th_jv_setstr(o, "alt_text", p->m[0].alt);
+	} else {
+		o = th_jv_setstr(o, "media_type", "CAROUSEL");
+		o = th_jv_setstr(o, "children", children);
+	}
+	if (k == 0) {
+		if (p->nm > 0 && p->spoiler)
+			o = th_jv_setstr(o, "is_spoiler_media", "true");
+		o = th_jv_setstr(o, "link_attachment", p->link);
+		o = th_jv_setstr(o, "quote_post_id", p->quote);
+		o = th_jv_setstr(o, "topic_tag", p->tag);
+		o = th_jv_setstr(o, "location_id", p->location);
+		if (p->poll != NULL) {
+			poll = jv_object();
+			n = polloptions(p->poll, opt);
+			for (i = 0; i < n && i < 4; i++) {
+				snprintf(key, sizeof(key), "option_%c", 'a' + i);
+				poll = jv_object_set(poll, jv_string(key), jv_string(opt[i]));
+			}
+			s = th_json_dump(poll);
+			o = th_jv_setstr(o, "poll_attachment", s);
+			free(s);
+		}
+		if (p->attach != NULL) {
+			s = th_json_dump(jv_object_set(jv_object(), jv_string("plaintext"),
+			    jv_string(p->attach)));
+			o = th_jv_setstr(o, "text_attachment", s);
+			free(s);
+		}
+	}
+	o = th_jv_setstr(o, "reply_to_id", target);
+	o = th_jv_setstr(o, "reply_control", p->rctl);
+	o = th_jv_setstr(o, "allowlisted_country_codes", p->countries);
+	return o;
+}
+
+jv
+th_post_item(const struct th_media *m)
+{
+	jv o = jv_object();
+
+	o = th_jv_setstr(o, "media_type", m->video ? "VIDEO" : "IMAGE");
+	o = th_jv_setstr(o, m->video ? "video_url" : "image_url", m->url);
+	o = th_jv_setstr(o, "is_carousel_item", "true");
+	return th_jv_setstr(o, "alt_text", m->alt);
+}
+
+static int
+recstr(struct th_fail *f, jv rec, const char *key, char **dst)
+{
+	jv v = jv_object_get(jv_copy(rec), jv_string(key));
+	char *s;
+
+	switch (jv_get_kind(v)) {
+	case JV_KIND_INVALID:
+	case JV_KIND_NULL:
+		jv_free(v);
+		return 0;
+	case JV_KIND_STRING:
+		th_setstr(dst, jv_string_value(v));
+		jv_free(v);
+		return 0;
+	case JV_KIND_NUMBER:
+		jv_free(v);
+		if ((s = th_jv_idstr(rec, key)) == NULL)
+			return th_fail(f, TH_EDATA, "field %s: not a string", key);
+		free(*dst);
+		*dst = s;
+		return 0;
+	default:
+		jv_free(v);
+		return th_fail(f, TH_EDATA, "field %s: not a string", key);
+	}
+}
+
+static int
+recbool(struct th_fail *f, jv rec, const char *key, int *dst)
+{
+	jv v = jv_object_get(jv_copy(rec), jv_string(key));
+	jv_kind k = jv_get_kind(v);
+
+	jv_free(v);
+	if (k == JV_KIND_TRUE || k == JV_KIND_FALSE)
+		*dst = k == JV_KIND_TRUE;
+	else if (k != JV_KIND_NULL && k != JV_KIND_INVALID)
+		return th_fail(f, TH_EDATA, "field %s: not true or false", key);
+	return 0;
+}
+
+/* field (a string or an array of strings) joined with sep into *dst */
+static int
+recjoin(struct th_fail *f, jv rec, const char *key, const char *sep, char **dst)
+{
+	jv v = jv_object_get(jv_copy(rec), jv_string(key));
+	char *s = NULL, *ns;
+	int rc = 0;
+
+	if (jv_get_kind(v) != JV_KIND_ARRAY) {
+		jv_free(v);
+		return recstr(f, rec, key, dst);
+	}
+	jv_array_foreach(v, ai, e) {
+		if (rc == 0 && jv_get_kind(e) != JV_KIND_STRING)
+			rc = th_fail(f, TH_EDATA, "field %s: not a list of strings", key);
+		if (rc == 0) {
+			if (asprintf(&ns, "%s%s%s", s ? s : "", s ? sep : "",
+			    jv_string_value(e)) == -1)
+				th_die(TH_EIO, "out of memory");
+			free(s);
+			s = ns;
+		}
+		jv_free(e);
+	}
+	jv_free(v);
+	if (rc == 0 && s != NULL) {
+		free(*dst);
+		*dst = s;
+	} else
+		free(s);
+	return rc;
+}
+
+/* Media from image_url(s) / video_url(s): a record's media replace the
+ * command line's. */
+static int
+recmedia(struct th_post *p, jv rec, struct th_fail *f)
+{
+	static const struct { const char *key; int video, list; } fld[] = {
+		{ "image_url", 0, 0 }, { "image_urls", 0, 1 },
+		{ "video_url", 1, 0 }, { "video_urls", 1, 1 },
+	};
+	struct th_post tmp;
+	size_t i;
+	int n, rc, replaced = 0;
+	jv v;
+
+	memset(&tmp, 0, sizeof(tmp));
+	for (i = 0; i < sizeof(fld) / sizeof(fld[0]); i++) {
+		int bad = 0;
+		v = jv_object_get(jv_copy(rec), jv_string(fld[i].key));
+		if (jv_get_kind(v) == JV_KIND_NULL || !jv_is_valid(v)) {
+			jv_free(v);
+			continue;
+		}
+		replaced = 1;
+		if (!fld[i].list && jv_get_kind(v) == JV_KIND_STRING)
+			th_post_addmedia(&tmp, jv_string_value(v), fld[i].video);
+		else if (fld[i].list && jv_get_kind(v) == JV_KIND_ARRAY) {
+			jv_array_foreach(v, ai, e) {
+				if (jv_get_kind(e) == JV_KIND_STRING)
+					th_post_addmedia(&tmp, jv_string_value(e), fld[i].video);
+				else
+					bad = 1;
+				jv_free(e);
+			}
+		} else
+			bad = 1;
+		jv_free(v);
+		if (bad) {
+			th_post_free(&tmp);
+			return th_fail(f, TH_EDATA, "field %s: not a URL%s", fld[i].key,
+			    fld[i].list ? " list" : "");
+		}
+	}
+	if (!replaced)
+		return 0;
+	for (n = 0; n < p->nm && n < TH_POST_MAXMEDIA; n++) {
+		free(p->m[n].url);
+		free(p->m[n].alt);
+		p->m[n].url = p->m[n].alt = NULL;
+	}
+	memcpy(p->m, tmp.m, sizeof(p->m));
+	p->nm = tmp.nm;
+	rc = 0;
+	if (p->nm > 0 && p->nm <= TH_POST_MAXMEDIA) {
+		if ((rc = recstr(f, rec, "alt_text", &p->m[0].alt)) == 0)
+			rc = recstr(f, rec, "alt", &p->m[0].alt);
+	}
+	return rc;
+}
+
+int
+th_post_fromrec(struct th_post *p, jv rec, struct th_fail *f)
+{
+	int rc;
+
+	if ((rc = recstr(f, rec, "text", &p->text)) != 0 ||
+	    (rc = recmedia(p, rec, f)) != 0 ||
+	    (rc = recstr(f, rec, "reply_to", &p->reply_to)) != 0 ||
+	    (rc = recstr(f, rec, "reply_to_id", &p->reply_to)) != 0 ||
+	    (rc = recstr(f, rec, "quote", &p->quote)) != 0 ||
+	    (rc = recstr(f, rec, "quote_post_id", &p->quote)) != 0 ||
+	    (rc = recstr(f, rec, "tag", &p->tag)) != 0 ||
+	    (rc = recstr(f, rec, "topic_tag", &p->tag)) != 0 ||
+	    (rc = recstr(f, rec, "link", &p->link)) != 0 ||
+	    (rc = recstr(f, rec, "key", &p->key)) != 0 ||
+	    (rc = recjoin(f, rec, "poll", "|", &p->poll)) != 0 ||
+	    (rc = recstr(f, rec, "reply_control", &p->rctl)) != 0 ||
+	    (rc = recstr(f, rec, "location", &p->location)) != 0 ||
+	    (rc = recjoin(f, rec, "countries", ",", &p->countries)) != 0 ||
+	    (rc = recstr(f, rec, "attachment", &p->attach)) != 0 ||
+	    (rc = recbool(f, rec, "spoiler", &p->spoiler)) != 0 ||
+	    (rc = recbool(f, rec, "thread", &p->thread)) != 0 ||
+	    (rc = recbool(f, rec, "number", &p->number)) != 0)
+		return rc;
+	return 0;
+}

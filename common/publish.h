@@ -1,0 +1,26 @@
+/* publish: the publishing engine, exactly once (design.md §7). */
+#ifndef TH_PUBLISH_H
+#define TH_PUBLISH_H
+#include "post.h"
+
+struct th_pubopts {
+	int	 dryrun;	/* print the requests, send no write */
+	int	 republish;	/* a key whose post was deleted posts again */
+	long	 waittimeout;	/* s: a container's processing */
+	long	 pubtimeout;	/* s: 24/4279009 after FINISHED, per container */
+	long	 window;	/* s: how far back a key is looked for */
+};
+
+/*
+ * Publish p, a post or a --thread, and print each part as read back (or
+ * with "duplicate": true, and "deleted", when the key has it already).
+ * Checks p first (th_post_check), then: the ledger and, on a machine
+ * without it, the account's recent posts for the key; the quota; the
+ * uploader for local media; each part's container, recorded in the
+ * ledger before it is published, waited for and published on a fresh
+ * connection, any doubt settled by the container's status. Returns 0 or
+ * the exit status, with f filled (its message printed already).
+ */
+int th_publish(struct th_post *p, const struct th_pubopts *o,
+    struct th_fail *f);
+#endif
