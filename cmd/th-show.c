@@ -14,6 +14,7 @@
 #include <sys/ioctl.h>
 
 #include <locale.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 
 #include "cli.h"
 #include "json.h"
+#include "text.h"
 
 static const struct option longopts[] = {
 	TH_CLI_LONGOPTS,
@@ -71,73 +73,15 @@ puts0(struct buf *b, const char *s)
 	put(b, s, strlen(s));
 }
 
-/* Decode one UTF-8 sequence; 0 when it is not one. */
-static size_t
-utf8dec(const unsigned char *p, size_t left, unsigned *cp)
-{
-	size_t n, i;
-	unsigned c;
-
-	if (p[0] < 0x80) {
-		*cp = p[0];
-		return 1;
-	}
-	if ((p[0] & 0xe0) == 0xc0 && p[0] >= 0xc2)
-		n = 2, c = p[0] & 0x1f;
-	else if ((p[0] & 0xf0) == 0xe0)
-		n = 3, c = p[0] & 0x0f;
-	else if ((p[0] & 0xf8) == 0xf0 && p[0] <= 0xf4)
-		n = 4, c = p[0] & 0x07;
-	else
-		return 0;
-	if (n > left)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (p[i] & 0x3f);
-	}
-	if ((n == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
-	    (n == 4 && (c < 0x10000 || c > 0x10ffff)))
-		return 0;
-	*cp = c;
-	return n;
-}
-
-/* s with every control made visible; newlines kept when nl is set. */
+/* s with every control made visible (text.h); newlines kept when nl is set. */
 static char *
 clean(const char *s, int nl)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t len = strlen(s), i = 0, n;
-	struct buf b = { NULL, 0, 0 };
-	char tmp[16];
-	unsigned cp;
+	char *c = th_text_visible(s, strlen(s), nl ? TH_TEXT_NL : 0);
 
-	put(&b, "", 0);
-	while (i < len) {
-		if ((n = utf8dec(p + i, len - i, &cp)) == 0) {
-			puts0(&b, "\xef\xbf\xbd");	/* U+FFFD for a broken byte */
-			i++;
-			continue;
-		}
-		if (cp == '\n' && nl)
-			put(&b, "\n", 1);
-		else if (cp == '\t')
-			put(&b, " ", 1);
-		else if (cp < 0x20 || cp == 0x7f) {
-			tmp[0] = '^';
-			tmp[1] = cp == 0x7f ? '?' : (char)(cp + '@');
-			put(&b, tmp, 2);
-		} else if ((cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
-		    (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029) {
-			snprintf(tmp, sizeof(tmp), "<U+%04X>", cp);
-			puts0(&b, tmp);
-		} else
-			put(&b, (const char *)p + i, n);
-		i += n;
-	}
-	return b.s;
+	if (c == NULL)
+		th_die(TH_EIO, "out of memory");
+	return c;
 }
 
 /* Display columns of one code point. */
@@ -161,10 +105,9 @@ cols(const char *s, size_t n)
 static void
 wrap(struct buf *out, const char *text, int indent)
 {
-	const unsigned char *p = (const unsigned char *)text;
 	int avail = width - indent, col, w;
 	size_t i = 0, len = strlen(text), n, ws, we, j;
-	unsigned cp;
+	uint32_t cp;
 
 	if (avail < 20)
 		avail = 20;
@@ -185,7 +128,7 @@ wrap(struct buf *out, const char *text, int indent)
 			while (we < end && text[we] != ' ')
 				we++;
 			for (w = 0, j = ws; j < we; j += n) {
-				n = utf8dec(p + j, we - j, &cp);
+				n = th_text_decode(text + j, we - j, &cp);
 				n = n ? n : 1;
 				w += cols(text + j, n);
 			}
@@ -200,7 +143,7 @@ wrap(struct buf *out, const char *text, int indent)
 			}
 			/* a word longer than the line is cut */
 			for (j = ws; j < we; j += n) {
-				n = utf8dec(p + j, we - j, &cp);
+				n = th_text_decode(text + j, we - j, &cp);
 				n = n ? n : 1;
 				w = cols(text + j, n);
 				if (col > 0 && col + w > avail) {

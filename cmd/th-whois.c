@@ -7,7 +7,8 @@
  * the app may discover). The two endpoints name two fields differently
  * (threads_biography / biography, threads_profile_picture_url /
  * profile_picture_url); th-whois keeps the API's fields and adds the
- * short names to /me records, so .biography works for both.
+ * short names to /me records, so .biography works for both (never over
+ * a field the API sends itself; common/answer.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "answer.h"
 #include "api.h"
 #include "cli.h"
 #include "json.h"
@@ -57,17 +59,6 @@ again(const char *who)
 	done = n;
 	ndone++;
 	return 0;
-}
-
-static jv
-alias(jv o, const char *from, const char *to)
-{
-	jv v = jv_object_get(jv_copy(o), jv_string(from));
-
-	if (jv_is_valid(v) && jv_get_kind(v) != JV_KIND_NULL)
-		return jv_object_set(o, jv_string(to), v);
-	jv_free(v);
-	return o;
 }
 
 /* Is user the token's owner? Asked of /me once. */
@@ -134,11 +125,11 @@ whois(const char *item, jv rec, void *arg)
 		th_api_res_free(&res);
 		return rc;
 	}
-	o = jv_copy(res.body);
+	o = th_answer_profile(res.body, k == TH_SRC_ME);
 	th_api_res_free(&res);
-	if (k == TH_SRC_ME) {
-		o = alias(o, "threads_biography", "biography");
-		o = alias(o, "threads_profile_picture_url", "profile_picture_url");
+	if (jv_get_kind(o) != JV_KIND_OBJECT) {
+		jv_free(o);
+		return th_msg(TH_EUNAVAIL, "%s: the answer is not a profile", src);
 	}
 	return th_out_emit(o);
 }

@@ -670,11 +670,21 @@ th_api_cleanup(void)
 int
 th_api_limits(const char *fields, jv *data, struct th_api_res *res)
 {
+	jv d;
+
 	*data = jv_null();
 	if (th_api_call("GET", "me/threads_publishing_limit", jv_object_set(
 	    jv_object(), jv_string("fields"), jv_string(fields)), res) != 0)
 		return res->status;
-	*data = jv_array_get(jv_object_get(jv_copy(res->body), jv_string("data")), 0);
+	/* jv_array_get asserts on anything but an array: "data" may be
+	 * missing or of another kind */
+	d = jv_object_get(jv_copy(res->body), jv_string("data"));
+	if (jv_get_kind(d) == JV_KIND_ARRAY)
+		*data = jv_array_get(d, 0);
+	else {
+		jv_free(d);
+		*data = jv_invalid();
+	}
 	th_api_res_free(res);
 	if (jv_get_kind(*data) != JV_KIND_OBJECT) {
 		jv_free(*data);

@@ -181,8 +181,9 @@ th_exit(int status)
 {
 	int orc = th_out_finish();
 
-	if (orc != 0)
-		status = orc;
+	/* a write error wins; a --jq filter that failed is one more item
+	 * that failed */
+	status = orc == TH_EIO ? orc : th_status_merge(status, orc);
 	th_api_cleanup();
 	th_ap_cleanup();
 	th_http_cleanup();

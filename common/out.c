@@ -1,21 +1,26 @@
 /*
  * out: everything a verb prints on stdout goes through th_out_emit(), so
- * that --jq, line buffering and write errors are handled in one place.
+ * that --jq, line buffering, write errors and what a terminal may be sent
+ * are handled in one place.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jq.h>
 
 #include "cli.h"
 #include "out.h"
+#include "text.h"
 
 static jq_state *jq;
 static char *path[16];	/* a filter that is a plain path (.a.b): done without libjq */
 static int npath;
 static int werr;	/* a write failed: report once, stop writing; 2: EPIPE */
+static int jqfailed;	/* the filter failed on a record: the run's status is 1 */
+static int tty = -1;	/* is stdout a terminal? -1: not asked yet */
 static int finished;
 
 static void
@@ -80,23 +85,48 @@ th_out_init(const char *filter)
 	return 0;
 }
 
+/*
+ * One line out. A terminal is sent nothing that drives it: post text is
+ * untrusted, and a fediverse post can spell ESC as &#27;. A raw string
+ * (--jq) is shown as th-show shows text (^[, <U+202E>); JSON text, whose
+ * C0 controls libjq has escaped already, gets \u escapes for the C1
+ * controls and bidi overrides it leaves as they are: the same JSON. A
+ * pipe or a file gets the bytes as they are.
+ */
 static int
-writeline(const char *s, size_t len)
+writeline(const char *s, size_t len, int raw)
 {
+	char *vis = NULL;
+	int rc = 0;
+
 	if (werr)
 		return TH_EIO;
+	if (tty == -1)
+		tty = isatty(STDOUT_FILENO);
+	if (tty) {
+		if ((vis = th_text_visible(s, len, raw ? TH_TEXT_NL | TH_TEXT_TAB :
+		    TH_TEXT_JSON)) == NULL) {
+			werr = 1;
+			return th_msg(TH_EIO, "cannot write output: out of memory");
+		}
+		s = vis;
+		len = strlen(vis);
+	}
 	if (fwrite(s, 1, len, stdout) != len || putchar('\n') == EOF ||
 	    fflush(stdout) == EOF) {
 		if (errno == EPIPE) {
 			werr = 2;	/* the reader is gone: an end, not news */
-			return TH_EIO;
+			rc = TH_EIO;
+		} else {
+			werr = 1;
+			rc = th_msg(TH_EIO, "cannot write output: %s", strerror(errno));
 		}
-		werr = 1;
-		return th_msg(TH_EIO, "cannot write output: %s", strerror(errno));
 	}
-	return 0;
+	free(vis);
+	return rc;
 }
 
+/* v (consumed) as a line: a string raw, anything else as JSON. */
 static int
 writejv(jv v)
 {
@@ -104,12 +134,13 @@ writejv(jv v)
 	int rc;
 
 	if (jv_get_kind(v) == JV_KIND_STRING) {
-		rc = writeline(jv_string_value(v), (size_t)jv_string_length_bytes(jv_copy(v)));
+		rc = writeline(jv_string_value(v),
+		    (size_t)jv_string_length_bytes(jv_copy(v)), 1);
 		jv_free(v);
 		return rc;
 	}
 	s = jv_dump_string(v, 0);
-	rc = writeline(jv_string_value(s), (size_t)jv_string_length_bytes(jv_copy(s)));
+	rc = writeline(jv_string_value(s), (size_t)jv_string_length_bytes(jv_copy(s)), 0);
 	jv_free(s);
 	return rc;
 }
@@ -130,8 +161,10 @@ emitpath(jv v)
 		else {
 			what = jv_kind_name(jv_get_kind(v));
 			jv_free(v);
-			return th_msg(TH_EFAIL, "--jq: Cannot index %s with \"%s\"",
+			jqfailed = 1;
+			th_msg(TH_EFAIL, "--jq: Cannot index %s with \"%s\"",
 			    what, path[i]);
+			return 0;
 		}
 		if (!jv_is_valid(v)) {	/* a missing key is null */
 			jv_free(v);
@@ -154,7 +187,7 @@ th_out_emit(jv v)
 			/* unfiltered output is JSON, strings included */
 			jv s = jv_dump_string(v, 0);
 			rc = writeline(jv_string_value(s),
-			    (size_t)jv_string_length_bytes(jv_copy(s)));
+			    (size_t)jv_string_length_bytes(jv_copy(s)), 0);
 			jv_free(s);
 			return rc;
 		}
@@ -178,7 +211,8 @@ th_out_emit(jv v)
 			free(d);
 		}
 		jv_free(m);
-		return TH_EFAIL;
+		jqfailed = 1;	/* reported; the other records still print */
+		return 0;
 	}
 	jv_free(r);
 	return rc;
@@ -193,7 +227,7 @@ th_out_closed(void)
 int
 th_out_finish(void)
 {
-	int rc = werr == 1 ? TH_EIO : 0;
+	int rc = werr == 1 ? TH_EIO : jqfailed ? TH_EFAIL : 0;
 
 	if (jq != NULL) {
 		jq_teardown(&jq);

@@ -8,14 +8,18 @@
 int th_out_init(const char *filter);
 /*
  * Write v (consumed) as one compact line, or the results of the filter
- * applied to it: a string result is printed raw. Flushed per line.
- * Returns 0; 1 after a filter error (reported, the stream goes on);
- * 74 when stdout cannot be written (reported once).
+ * applied to it: a string result is printed raw. Flushed per line. On a
+ * terminal nothing that drives it is written (see th_text_visible()); a
+ * pipe gets the bytes as they are. Returns 0, also after a filter error
+ * (reported and remembered for th_out_finish(): the other records still
+ * print); 74 when stdout cannot be written (reported once).
  */
 int th_out_emit(jv v);
 /* Did the reader go away (EPIPE, with SIGPIPE ignored)? Not an error:
- * th_out_finish() then returns 0. */
+ * th_out_finish() then returns 0, or 1 after a filter error. */
 int th_out_closed(void);
-/* Flush and close stdout; release the filter. Returns 0 or 74. */
+/* Flush and close stdout; release the filter. Returns 74 when stdout
+ * could not be written, else 1 when the filter failed on any record,
+ * else 0. */
 int th_out_finish(void);
 #endif

@@ -10,6 +10,7 @@
  */
 #include <ctype.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -267,6 +268,59 @@ th_text_chars(const char *s, size_t len)
 		if (((unsigned char)s[i] & 0xc0) != 0x80)
 			n++;
 	return n;
+}
+
+size_t
+th_text_decode(const char *s, size_t left, uint32_t *cp)
+{
+	return decode((const unsigned char *)s, left, cp);
+}
+
+/* Does a terminal act on cp rather than show it? */
+static int
+active(uint32_t cp)
+{
+	return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) ||
+	    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
+	    cp == 0x2028 || cp == 0x2029;
+}
+
+char *
+th_text_visible(const char *s, size_t len, int flags)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, n;
+	uint32_t cp;
+	char *r, *o;
+
+	/* the most a byte grows: a raw ESC in JSON text to "\u001b" */
+	if (len > (SIZE_MAX - 1) / 6 || (r = malloc(len * 6 + 1)) == NULL)
+		return NULL;
+	o = r;
+	while (i < len) {
+		if ((n = decode(p + i, len - i, &cp)) == 0) {
+			memcpy(o, "\xef\xbf\xbd", 3);	/* U+FFFD */
+			o += 3;
+			i++;
+			continue;
+		}
+		if (!active(cp) || (cp == '\n' && (flags & TH_TEXT_NL)) ||
+		    (cp == '\t' && (flags & TH_TEXT_TAB))) {
+			memcpy(o, s + i, n);
+			o += n;
+		} else if (flags & TH_TEXT_JSON)
+			o += sprintf(o, "\\u%04x", (unsigned)cp);
+		else if (cp == '\t')
+			*o++ = ' ';
+		else if (cp < 0x20 || cp == 0x7f) {
+			*o++ = '^';
+			*o++ = cp == 0x7f ? '?' : (char)(cp + '@');
+		} else
+			o += sprintf(o, "<U+%04X>", (unsigned)cp);
+		i += n;
+	}
+	*o = '\0';
+	return r;
 }
 
 static int

@@ -2,6 +2,7 @@
 #ifndef TH_TEXT_H
 #define TH_TEXT_H
 #include <stddef.h>
+#include <stdint.h>
 
 /* Is s[0..len) valid UTF-8 (no overlongs, surrogates, > U+10FFFF)?
  * On failure *bad is the offset of the first bad byte. */
@@ -19,6 +20,26 @@ size_t th_text_length(const char *s, size_t len);
 int th_text_links(const char *s, size_t len, const char *extra);
 /* Code points in valid UTF-8 s[0..len). */
 size_t th_text_chars(const char *s, size_t len);
+/* Decode the code point at s (left bytes) into *cp; returns its length,
+ * 0 when s does not start with valid UTF-8. */
+size_t th_text_decode(const char *s, size_t left, uint32_t *cp);
+
+/*
+ * Untrusted text (any bytes, NULs included) made harmless for a terminal:
+ * nothing in it can move the cursor, retitle, recolour or reorder what is
+ * shown. C0 controls and DEL become ^[ ^G ^? (^J for a newline unless
+ * TH_TEXT_NL keeps it; a tab is a space unless TH_TEXT_TAB keeps it), C1
+ * controls, bidi embeddings, overrides and isolates (U+202A-U+202E,
+ * U+2066-U+2069) and the line and paragraph separators become <U+202E>,
+ * and a byte that is not UTF-8 becomes U+FFFD. With TH_TEXT_JSON, s is
+ * JSON text and each of them becomes a \u escape instead: the same JSON
+ * value. Returns a malloc'd string with no NUL inside, NULL when out of
+ * memory.
+ */
+#define TH_TEXT_NL	0x1
+#define TH_TEXT_TAB	0x2
+#define TH_TEXT_JSON	0x4
+char *th_text_visible(const char *s, size_t len, int flags);
 
 /*
  * Split s (valid UTF-8) into parts that each fit the 500-character rule

@@ -82,6 +82,51 @@ is "$(echo "$out" | tail -1 | jq -c '[has("likes"), has("followers_count"), has(
 run th-stats 999999
 is "$status" 1 "th-stats of a post that does not exist: 1"
 
+# --- th-stats and th-whois read any answer without aborting ------------------------------------
+# The API leaves a field out rather than send null, and a broken answer may
+# hold anything anywhere: the record says null, nothing aborts.
+answer() {	# answer PATH-REGEX BODY: the next request on PATH gets BODY
+	sb POST /_control/fault "$(jq -cn --arg p "$1" --arg b "$2" \
+		'{path: $p, times: 1, status: 200, body: $b}')" >/dev/null
+}
+answer publishing_limit '{"data":[{"quota_usage":3,"config":{"quota_total":250,"quota_duration":86400},"reply_quota_usage":0,"reply_config":{"quota_total":1000,"quota_duration":86400},"delete_quota_usage":0}]}'
+run th-stats --quota
+is "$status" 0 "th-stats --quota, the answer without delete_config: 0"
+is "$(echo "$out" | jq -c '[.quota, .used, .total, .left]' | tr '\n' ' ')" \
+	'["posts",3,250,247] ["replies",0,1000,1000] ["deletes",null,null,null] ' \
+	"  the deletes quota is null, the others are read"
+is "$(echo "$out" | jq -c 'select(.quota != "posts") | .frees_at' | tr '\n' ' ')" "null null " \
+	"  and when it frees up is not known"
+answer publishing_limit '{"data":[{"quota_usage":"3","config":250,"reply_quota_usage":null,"reply_config":{"quota_total":"1000"},"delete_quota_usage":[],"delete_config":{}}]}'
+run th-stats --quota
+is "$status:$(echo "$out" | jq -c '[.used, .total, .left, .frees_at]' | sort -u)" "0:[null,null,null,null]" \
+	"every member of another kind: null, 0"
+for body in '{}' '{"data":{"quota_usage":1}}' '{"data":[]}' '{"data":[7]}'; do
+	answer publishing_limit "$body"
+	run th-stats --quota
+	is "$status:$err" "69:th-stats: publishing limits: the publishing limit has no data" \
+		"a publishing limit answer $body: 69, saying so"
+done
+answer "^/v1.0/$target/insights\$" '{"data":[{"name":"views","values":[]},{"name":"likes","total_value":{"value":"7"}},"junk",{"name":"replies","values":[{"value":4}]},{"name":"id","total_value":{"value":5}}]}'
+run th-stats "$target"
+is "$status:$out" "0:{\"id\":\"$target\",\"views\":null,\"likes\":null,\"replies\":4,\"reposts\":null,\"quotes\":null,\"shares\":null}" \
+	"post insights of every kind: what is not a number is null; a metric named id does not replace the id"
+answer "^/v1.0/$target/insights\$" '{"data":{"name":"views"}}'
+run th-stats "$target"
+is "$status:$(echo "$out" | jq -c '[.[]] | unique')" "0:[null,\"$target\"]" "  data that is not a list: every metric null"
+answer threads_insights '{"data":[{"name":"views","values":[{"value":5,"end_time":"2026-11-21T08:00:00+0000"},7,{"end_time":"x"}]},{"name":"clicks","link_total_values":[1,{"value":2},{"value":"3"}]},{"name":"likes","total_value":{}},{"name":"since","total_value":{"value":1}}]}'
+run th-stats me
+is "$status:$(echo "$out" | tr '\n' ' ')" '0:{"date":"2026-11-20","views":5} {"date":null,"views":null} {"date":null,"views":null} {"likes":null,"replies":null,"reposts":null,"quotes":null,"clicks":2,"followers_count":null} ' \
+	"account insights of every kind: a day that cannot be read is null, clicks sum the numbers"
+answer threads_insights '{"data":"none"}'
+run th-stats me
+is "$status:$out" '0:{"views":null,"likes":null,"replies":null,"reposts":null,"quotes":null,"clicks":null,"followers_count":null}' \
+	"  data that is not a list: every total null"
+answer '^/v1.0/me$' '{"id":"1","username":"th_tester","threads_biography":"long name","biography":"its own"}'
+run th-whois me
+is "$status:$(echo "$out" | jq -c '[.biography, .threads_biography]')" '0:["its own","long name"]' \
+	"th-whois me: a short name the API sends itself is never replaced"
+
 # --- th-delete -------------------------------------------------------------------------------
 "$top_builddir/th-timeline" -n 3 me >"$T/three"
 clearlog

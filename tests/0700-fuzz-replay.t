@@ -9,7 +9,7 @@
 export ASAN_OPTIONS="$ASAN_OPTIONS:fast_unwind_on_malloc=0" \
 	LSAN_OPTIONS="suppressions=$top_srcdir/tests/fuzz/lsan.supp"
 
-for t in envelope ndjson list split html; do
+for t in envelope ndjson list split html answer; do
 	corpus="$top_srcdir/tests/fuzz/corpus/$t"
 	n=$(ls "$corpus" | wc -l)
 	if [ -n "${TH_TEST_WRAPPER:-}" ]; then
