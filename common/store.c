@@ -117,6 +117,31 @@ th_store_lock(const char *path)
 	return fd;
 }
 
+int
+th_store_trylock(const char *path, long waitms)
+{
+	struct timespec nap = { 0, 100 * 1000000L }, t0, t;
+	int fd;
+
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1)
+		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		if (errno == EINTR)
+			continue;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if (errno != EWOULDBLOCK || (t.tv_sec - t0.tv_sec) * 1000 +
+		    (t.tv_nsec - t0.tv_nsec) / 1000000 >= waitms) {
+			int saved = errno;
+			close(fd);
+			errno = saved;
+			return -1;
+		}
+		nanosleep(&nap, NULL);
+	}
+	return fd;
+}
+
 void
 th_store_unlock(int fd)
 {
@@ -136,17 +161,31 @@ ledgerpath(char *buf, size_t size, const char *name)
 	return 0;
 }
 
+/* Lines of the ledger that did not parse, warned about already: the file
+ * only grows, so a line keeps its number and is named once per process. */
+static long tornwarned;
+
+/*
+ * Append one line. A record never lands on a torn line: a crash or a full
+ * disk under an earlier version can leave the last line without its
+ * newline, and this record then starts on a line of its own (the torn
+ * bytes are kept, not cut: an unterminated line may be a whole record
+ * written by hand). A write that comes out short (a full disk, a file
+ * size limit) is taken back with ftruncate, so the ledger is as it was.
+ */
 int
 th_ledger_append(jv rec)
 {
-	char path[PATH_MAX], *dump, *line;
+	char path[PATH_MAX], *dump, *line, last = '\n';
+	const char *p;
+	struct stat st;
 	size_t len;
 	ssize_t w;
-	int fd, rc;
+	int fd, rc, torn = 0;
 
 	rec = jv_object_set(rec, jv_string("time"), jv_number((double)time(NULL)));
 	dump = th_json_dump(rec);
-	if (dump == NULL || asprintf(&line, "%s\n", dump) == -1) {
+	if (dump == NULL || asprintf(&line, "\n%s\n", dump) == -1) {
 		free(dump);
 		return th_msg(TH_EIO, "ledger: out of memory");
 	}
@@ -155,21 +194,81 @@ th_ledger_append(jv rec)
 		free(line);
 		return rc;
 	}
-	len = strlen(line);
-	errno = 0;
-	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600)) == -1 ||
-	    flock(fd, LOCK_EX) == -1 ||
-	    (w = write(fd, line, len)) != (ssize_t)len || fsync(fd) == -1) {
-		rc = th_msg(TH_EIO, "ledger %s: %s", path,
-		    fd == -1 ? strerror(errno) : errno ? strerror(errno) : "short write");
-		if (fd != -1)
-			close(fd);
-		free(line);
-		return rc;
+	/* read access too: the last byte says whether the file ends whole */
+	if ((fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600)) == -1 ||
+	    flock(fd, LOCK_EX) == -1 || fstat(fd, &st) == -1 ||
+	    (st.st_size > 0 && pread(fd, &last, 1, st.st_size - 1) != 1)) {
+		rc = th_msg(TH_EIO, "ledger %s: %s", path, strerror(errno));
+		goto out;
 	}
-	close(fd);
+	torn = st.st_size > 0 && last != '\n';
+	if (torn)
+		th_msg(0, "warning: ledger %s: the last line was cut short (a crash "
+		    "or a full disk); this record starts on a new line", path);
+	p = torn ? line : line + 1;
+	len = strlen(p);
+	while (len > 0) {
+		if ((w = write(fd, p, len)) == -1 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			rc = th_msg(TH_EIO, "ledger %s: %s", path, w == 0 ?
+			    "short write" : strerror(errno));
+			if (ftruncate(fd, st.st_size) == -1)
+				th_msg(0, "warning: ledger %s: a record cut short "
+				    "could not be taken back: %s", path, strerror(errno));
+			goto out;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	/* the record is whole in the file: a failed fsync leaves it there,
+	 * since what it says is true, but the caller must not go on */
+	if (fsync(fd) == -1)
+		rc = th_msg(TH_EIO, "ledger %s: %s", path, strerror(errno));
+out:
+	if (fd != -1)
+		close(fd);
 	free(line);
-	return 0;
+	return rc;
+}
+
+/*
+ * One line of the ledger as a record, or jv_invalid(). A line that does
+ * not parse is torn: skipped, with a warning naming it. Earlier versions
+ * appended onto a torn line, gluing the next record to it; the record is
+ * still taken from the line's end, so a torn line never costs the record
+ * written after it.
+ */
+static jv
+ledgerline(const char *path, long lineno, char *line, size_t n)
+{
+	const char *q;
+	jv r;
+
+	if (n > 0 && line[n - 1] == '\n')
+		line[--n] = '\0';
+	if (n == 0)
+		return jv_invalid();
+	r = th_json_parse(line, n);
+	if (jv_get_kind(r) == JV_KIND_OBJECT)
+		return r;
+	jv_free(r);
+	r = jv_invalid();
+	/* th writes "event" first: a record glued on starts with it */
+	for (q = line + 1; (q = strstr(q, "{\"event\":")) != NULL; q++) {
+		r = th_json_parse(q, n - (size_t)(q - line));
+		if (jv_get_kind(r) == JV_KIND_OBJECT)
+			break;
+		jv_free(r);
+		r = jv_invalid();
+	}
+	if (lineno > tornwarned) {
+		tornwarned = lineno;
+		th_msg(0, "warning: ledger %s line %ld: a torn record (a crash or a "
+		    "full disk cut it short) is skipped%s", path, lineno,
+		    jv_is_valid(r) ? "; the record after it on that line is read" : "");
+	}
+	return r;
 }
 
 jv
@@ -178,6 +277,7 @@ th_ledger_find(const char *uid, const char *key)
 	char path[PATH_MAX], *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
+	long lineno = 0;
 	FILE *f;
 	jv out = jv_array(), r, u, k;
 	int fd;
@@ -192,7 +292,7 @@ th_ledger_find(const char *uid, const char *key)
 		return out;
 	}
 	while ((n = getline(&line, &cap, f)) > 0) {
-		r = th_json_parse(line, (size_t)n);
+		r = ledgerline(path, ++lineno, line, (size_t)n);
 		if (jv_get_kind(r) != JV_KIND_OBJECT) {
 			jv_free(r);
 			continue;

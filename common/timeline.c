@@ -32,6 +32,7 @@
 #define QUOTA_DISCOVERY	1000	/* profile discovery requests / 24 h */
 #define QUOTA_SEARCH	2200	/* keyword searches / 24 h */
 #define FIRST_WINDOW	86400	/* a source seen for the first time */
+#define LOCK_WAIT	5000	/* ms an overlapping --new run waits, then 75 */
 
 static volatile sig_atomic_t stop;
 static int readergone;
@@ -182,26 +183,44 @@ mkfeed(struct th_tl *t, jv cursors, long long firstsince, const char *fields)
 	int i;
 
 	for (i = 0; i < t->nsrc; i++) {
+		long long ts = firstsince;
+		jv ids = jv_array();
+
 		if (t->src[i].kind == 'f')
 			th_feed_add_fedi(f, t->src[i].label, t->src[i].path,
 			    t->fields != NULL ? fields : NULL);
-		else {
+		else if (t->until > 0 && t->until <= TH_TL_EPOCH) {
+			jv_free(ids);
+			continue;	/* Threads has nothing that old */
+		} else {
 			p = jv_object_set(jv_copy(t->src[i].params),
 			    jv_string("fields"), jv_string(fields));
 			th_feed_add(f, t->src[i].label, t->src[i].path, p,
 			    t->src[i].ordered);
 		}
-		if (jv_get_kind(cursors) != JV_KIND_OBJECT)
-			continue;
-		c = jv_object_get(jv_copy(cursors), jv_string(t->src[i].label));
+		c = jv_get_kind(cursors) == JV_KIND_OBJECT ? jv_object_get(
+		    jv_copy(cursors), jv_string(t->src[i].label)) : jv_null();
 		if (jv_get_kind(c) == JV_KIND_OBJECT) {
-			jv ts = jv_object_get(jv_copy(c), jv_string("ts"));
-			th_feed_cursor(f, jv_get_kind(ts) == JV_KIND_NUMBER ?
-			    th_jv_num(ts) : 0,
-			    jv_object_get(jv_copy(c), jv_string("ids")));
-			jv_free(ts);
-		} else if (firstsince > 0)
-			th_feed_cursor(f, firstsince, jv_array());
+			jv cts = jv_object_get(jv_copy(c), jv_string("ts"));
+			ts = jv_get_kind(cts) == JV_KIND_NUMBER ? th_jv_num(cts) : 0;
+			jv_free(cts);
+			jv_free(ids);
+			ids = jv_object_get(jv_copy(c), jv_string("ids"));
+		}
+		/* The feed sends the later of the window's start and the
+		 * source's cursor as since, and the API refuses one before its
+		 * first day: a Threads source starts there instead (nothing is
+		 * older), the fediverse keeps the window. */
+		if (t->src[i].kind != 'f' && ((ts > 0 && ts < TH_TL_EPOCH) ||
+		    (ts <= 0 && t->since > 0 && t->since < TH_TL_EPOCH))) {
+			ts = TH_TL_EPOCH;
+			jv_free(ids);
+			ids = jv_array();
+		}
+		if (ts > 0 || jv_get_kind(c) == JV_KIND_OBJECT)
+			th_feed_cursor(f, ts, ids);
+		else
+			jv_free(ids);
 		jv_free(c);
 	}
 	th_feed_window(f, t->since, t->until, 1);
@@ -303,6 +322,39 @@ savestate(const char *path, jv cursors)
 		rc = th_msg(TH_EIO, "%s: %s", path, strerror(errno));
 	free(s);
 	return rc;
+}
+
+/*
+ * Hold the state for the whole run: two overlapping runs would read the
+ * same cursor, print the same posts, and the last to save would win. The
+ * lock is a hidden file beside the state (a --new name never starts with
+ * a dot; the state itself is replaced by rename, so it cannot carry the
+ * lock). A run that overlaps waits LOCK_WAIT, then gives up with 75.
+ */
+static int
+lockstate(const char *path, int *fd)
+{
+	char dir[4096], lock[4096 + 16], *slash;
+	const char *base = path;
+
+	*fd = -1;
+	if (strlcpy(dir, path, sizeof(dir)) >= sizeof(dir))
+		return th_msg(TH_EUSAGE, "%s: path too long", path);
+	if ((slash = strrchr(dir, '/')) != NULL) {
+		*slash = '\0';
+		base = slash + 1;
+		if (dir[0] != '\0' && th_store_mkdirs(dir, 0700) == -1)
+			return th_msg(TH_EIO, "%s: %s", dir, strerror(errno));
+	}
+	if ((size_t)snprintf(lock, sizeof(lock), "%s%s.%s.lock",
+	    slash != NULL ? dir : "", slash != NULL ? "/" : "", base) >= sizeof(lock))
+		return th_msg(TH_EUSAGE, "%s: path too long", path);
+	if ((*fd = th_store_trylock(lock, LOCK_WAIT)) != -1)
+		return 0;
+	if (errno == EWOULDBLOCK)
+		return th_msg(TH_ETEMP, "%s: another run is reading it (waited %d s): "
+		    "try again later", path, LOCK_WAIT / 1000);
+	return th_msg(TH_EIO, "%s: %s", lock, strerror(errno));
 }
 
 static void
@@ -431,8 +483,8 @@ sleepfor(long secs)
 	}
 }
 
-int
-th_tl_run(struct th_tl *t)
+static int
+run(struct th_tl *t)
 {
 	struct th_feed *f;
 	struct sigaction sa;
@@ -518,4 +570,29 @@ th_tl_run(struct th_tl *t)
 	if (th_out_closed() || readergone || (stop && (rc == 0 || rc == TH_EFAIL)))
 		return 0;	/* SIGINT, SIGTERM, EPIPE: a clean end */
 	return th_status_merge(rc, st);
+}
+
+int
+th_tl_run(struct th_tl *t)
+{
+	int i, threads = 0, fd, rc;
+
+	for (i = 0; i < t->nsrc; i++)
+		threads += t->src[i].kind != 'f';
+	/* said before any request (the API's own answer to an early since
+	 * is an error that reads like "no such user") */
+	if (threads > 0 && t->until > 0 && t->until <= TH_TL_EPOCH)
+		th_msg(0, "warning: --until is before 2023-07-05, the first day "
+		    "of Threads' API: %s", threads < t->nsrc ?
+		    "only the fediverse sources are read" : "there is nothing to read");
+	else if (threads > 0 && t->since > 0 && t->since < TH_TL_EPOCH &&
+	    th_opts.verbose)
+		th_msg(0, "--since is before 2023-07-05, the first day of Threads' "
+		    "API: Threads is asked from then (since=%lld)", TH_TL_EPOCH);
+	if (t->state != NULL && (rc = lockstate(t->state, &fd)) != 0)
+		return rc;
+	rc = run(t);
+	if (t->state != NULL)
+		th_store_unlock(fd);
+	return rc;
 }

@@ -64,9 +64,17 @@ long long th_tl_when(const char *s, const char *opt);
  * --new NAME goes in buf), a window that ends after it starts. Exits 64. */
 void th_tl_check(struct th_tl *t, const char *newname, const char *statefile,
     char *buf, size_t size);
-/* Read, merge, print; returns the exit status. */
+/* Read, merge, print; returns the exit status. With a state (--new,
+ * --state) the run holds it locked throughout: one that overlaps waits
+ * a few seconds, then returns 75. A window before TH_TL_EPOCH is not
+ * asked of Threads: since is raised to it, and an until before it
+ * leaves the Threads sources unread (the fediverse keeps the window). */
 int th_tl_run(struct th_tl *t);
 void th_tl_free(struct th_tl *t);
+
+/* The API's first second (2023-07-05 UTC): it refuses a since before
+ * it, and Threads has no post older. */
+#define TH_TL_EPOCH	1688540400LL
 
 /* The default fields of a post record. */
 #define TH_TL_FIELDS "id,username,text,timestamp,permalink,shortcode," \

@@ -68,6 +68,42 @@ is "$(sblog 'select(.path | test("conversation")) | [.query.since, .query.until]
 run th-timeline --since 2026-13-45 me
 is "$status" 64 "a bad --since is a usage error"
 
+# --- a window before Threads began (2023-07-05, 1688540400) ------------------------------
+# the API refuses an earlier since, with an error that reads like "no such
+# user": th asks from that day instead; an earlier until can only be empty
+fedi_start
+fb POST /_control/account '{"host":"mastodon.example","user":"old","posts":[
+	{"content":"<p>from 2021</p>","published":"2021-03-01T12:00:00Z"},
+	{"content":"<p>from 2024</p>","published":"2024-03-01T12:00:00Z"}]}' >/dev/null
+clearlog
+run th-timeline -n 500 --since 2020-01-01 @meta '#ramen' me
+is "$status" 0 "--since 2020-01-01: exit 0"
+ok "$([ -n "$out" ] && echo 0 || echo 1)" "  with posts"
+is "$err" "" "  quietly"
+is "$(sblogr '.query.since' | sort -u)" 1688540400 \
+	"  every request asks from 1688540400, none from earlier"
+run th-timeline -v -n 5 --since 2020-01-01 @meta
+like "$err" "*--since is before 2023-07-05*Threads is asked from then (since=1688540400)*" "  -v says so"
+clearlog
+run th-search -n 5 --since 1577836800 release notes
+is "$status" 0 "th-search --since 2020: exit 0"
+is "$(sblogr '.query.since' | sort -u)" 1688540400 "  asks from 1688540400"
+run th-timeline -n 500 --since 2020-01-01 @meta @old@mastodon.example
+like "$out" "*from 2021*" "a fediverse source keeps the window: its 2021 post is read"
+clearlog
+run th-timeline --until 2022-01-01 @meta me
+is "$status" 0 "--until before 2023-07-05: exit 0"
+is "$out" "" "  nothing"
+like "$err" "*--until is before 2023-07-05*there is nothing to read*" "  saying why"
+is "$(sblog | wc -l | tr -d ' ')" 0 "  and not one request was sent"
+run th-timeline --until 2022-01-01 @meta @old@mastodon.example
+is "$(echo "$out" | jq -r .text)" "from 2021" "--until 2022 with a fediverse source: its post before then"
+like "$err" "*only the fediverse sources are read*" "  saying the Threads ones are not"
+is "$(sblog | wc -l | tr -d ' ')" 0 "  and Threads was not asked"
+clearlog
+run th-search --until 2022-01-01 release notes
+is "$status$out$(sblog | wc -l | tr -d ' ')" 00 "th-search --until 2022: nothing, exit 0, no request"
+
 # --- one bad source among five ---------------------------------------------------------
 run th-timeline -n 500 me @meta @nosuch_user '#ramen' mentions
 is "$status" 1 "one bad source among five: exit 1"
@@ -171,6 +207,49 @@ like "$out" "*new post C1*" "a source added to a --new run: the others go on fro
 is "$(echo "$out" | jq --argjson lo $(( $(date +%s) - 86400 - 5 )) -s \
 	'map(select(.th_sources == ["@meta"]) | .timestamp | strptime("%Y-%m-%dT%H:%M:%S+0000") | mktime >= $lo) | all')" true \
 	"  and the new one starts at the last day"
+
+# --- overlapping --new runs: the cursor is held for the whole run ------------------------------
+# startslow MS VERB ARGS...: run VERB in the background, each answer
+# slowed by MS ms; returns once it is reading (it holds the state then)
+startslow() {
+	sb POST /_control/latency "{\"ms\": $1}" >/dev/null
+	clearlog
+	"$top_builddir/$2" "${@:3}" >"$T/slow.out" 2>"$T/slow.err" &
+	slow=$!
+	for i in $(seq 100); do [ "$(sblog | wc -l)" -gt 0 ] && break; sleep 0.05; done
+}
+startslow 1500 th-timeline --new cron me
+start=$(date +%s)
+run th-timeline --new cron me
+wait $slow
+is "$?" 0 "a --new run while another holds the state: the first ends well"
+is "$status" 0 "  the second waits for it (exit 0)"
+ok "$([ $(($(date +%s) - start)) -ge 1 ] && echo 0 || echo 1)" "  (it waited)"
+n=$(wc -l <"$T/slow.out" | tr -d ' ')
+ok "$([ "$n" -gt 0 ] && echo 0 || echo 1)" "  the first printed the posts ($n)"
+is "$out" "" "  the second, nothing already printed"
+is "$(cat "$T/slow.out" "$T/out" | jq -r .id | sort | uniq -d | wc -l | tr -d ' ')" 0 \
+	"  no post came out twice"
+"$top_builddir/th-post" "posted during a held run" >/dev/null
+startslow 7000 th-timeline --new cron me
+run th-timeline --new cron me
+is "$status" 75 "a run that overlaps one holding the state longer than 5 s: 75"
+like "$err" "*timeline/cron: another run is reading it (waited 5 s): try again later*" "  saying so"
+is "$out" "" "  printing nothing"
+wait $slow
+sb POST /_control/latency '{"ms": 0}' >/dev/null
+is "$(jq -r .text "$T/slow.out")" "posted during a held run" "  the holder printed the new post, once"
+run th-timeline --new cron me
+is "$out" "" "  and the next run finds nothing new"
+is "$(ls -A "$XDG_STATE_HOME/th/timeline" | grep cron | LC_ALL=C sort | tr '\n' ' ')" ".cron.lock cron " \
+	"the lock is a hidden file beside the state"
+startslow 1500 th-search --new cronsearch --tag coffee
+run th-search --new cronsearch --tag coffee
+wait $slow
+sb POST /_control/latency '{"ms": 0}' >/dev/null
+is "$status" 0 "th-search --new holds its state the same way: the second run waits"
+ok "$([ -s "$T/slow.out" ] && echo 0 || echo 1)" "  the first printed the posts"
+is "$out" "" "  the second, nothing already printed"
 
 # --- -r, -c -----------------------------------------------------------------------------------
 root=$("$top_builddir/th-post" --jq .id "a root post")
