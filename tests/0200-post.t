@@ -294,6 +294,11 @@ is "$(sblog 'select(.path == "/v1.0/me/threads" and .method == "POST")' | wc -l 
 	"  from the one container"
 n=$(sblog 'select(.path == "/v1.0/me/threads_publish")' | wc -l | tr -d ' ')
 ok "$([ "$n" -ge 3 ] && [ "$n" -le 12 ] && echo 0 || echo 1)" "  published again with backoff ($n publish requests)"
+is "$err" "" "  quietly: stderr is not a terminal"
+sb POST /_control/config '{"publish_not_ready": 2}' >/dev/null
+script -qec "'$top_builddir/th-post' 'not ready, on a terminal'" /dev/null >"$T/tty" 2>&1
+like "$(cat "$T/tty")" "*Threads is not ready to publish container * yet (24/4279009): * s*" \
+	"  on a terminal, progress on stderr"
 sb POST /_control/config '{"publish_not_ready": 0}' >/dev/null
 
 # 24/4279009 that never clears (LongevityWorldCup #815): one new container
