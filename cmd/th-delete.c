@@ -16,8 +16,8 @@
 #include "api.h"
 #include "cli.h"
 #include "json.h"
+#include "ledger.h"
 #include "out.h"
-#include "store.h"
 
 enum { OPT_LAST = TH_OPT_VERB };
 

@@ -9,8 +9,8 @@
 #include "api.h"
 #include "cli.h"
 #include "json.h"
+#include "ledger.h"
 #include "out.h"
-#include "store.h"
 
 static const struct option longopts[] = {
 	TH_CLI_LONGOPTS,

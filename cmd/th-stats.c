@@ -18,8 +18,8 @@
 #include "api.h"
 #include "cli.h"
 #include "json.h"
+#include "ledger.h"
 #include "out.h"
-#include "store.h"
 
 enum { OPT_QUOTA = TH_OPT_VERB, OPT_SINCE, OPT_UNTIL };
 

@@ -20,6 +20,7 @@
 #include "config.h"
 #include "http.h"
 #include "json.h"
+#include "ledger.h"
 #include "out.h"
 #include "post.h"
 #include "publish.h"

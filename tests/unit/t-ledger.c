@@ -16,7 +16,7 @@
 
 #include "config.h"
 #include "json.h"
-#include "store.h"
+#include "ledger.h"
 #include "tap.h"
 
 #define WRITERS	8
