@@ -27,10 +27,20 @@
 #define ACCEPT_AS	"application/activity+json, application/ld+json; " \
 			"profile=\"https://www.w3.org/ns/activitystreams\""
 #define ACCEPT_JSON	"application/json"
-#define MAX_PAGES_EMPTY	3	/* pages in a row without a post: give up */
+#define MAX_PAGES_EMPTY	TH_PAGES_STALE	/* pages in a row without a post */
+#define MAX_OBJECTS	200	/* posts fetched one by one, a source */
 #define KNOWN_TTL	86400	/* how long a resolved account is trusted */
 
-enum stage { WEBFINGER, ACTOR, OUTBOX, PAGE, LOOKUP, STATUSES, END };
+enum stage { WEBFINGER, ACTOR, OUTBOX, PAGE, OBJECT, LOOKUP, STATUSES, END };
+
+/* Why an item gave no record. */
+enum skip {
+	SKIP_OTHER,	/* not a post (a like, a follow): nothing to say */
+	SKIP_FOREIGN,	/* a post without an id (or an account) on the host
+			 * that served it: not that server's to give */
+	SKIP_NODATE,	/* a post with neither published nor updated */
+	SKIP_BARE,	/* a Create whose object is only its URL */
+};
 
 struct th_ap {
 	char		*source;
@@ -46,8 +56,20 @@ struct th_ap {
 	int		 redirects;	/* in a row */
 	int		 status;	/* the exit status of a failure */
 	long long	 floor;		/* the oldest post so far, or -1 */
-	int		 stalled;	/* the last page went no further back */
 	int		 cached;	/* the next answer tests a known entry */
+	struct th_seen	 pages;		/* the pages read: a circle ends */
+	/* the page being read: its items are taken in order, and one whose
+	 * object is only a URL is fetched (stage OBJECT) when the merge
+	 * needs the posts after it */
+	jv		 items;		/* its items (owned), or null */
+	int		 at;		/* the next of them */
+	char		*next;		/* the page after it, or NULL */
+	char		 pagehost[256];	/* the host that served it */
+	long long	 pagefloor;	/* floor when it began */
+	long long	 when;		/* OBJECT: its Create's date */
+	int		 objects;	/* objects fetched, at most MAX_OBJECTS */
+	char		*noobjects;	/* why objects are no longer fetched */
+	int		 foreign, undated, unfetched;	/* the page's skipped posts */
 };
 
 /*
@@ -163,6 +185,19 @@ hostof(const char *u, char *buf, size_t size)
 	buf[n] = '\0';
 }
 
+/* Is u an https URL on host, with no user name before the host? */
+static int
+onhost(const char *u, const char *host)
+{
+	size_t n;
+
+	if (!ishttps(u))
+		return 0;
+	n = strcspn(u + 8, "/?#");
+	return n == strlen(host) && strncasecmp(u + 8, host, n) == 0 &&
+	    memchr(u + 8, '@', n) == NULL;
+}
+
 static void
 seturl(struct th_ap *a, const char *url)
 {
@@ -230,7 +265,10 @@ loadknown(void)
 		jv t = get(o, "at");
 
 		at = jv_get_kind(t) == JV_KIND_NUMBER ? th_jv_num(t) : 0;
-		if (src && user && url && via && ishttps(url) && at <= now &&
+		/* a name without a host: written before names were checked */
+		if (src && user && (strchr(user, '@') != NULL || ishttps(user)) &&
+		    url && via &&
+		    ishttps(url) && at <= now &&
 		    now - at < KNOWN_TTL && findknown(src) == NULL &&
 		    (strcmp(via, "activitypub") == 0 || strcmp(via, "mastodon-api") == 0))
 			addknown(src, user, url, strcmp(via, "activitypub") == 0 ?
@@ -330,6 +368,7 @@ th_ap_new(const char *source, int pagesize, int fresh)
 	a->source = th_strdup(source);
 	a->pagesize = pagesize < 1 ? 20 : pagesize > 40 ? 40 : pagesize;
 	a->floor = -1;
+	a->items = jv_null();
 	if (source[0] == '@' && (at = strchr(source + 1, '@')) != NULL) {
 		if ((a->user = strndup(source + 1, (size_t)(at - source - 1))) == NULL)
 			th_die(TH_EIO, "out of memory");
@@ -429,6 +468,10 @@ th_ap_free(struct th_ap *a)
 	free(a->wire);
 	free(a->base);
 	free(a->refused);
+	jv_free(a->items);
+	free(a->next);
+	free(a->noobjects);
+	th_api_seen_free(&a->pages);
 	free(a);
 }
 
@@ -458,6 +501,25 @@ plain(jv html)
 	    (size_t)jv_string_length_bytes(jv_copy(html)))) == NULL)
 		th_die(TH_EIO, "out of memory");
 	jv_free(html);
+	r = jv_string(t);
+	free(t);
+	return r;
+}
+
+/* A plain-text field (a string jv, consumed) without control characters,
+ * as the HTML's text is; anything else as it is. */
+static jv
+clean(jv v)
+{
+	char *t;
+	jv r;
+
+	if (jv_get_kind(v) != JV_KIND_STRING)
+		return v;
+	if ((t = th_html_plain(jv_string_value(v),
+	    (size_t)jv_string_length_bytes(jv_copy(v)))) == NULL)
+		th_die(TH_EIO, "out of memory");
+	jv_free(v);
 	r = jv_string(t);
 	free(t);
 	return r;
@@ -559,7 +621,7 @@ media(jv rec, jv att, int rest)
 	rec = jv_object_set(rec, jv_string("media_url"), jv_string(first));
 	rec = jv_object_set(rec, jv_string("media_urls"), urls);
 	if (alt != NULL && *alt != '\0')
-		rec = jv_object_set(rec, jv_string("alt_text"), jv_string(alt));
+		rec = jv_object_set(rec, jv_string("alt_text"), clean(jv_string(alt)));
 	free(first);
 	free(alt);
 	free(kind);
@@ -598,20 +660,36 @@ isposttype(const char *t)
 	    strcmp(t, "Page") == 0 || strcmp(t, "Question") == 0);
 }
 
-/* A Note (borrowed) as a record; ts is the fallback time. */
+/* When an item (borrowed) was published: published, else updated (some
+ * servers date a post by its last edit alone); -1 for neither. */
+static long long
+dated(jv o)
+{
+	long long t = th_jv_time(o, "published");
+
+	return t >= 0 ? t : th_jv_time(o, "updated");
+}
+
+/* A Note (borrowed) as a record; ts is the fallback time (its Create's),
+ * used when the Note has no published time of its own. */
 static jv
-note(jv o, const char *username, long long ts)
+note(jv o, const char *username, long long ts, enum skip *why)
 {
 	char *id, *type, *link, *reply, when[32];
 	jv rec, text, title, sum;
 	long long t;
 
-	if ((id = sget(o, "id")) == NULL)
-		return jv_null();
 	type = sget(o, "type");
-	if ((t = th_jv_time(o, "published")) < 0)
-		t = ts;
-	if (t < 0 || !isposttype(type)) {
+	*why = isposttype(type) ? SKIP_FOREIGN : SKIP_OTHER;
+	if ((id = sget(o, "id")) == NULL || !isposttype(type)) {
+		free(id);
+		free(type);
+		return jv_null();
+	}
+	if ((t = th_jv_time(o, "published")) < 0 && (t = ts) < 0)
+		t = th_jv_time(o, "updated");
+	if (t < 0) {
+		*why = SKIP_NODATE;
 		free(id);
 		free(type);
 		return jv_null();
@@ -621,7 +699,7 @@ note(jv o, const char *username, long long ts)
 	rec = jv_object_set(rec, jv_string("username"), jv_string(username));
 	text = plain(content(o));
 	/* an article's or a Lemmy post's title goes first */
-	title = get(o, "name");
+	title = clean(get(o, "name"));
 	if (strcmp(type, "Note") != 0 && jv_get_kind(title) == JV_KIND_STRING &&
 	    jv_string_length_bytes(jv_copy(title)) > 0) {
 		if (jv_get_kind(text) == JV_KIND_STRING &&
@@ -660,20 +738,29 @@ note(jv o, const char *username, long long ts)
 	return rec;
 }
 
-jv
-th_ap_record(jv item, const char *username)
+/* An outbox item (borrowed) as a record, or null and why not; ts: the
+ * time when the item has none (an object fetched for its Create). */
+static jv
+record(jv item, const char *username, long long ts, enum skip *why)
 {
 	char *type, *id, *obj, when[32];
 	jv o, rec, inner;
 	long long t;
+	enum skip ignored;
 
+	*why = SKIP_OTHER;
 	if (jv_get_kind(item) != JV_KIND_OBJECT)
-		return jv_null();	/* a bare link: not worth a fetch each */
+		return jv_null();	/* a bare link to an activity */
 	type = sget(item, "type");
-	t = th_jv_time(item, "published");
+	if ((t = dated(item)) < 0)
+		t = ts;
 	if (type != NULL && strcmp(type, "Create") == 0) {
 		o = get(item, "object");
-		rec = note(o, username, t);
+		if (jv_get_kind(o) == JV_KIND_STRING) {
+			*why = SKIP_BARE;
+			rec = jv_null();
+		} else
+			rec = note(o, username, t, why);
 		jv_free(o);
 	} else if (type != NULL && strcmp(type, "Announce") == 0) {
 		id = sget(item, "id");
@@ -690,9 +777,10 @@ th_ap_record(jv item, const char *username)
 			free(ot);
 		}
 		obj = ref(o);
-		if (id == NULL || obj == NULL || t < 0)
+		if (id == NULL || obj == NULL || t < 0) {
+			*why = id == NULL || obj == NULL ? SKIP_FOREIGN : SKIP_NODATE;
 			rec = jv_null();
-		else {
+		} else {
 			stamp(t, when);
 			rec = jv_object_set(jv_object(), jv_string("id"), jv_string(id));
 			rec = jv_object_set(rec, jv_string("username"), jv_string(username));
@@ -701,7 +789,8 @@ th_ap_record(jv item, const char *username)
 			rec = jv_object_set(rec, jv_string("media_type"),
 			    jv_string("REPOST_FACADE"));
 			/* the boosted post when the server sent it along */
-			inner = jv_get_kind(o) == JV_KIND_OBJECT ? note(o, "", -1) : jv_null();
+			inner = jv_get_kind(o) == JV_KIND_OBJECT ?
+			    note(o, "", -1, &ignored) : jv_null();
 			if (jv_get_kind(inner) == JV_KIND_OBJECT) {
 				char *by = sget(o, "attributedTo");
 				inner = jv_object_delete(inner, jv_string("username"));
@@ -719,21 +808,38 @@ th_ap_record(jv item, const char *username)
 		free(id);
 		free(obj);
 	} else
-		rec = note(item, username, t);	/* an object on its own */
+		rec = note(item, username, t, why);	/* an object on its own */
 	free(type);
 	return rec;
 }
 
 jv
-th_ap_status(jv st, const char *host)
+th_ap_record(jv item, const char *username)
 {
-	char *id, *url, *acct, *user, *reply, when[32];
+	enum skip why;
+
+	return record(item, username, -1, &why);
+}
+
+/*
+ * A Mastodon API status (borrowed) as a record, or null and why not.
+ * host: the server's; its local accounts' names get it. own: the status
+ * is the account's own, not a boosted one, so its account must be local
+ * to host (a name on another server would be a claim host cannot make).
+ */
+static jv
+status(jv st, const char *host, int own, enum skip *why)
+{
+	char *id, *url, *acct, *user, *reply, *at, when[32];
 	jv rec, acc, rb;
 	long long t;
+	enum skip ignored;
 
+	*why = SKIP_FOREIGN;
 	if (jv_get_kind(st) != JV_KIND_OBJECT || (id = sget(st, "uri")) == NULL)
 		return jv_null();
 	if ((t = th_jv_time(st, "created_at")) < 0) {
+		*why = SKIP_NODATE;
 		free(id);
 		return jv_null();
 	}
@@ -743,9 +849,14 @@ th_ap_status(jv st, const char *host)
 	jv_free(acc);
 	if (acct == NULL)
 		acct = th_strdup("");
-	if (strchr(acct, '@') == NULL && host != NULL) {
+	if ((at = strchr(acct, '@')) == NULL && host != NULL) {
 		if (asprintf(&user, "%s@%s", acct, host) == -1)
 			th_die(TH_EIO, "out of memory");
+	} else if (own && (at == NULL || host == NULL || strcasecmp(at + 1, host) != 0)) {
+		*why = SKIP_FOREIGN;	/* another server's account */
+		free(acct);
+		free(id);
+		return jv_null();
 	} else
 		user = th_strdup(acct);
 	rec = jv_object_set(jv_object(), jv_string("id"), jv_string(id));
@@ -753,7 +864,7 @@ th_ap_status(jv st, const char *host)
 	rb = get(st, "reblog");
 	if (jv_get_kind(rb) == JV_KIND_OBJECT) {
 		char *rid = sget(rb, "uri"), *rurl = sget(rb, "url");
-		jv inner = th_ap_status(rb, host);
+		jv inner = status(rb, host, 0, &ignored);
 		rec = jv_object_set(rec, jv_string("timestamp"), jv_string(when));
 		rec = jv_object_set(rec, jv_string("permalink"),
 		    jv_string(rurl ? rurl : rid ? rid : id));
@@ -781,7 +892,8 @@ th_ap_status(jv st, const char *host)
 	{
 		char *sp = sget(st, "spoiler_text");
 		if (sp != NULL && *sp != '\0')
-			rec = jv_object_set(rec, jv_string("summary"), jv_string(sp));
+			rec = jv_object_set(rec, jv_string("summary"),
+			    clean(jv_string(sp)));
 		free(sp);
 	}
 	rec = topic(rec, get(st, "tags"), 1);
@@ -793,6 +905,14 @@ out:
 	free(user);
 	free(id);
 	return rec;
+}
+
+jv
+th_ap_status(jv st, const char *host)
+{
+	enum skip why;
+
+	return status(st, host, 1, &why);
 }
 
 struct dated {
@@ -838,8 +958,8 @@ sorted(jv recs)
 
 /* Pages go back in time: what a page holds that is newer than the pages
  * before it was read already (a server whose pages run in a circle, or
- * go forward again), so it is dropped; a circle then ends as empty
- * pages do. recs (sorted, consumed) are returned. */
+ * go forward again), so it is dropped. recs (sorted, consumed) are
+ * returned, and the floor is the oldest of them. */
 static jv
 older(struct th_ap *a, jv recs)
 {
@@ -848,45 +968,188 @@ older(struct th_ap *a, jv recs)
 
 	jv_array_foreach(recs, i, r) {
 		t = th_jv_time(r, "timestamp");
-		if (a->floor < 0 || t <= a->floor)
+		if (a->floor < 0 || t <= a->floor) {
+			a->floor = t;
 			out = jv_array_append(out, r);
-		else
+		} else
 			jv_free(r);
 	}
 	jv_free(recs);
-	a->stalled = 1;	/* a page that does not go further back */
-	if (jv_array_length(jv_copy(out)) > 0) {
-		jv last = jv_array_get(jv_copy(out), jv_array_length(jv_copy(out)) - 1);
-		t = th_jv_time(last, "timestamp");
-		a->stalled = a->floor >= 0 && t >= a->floor;
-		a->floor = t;
-		jv_free(last);
-	}
 	return out;
 }
 
-/* An outbox page's items (borrowed page) as records. */
-static jv
-items(struct th_ap *a, jv page)
-{
-	jv list = get(page, "orderedItems"), recs = jv_array(), r;
+/* Append to why what else there is to say. */
+static void addwhy(char *, size_t, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
 
+static void
+addwhy(char *why, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	size_t n = strlen(why);
+
+	if (n > 0 && n + 2 < size) {
+		memcpy(why + n, "; ", 3);
+		n += 2;
+	}
+	va_start(ap, fmt);
+	if (n < size)
+		vsnprintf(why + n, size - n, fmt, ap);
+	va_end(ap);
+}
+
+/* A page (its URL a->url) begins: nothing of it skipped yet. */
+static void
+beginpage(struct th_ap *a)
+{
+	hostof(a->url, a->pagehost, sizeof(a->pagehost));
+	a->pagefloor = a->floor;
+	a->foreign = a->undated = a->unfetched = 0;
+	(void)th_api_seen(&a->pages, a->url, strlen(a->url));
+}
+
+/* An outbox page (borrowed) to read: its items, and the page after it. */
+static void
+outboxpage(struct th_ap *a, jv page)
+{
+	jv list = get(page, "orderedItems");
+
+	beginpage(a);
 	if (jv_get_kind(list) != JV_KIND_ARRAY) {
 		jv_free(list);
 		list = get(page, "items");
 	}
-	if (jv_get_kind(list) == JV_KIND_ARRAY) {
-		jv_array_foreach(list, i, e) {
-			r = th_ap_record(e, a->username);
-			if (jv_get_kind(r) == JV_KIND_OBJECT)
-				recs = jv_array_append(recs, r);
-			else
-				jv_free(r);
-			jv_free(e);
-		}
+	jv_free(a->items);
+	a->items = jv_get_kind(list) == JV_KIND_ARRAY ? list :
+	    (jv_free(list), jv_array());
+	a->at = 0;
+	free(a->next);
+	if ((a->next = rget(page, "next")) != NULL && !ishttps(a->next)) {
+		free(a->next);
+		a->next = NULL;
 	}
-	jv_free(list);
-	return sorted(recs);
+}
+
+/* The page is read: say what it skipped, and go on to the next page
+ * unless the pages go in a circle. */
+static void
+endpage(struct th_ap *a, char *why, size_t size)
+{
+	char *next = a->next;
+	int n = a->foreign + a->undated + a->unfetched;
+
+	a->next = NULL;
+	jv_free(a->items);
+	a->items = jv_null();
+	if (n > 0) {
+		char list[512] = "";
+		size_t k;
+		if (a->foreign > 0)
+			snprintf(list, sizeof(list), ", %d whose id or account is "
+			    "not on %s", a->foreign, a->pagehost);
+		if (a->undated > 0 && (k = strlen(list)) < sizeof(list))
+			snprintf(list + k, sizeof(list) - k, ", %d with no date",
+			    a->undated);
+		if (a->unfetched > 0 && (k = strlen(list)) < sizeof(list))
+			snprintf(list + k, sizeof(list) - k, ", %d not fetched (%s)",
+			    a->unfetched, a->noobjects ? a->noobjects :
+			    "a link to a link");
+		addwhy(why, size, "skipped %d post%s: %s", n, n > 1 ? "s" : "",
+		    list + 2);
+	}
+	/* a page that goes no further back (pages of likes and follows, or
+	 * a server going in circles) is nothing new: a few in a row end it */
+	if (a->floor == a->pagefloor) {
+		if (++a->empty >= MAX_PAGES_EMPTY && next != NULL) {
+			addwhy(why, size, "paging stopped: %d pages in a row "
+			    "brought nothing new", a->empty);
+			next = (free(next), NULL);
+		}
+	} else
+		a->empty = 0;
+	if (next != NULL && th_api_seen(&a->pages, next, strlen(next))) {
+		addwhy(why, size, "paging stopped: the next page %s was read "
+		    "before (the pages go in a circle)", next);
+		next = (free(next), NULL);
+	}
+	a->stage = next == NULL ? END : a->stage == STATUSES ? STATUSES : PAGE;
+	seturl(a, next);
+	free(next);
+}
+
+/* A record (consumed) of the page into recs, or counted as skipped. */
+static jv
+take(struct th_ap *a, jv recs, jv r, enum skip skip)
+{
+	char *id;
+
+	if (jv_get_kind(r) != JV_KIND_OBJECT) {
+		jv_free(r);
+		a->foreign += skip == SKIP_FOREIGN;
+		a->undated += skip == SKIP_NODATE;
+		a->unfetched += skip == SKIP_BARE;
+		return recs;
+	}
+	/* a server speaks for its own posts alone: an id elsewhere (on
+	 * Threads, or a number like a Threads id) would let it stand in
+	 * for posts that are not its own */
+	id = th_jv_strdup(r, "id");
+	if (onhost(id, a->pagehost))
+		recs = jv_array_append(recs, r);
+	else {
+		jv_free(r);
+		a->foreign++;
+	}
+	free(id);
+	return recs;
+}
+
+/*
+ * Take the page's items from a->at on, after recs (consumed). An item
+ * whose object is only a URL (GoToSocial's outbox) is fetched: the
+ * records before it are handed over, and the object is fetched when the
+ * merge needs the posts after them, one request like a page.
+ */
+static enum th_ap_step
+drain(struct th_ap *a, jv recs, jv *posts, char *why, size_t size)
+{
+	enum skip skip;
+	char *u;
+	jv e, r, o;
+	int n = jv_array_length(jv_copy(a->items));
+
+	while (a->at < n) {
+		e = jv_array_get(jv_copy(a->items), a->at++);
+		r = record(e, a->username, -1, &skip);
+		if (skip == SKIP_BARE) {
+			o = get(e, "object");
+			u = ref(o);
+			jv_free(o);
+			if (a->noobjects == NULL && a->objects >= MAX_OBJECTS &&
+			    asprintf(&a->noobjects, "more than %d posts to fetch "
+			    "one by one", MAX_OBJECTS) == -1)
+				th_die(TH_EIO, "out of memory");
+			if (!onhost(u, a->pagehost))
+				skip = SKIP_FOREIGN;
+			else if (a->noobjects == NULL) {
+				a->objects++;
+				a->when = dated(e);
+				a->stage = OBJECT;
+				seturl(a, u);
+				free(u);
+				jv_free(r);
+				jv_free(e);
+				*posts = older(a, sorted(recs));
+				return TH_AP_PAGE;
+			}
+			free(u);
+		}
+		recs = take(a, recs, r, skip);
+		jv_free(e);
+	}
+	*posts = older(a, sorted(recs));
+	endpage(a, why, size);
+	return TH_AP_PAGE;
 }
 
 static enum th_ap_step fail(char *, size_t, const char *, ...)
@@ -901,6 +1164,31 @@ fail(char *why, size_t size, const char *fmt, ...)
 	vsnprintf(why, size, fmt, ap);
 	va_end(ap);
 	return TH_AP_FAIL;
+}
+
+/* An object fetched for its Create: its record, then the page goes on.
+ * It is a page's equal: refused or broken, the source ends. */
+static enum th_ap_step
+object(struct th_ap *a, const struct th_api_res *res, jv *posts, char *why,
+    size_t size)
+{
+	enum skip skip = SKIP_OTHER;
+	jv r = jv_null();
+	long http = res->http;
+
+	if (http == 401 || http == 403)
+		return fail(why, size, "%s refuses anonymous reads of its posts "
+		    "(HTTP %ld): it wants signed fetches", a->pagehost, http);
+	if (http != 404 && http != 410) {	/* else deleted since: skipped */
+		if (http != 200 || jv_get_kind(res->body) != JV_KIND_OBJECT)
+			return fail(why, size, "the post %s is not an "
+			    "ActivityPub document (HTTP %ld)", a->url, http);
+		if (onhost(a->url, a->pagehost))
+			r = record(res->body, a->username, a->when, &skip);
+		else
+			skip = SKIP_FOREIGN;	/* sent to another server */
+	}
+	return drain(a, take(a, jv_array(), r, skip), posts, why, size);
 }
 
 /* The refused way's reason, for when the fallback fails too. */
@@ -938,19 +1226,37 @@ lookup(struct th_ap *a)
 	return TH_AP_MORE;
 }
 
-/* A next page: a link or an embedded page's id; NULL at the end. */
-static void
-nextpage(struct th_ap *a, jv page)
+/*
+ * The account's user@host from WebFinger's answer (borrowed): the
+ * subject, which spells the name as the server does, when it names an
+ * account on the host asked or on the server that answered (the host
+ * may send WebFinger there); else the source as written. A server can
+ * only speak for its own accounts: acct:mosseri from evil.example is
+ * not @mosseri, nor is acct:mosseri@threads.net.
+ */
+static char *
+subject(struct th_ap *a, jv jrd)
 {
-	char *next = rget(page, "next");
+	char *sub = sget(jrd, "subject"), *at, *p, host[256];
 
-	if (next != NULL && (!ishttps(next) || strcmp(next, a->url) == 0)) {
-		free(next);	/* the same page again would loop for ever */
-		next = NULL;
+	hostof(a->url, host, sizeof(host));
+	for (p = sub; p != NULL && *p != '\0'; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f) {
+			sub[0] = '\0';	/* not a name */
+			break;
+		}
+	if (sub != NULL && strncasecmp(sub, "acct:", 5) == 0 &&
+	    (at = strchr(sub + 5, '@')) != NULL && at > sub + 5 &&
+	    strchr(at + 1, '@') == NULL && (strcasecmp(at + 1, a->host) == 0 ||
+	    strcasecmp(at + 1, host) == 0)) {
+		memmove(sub, sub + 5, strlen(sub) - 4);
+		return sub;
 	}
-	a->stage = next ? PAGE : END;
-	seturl(a, next);
-	free(next);
+	if (th_opts.verbose && sub != NULL)
+		th_msg(0, "%s: WebFinger's subject %s is not an account on %s; "
+		    "named as written", a->source, sub, a->host);
+	free(sub);
+	return th_strdup(a->source + 1);
 }
 
 /* Location (loc) against the URL it answered (base), malloc'd. */
@@ -1049,13 +1355,7 @@ th_ap_answer(struct th_ap *a, const struct th_api_res *res, jv *posts,
 			return fail(why, size, "%s's WebFinger names no https "
 			    "ActivityPub actor for the account", a->host);
 		}
-		if ((a->username = sget(b, "subject")) != NULL &&
-		    strncasecmp(a->username, "acct:", 5) == 0)
-			memmove(a->username, a->username + 5, strlen(a->username) - 4);
-		else {
-			free(a->username);
-			a->username = th_strdup(a->source + 1);
-		}
+		a->username = subject(a, b);
 		a->stage = ACTOR;
 		seturl(a, s);
 		free(s);
@@ -1080,7 +1380,10 @@ th_ap_answer(struct th_ap *a, const struct th_api_res *res, jv *posts,
 		if (a->username == NULL) {
 			char *pu = sget(b, "preferredUsername");
 			hostof(a->url, host, sizeof(host));
-			if (pu == NULL || asprintf(&a->username, "%s@%s", pu, host) == -1)
+			/* a name with a host of its own would name another
+			 * server's account */
+			if (pu == NULL || *pu == '\0' || strchr(pu, '@') != NULL ||
+			    asprintf(&a->username, "%s@%s", pu, host) == -1)
 				a->username = th_strdup(a->url);
 			free(pu);
 		}
@@ -1110,10 +1413,9 @@ th_ap_answer(struct th_ap *a, const struct th_api_res *res, jv *posts,
 			free(type);
 			if (jv_get_kind(v) == JV_KIND_OBJECT) {
 				/* the first page is embedded */
-				*posts = items(a, v);
-				nextpage(a, v);
+				outboxpage(a, v);
 				jv_free(v);
-				goto page;
+				return drain(a, jv_array(), posts, why, size);
 			}
 			s = ref(v);
 			jv_free(v);
@@ -1129,9 +1431,10 @@ th_ap_answer(struct th_ap *a, const struct th_api_res *res, jv *posts,
 		}
 		jv_free(v);
 		free(type);
-		*posts = items(a, b);	/* a page, or a collection with its items */
-		nextpage(a, b);
-		goto page;
+		outboxpage(a, b);	/* a page, or a collection with its items */
+		return drain(a, jv_array(), posts, why, size);
+	case OBJECT:
+		return object(a, res, posts, why, size);
 	case LOOKUP:
 		s = http == 200 ? th_jv_idstr(b, "id") : NULL;
 		if (s != NULL && !isapiid(s)) {
@@ -1171,47 +1474,29 @@ th_ap_answer(struct th_ap *a, const struct th_api_res *res, jv *posts,
 		{
 			jv recs = jv_array(), r;
 			char *last = NULL;
+			enum skip skip;
+			beginpage(a);
 			jv_array_foreach(b, i, e) {
 				free(last);
 				last = th_jv_idstr(e, "id");
-				r = th_ap_status(e, a->host);
-				if (jv_get_kind(r) == JV_KIND_OBJECT)
-					recs = jv_array_append(recs, r);
-				else
-					jv_free(r);
+				r = status(e, a->host, 1, &skip);
+				recs = take(a, recs, r, skip);
 				jv_free(e);
 			}
-			*posts = sorted(recs);
-			if (last == NULL || !isapiid(last)) {
-				a->stage = END;
-				seturl(a, NULL);
-			} else {
-				if (asprintf(&s, "%s?limit=%d&max_id=%s", a->base,
-				    a->pagesize, last) == -1)
-					th_die(TH_EIO, "out of memory");
-				seturl(a, s);
-				free(s);
-			}
+			*posts = older(a, sorted(recs));
+			free(a->next);
+			a->next = NULL;
+			if (last != NULL && isapiid(last) && asprintf(&a->next,
+			    "%s?limit=%d&max_id=%s", a->base, a->pagesize, last) == -1)
+				th_die(TH_EIO, "out of memory");
 			free(last);
+			endpage(a, why, size);
 		}
-		goto page;
+		return TH_AP_PAGE;
 	case END:
 		break;
 	}
 	a->stage = END;
 	*posts = jv_array();
-	return TH_AP_PAGE;
-page:
-	*posts = older(a, *posts);
-	/* pages of boosts of bare links only, or of follows and likes, are
-	 * empty to th, and a page that does not go further back is a server
-	 * going in circles: a few in a row are the end */
-	if (a->stalled) {
-		if (++a->empty >= MAX_PAGES_EMPTY) {
-			a->stage = END;
-			seturl(a, NULL);
-		}
-	} else
-		a->empty = 0;
 	return TH_AP_PAGE;
 }

@@ -17,6 +17,14 @@
  * day in $XDG_STATE_HOME/th/fedi, so that follow mode and cron runs do
  * not look the account up again every time; an entry that stops
  * working is dropped and the account looked up again.
+ *
+ * A server speaks for itself alone: a record's id is an https URL on the
+ * host that served it (any other post is skipped, with a warning), and
+ * its username is user@host, a host WebFinger was asked or answered at.
+ * An outbox item whose object is only a URL (GoToSocial) is fetched, at
+ * most a few hundred a source, when the merge needs the posts after it.
+ * A page URL read before, or a few pages in a row that go no further
+ * back, end the source with a warning.
  */
 struct th_ap;
 
@@ -25,6 +33,8 @@ enum th_ap_step {
 	TH_AP_PAGE,	/* *posts holds a page; th_ap_url() NULL: the last */
 	TH_AP_FAIL,	/* why says why, for a "SOURCE: skipped: why" */
 };
+/* On TH_AP_MORE and TH_AP_PAGE, a why that is not empty is a warning,
+ * for a "SOURCE: why" (posts skipped, paging stopped). */
 
 /* pagesize: how many posts to ask for where the server takes a limit;
  * fresh: look the account up even if it is known. */
@@ -47,11 +57,17 @@ void th_ap_cleanup(void);
  * An outbox item (activity or object, borrowed) as a th post record:
  * Create of a Note, Article, Page or Question, the object itself, or an
  * Announce (a boost: "media_type":"REPOST_FACADE"). username is the
- * account's user@host. jv_null() for anything that is not a post.
+ * account's user@host. The date is published, else the Create's, else
+ * updated. jv_null() for anything that is not a post, has no id or no
+ * date, or is a Create whose object is only a URL (the source fetches
+ * it). The id is not checked here: the source checks it against the
+ * host that served the item.
  */
 jv th_ap_record(jv item, const char *username);
 /* A Mastodon API status (borrowed) as the same record; host completes
- * local accounts' names. */
+ * local accounts' names, and an account of another host is refused
+ * (jv_null()): host cannot speak for it. A boosted status inside keeps
+ * its author's name as the server gives it, in attributed_to. */
 jv th_ap_status(jv status, const char *host);
 
 #endif

@@ -519,6 +519,37 @@ th_api_res_free(struct th_api_res *res)
 	res->location = NULL;
 }
 
+/* FNV-1a: spread well enough for telling cursors apart, and small. */
+int
+th_api_seen(struct th_seen *set, const char *s, size_t n)
+{
+	unsigned long long h = 14695981039346656037ULL, *nh;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	for (i = 0; i < set->n; i++)
+		if (set->h[i] == h)
+			return 1;
+	/* room for 8, then doubled whenever full (at 8, 16, 32 ...) */
+	if (set->n == 0 || (set->n >= 8 && (set->n & (set->n - 1)) == 0)) {
+		if ((nh = reallocarray(set->h, set->n ? set->n * 2 : 8,
+		    sizeof(*nh))) == NULL)
+			th_die(TH_EIO, "out of memory");
+		set->h = nh;
+	}
+	set->h[set->n++] = h;
+	return 0;
+}
+
+void
+th_api_seen_free(struct th_seen *set)
+{
+	free(set->h);
+	set->h = NULL;
+	set->n = 0;
+}
+
 void
 th_pager_init(struct th_pager *p, const char *path, jv params)
 {
@@ -570,6 +601,41 @@ th_api_nextcursor(jv body)
 	return after;
 }
 
+/* A server going in a circle would be paged for ever: A, B, A by its
+ * cursors, or fresh cursors on the same pages. */
+int
+th_api_circle(struct th_circle *c, jv data, char **after, const char *what)
+{
+	char *d;
+	int again;
+
+	if ((d = th_json_dump(jv_copy(data))) == NULL)
+		th_die(TH_EIO, "out of memory");
+	again = th_api_seen(&c->pages, d, strlen(d));
+	free(d);
+	if (!again)
+		c->stale = 0;
+	else if (++c->stale >= TH_PAGES_STALE && *after != NULL) {
+		th_msg(0, "%s: paging stopped: %d pages in a row repeat pages "
+		    "before", what, c->stale);
+		*after = (free(*after), NULL);
+	}
+	if (*after != NULL && th_api_seen(&c->cursors, *after, strlen(*after))) {
+		th_msg(0, "%s: paging stopped: the next cursor was given before "
+		    "(the pages go in a circle)", what);
+		*after = (free(*after), NULL);
+	}
+	return again;
+}
+
+void
+th_api_circle_free(struct th_circle *c)
+{
+	th_api_seen_free(&c->cursors);
+	th_api_seen_free(&c->pages);
+	c->stale = 0;
+}
+
 int
 th_pager_next(struct th_pager *p, jv *item, struct th_api_res *res)
 {
@@ -602,11 +668,6 @@ th_pager_next(struct th_pager *p, jv *item, struct th_api_res *res)
 		}
 		after = th_api_nextcursor(res->body);
 		th_api_res_free(res);
-		if (after != NULL && p->after != NULL && strcmp(after, p->after) == 0) {
-			/* the same cursor again would loop for ever */
-			free(after);
-			after = NULL;
-		}
 		free(p->after);
 		p->after = after;
 		jv_free(p->page);
@@ -615,6 +676,8 @@ th_pager_next(struct th_pager *p, jv *item, struct th_api_res *res)
 		p->n = jv_array_length(jv_copy(data));
 		if (p->n == 0)
 			p->last = 1;
+		else if (th_api_circle(&p->circle, data, &p->after, p->path))
+			p->n = 0;	/* a page read before: nothing new */
 	}
 }
 
@@ -625,6 +688,7 @@ th_pager_free(struct th_pager *p)
 	free(p->after);
 	jv_free(p->params);
 	jv_free(p->page);
+	th_api_circle_free(&p->circle);
 	memset(p, 0, sizeof(*p));
 	p->params = jv_null();
 	p->page = jv_null();

@@ -1,6 +1,8 @@
 /* api: Threads requests, error classification, cursor pagination. */
 #ifndef TH_API_H
 #define TH_API_H
+#include <stddef.h>
+
 #include <jv.h>
 
 #include "http.h"
@@ -98,9 +100,42 @@ int th_api_report(struct th_api_res *res, const char *what);
 void th_api_res_free(struct th_api_res *res);
 
 /*
+ * What a paged read has been given (cursors, page URLs, pages), to end
+ * one that goes in a circle (A, B, A ...): a 64-bit hash each, so that
+ * it costs 8 bytes a page however long the strings are.
+ */
+struct th_seen {
+	unsigned long long	*h;
+	size_t			 n;
+};
+/* 1 when s (n bytes) was seen before; else it is remembered and 0. */
+int th_api_seen(struct th_seen *set, const char *s, size_t n);
+void th_api_seen_free(struct th_seen *set);
+
+/* Pages in a row that bring nothing new before a read gives up. */
+#define TH_PAGES_STALE	3
+
+/* A cursor-paged read's guard against a server going in a circle. */
+struct th_circle {
+	struct th_seen	 cursors;	/* every cursor given */
+	struct th_seen	 pages;		/* every page's data */
+	int		 stale;		/* pages in a row that repeat one before */
+};
+/*
+ * After a page's data (borrowed) and its next cursor (*after, malloc'd,
+ * or NULL at the end): 1 when the page is the same as one read before
+ * (nothing new: the caller drops it), else 0. A cursor given before, or
+ * TH_PAGES_STALE such pages in a row, end the read: *after is freed and
+ * NULL, and a warning says so, naming what ("me/threads", "@meta").
+ */
+int th_api_circle(struct th_circle *c, jv data, char **after, const char *what);
+void th_api_circle_free(struct th_circle *c);
+
+/*
  * Cursor pagination over a list edge, one item at a time, one page in
  * memory. It pages with the `after` cursor and never follows paging.next
- * (that URL carries the token in clear).
+ * (that URL carries the token in clear); a server going in a circle is
+ * stopped (th_api_circle()).
  */
 struct th_pager {
 	char	*path;
@@ -110,6 +145,7 @@ struct th_pager {
 	int	 idx, n;
 	int	 started, last;
 	long	 pages;		/* pages fetched */
+	struct th_circle circle;
 };
 void th_pager_init(struct th_pager *p, const char *path, jv params);
 /* 1 with *item (owned by the caller), 0 at the end, or -1 on failure

@@ -5,7 +5,9 @@
  * needed to choose, so -n 10 over fifty sources reads fifty first pages
  * and nothing more, and a long read keeps one page per source in memory.
  * Duplicates (one post seen by two sources) carry the same timestamp, so
- * only the ids emitted at the current timestamp are remembered.
+ * only the ids emitted at the current timestamp are remembered. Ids are
+ * compared within one network only: a fediverse server names its posts
+ * as it likes, and must never stand in for a Threads post.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,14 +21,17 @@
 #include "json.h"
 
 enum sstate { S_NEED, S_PENDING, S_READY, S_DONE };
+enum network { THREADS, FEDIVERSE };
 
 struct src {
 	char		*label, *path;
+	enum network	 net;		/* where its ids come from */
 	jv		 params;	/* owned */
 	int		 ordered;
 	enum sstate	 state;
-	char		*after;		/* cursor of the next page */
-	int		 started;
+	int		 more;		/* a next page to fetch */
+	char		*after;		/* THREADS: cursor of the next page */
+	struct th_circle circle;	/* THREADS: cursors and pages read */
 	jv		 page;		/* the current page's data */
 	int		 idx, n;
 	jv		 head;		/* a copy of page[idx] */
@@ -34,7 +39,7 @@ struct src {
 	jv		 skip;		/* ids at the cursor's second, taken before */
 	long long	 head_ts;
 	char		*head_id;
-	struct th_ap	*ap;		/* a fediverse source, or NULL */
+	struct th_ap	*ap;		/* FEDIVERSE: the account */
 	char		*fields;	/* its records' fields, or NULL: all */
 	struct th_api_req req;
 };
@@ -49,7 +54,10 @@ struct th_feed {
 	long		 pages;
 	int		 status;	/* per-source failures, merged */
 	long long	 cur_ts;	/* the timestamp being emitted */
-	char		**cur_ids;	/* ids emitted at cur_ts */
+	struct emitted {
+		enum network	 net;
+		char		*id;
+	}		*cur;		/* posts emitted at cur_ts */
 	int		 ncur;
 };
 
@@ -83,6 +91,7 @@ th_feed_add(struct th_feed *f, const char *label, const char *path, jv params,
 	memset(s, 0, sizeof(*s));
 	if ((s->label = strdup(label)) == NULL || (s->path = strdup(path)) == NULL)
 		th_die(TH_EIO, "out of memory");
+	s->net = THREADS;
 	s->params = params;
 	s->ordered = ordered;
 	s->state = S_NEED;
@@ -96,6 +105,7 @@ th_feed_add_fedi(struct th_feed *f, const char *label, const char *source,
     const char *fields)
 {
 	th_feed_add(f, label, source, jv_object(), 1);
+	f->s[f->n - 1].net = FEDIVERSE;
 	f->s[f->n - 1].ap = th_ap_new(source, f->pagesize, 0);
 	f->s[f->n - 1].fields = th_strdup(fields);
 }
@@ -218,6 +228,7 @@ done(struct src *s)
 	s->page = jv_null();
 	free(s->after);
 	s->after = NULL;
+	s->more = 0;
 	s->state = S_DONE;
 }
 
@@ -239,7 +250,7 @@ sethead(struct src *s)
 	}
 	jv_free(s->page);
 	s->page = jv_null();
-	s->state = s->after != NULL ? S_NEED : S_DONE;
+	s->state = s->more ? S_NEED : S_DONE;
 }
 
 /* Does the edge take since/until? A post's replies and conversation do
@@ -261,7 +272,7 @@ submit(struct th_feed *f, struct src *s)
 	jv p;
 	long long since = f->since > s->since ? f->since : s->since;
 
-	if (s->ap != NULL) {
+	if (s->net == FEDIVERSE) {
 		if ((url = th_ap_url(s->ap, &accept)) == NULL) {
 			done(s);
 			return;
@@ -362,10 +373,11 @@ fedi(struct th_feed *f, struct src *s, struct th_api_res *res)
 		done(s);
 		return 0;
 	}
-	free(s->after);
-	s->after = th_ap_url(s->ap, &accept) != NULL ? strdup("") : NULL;
+	if (why[0] != '\0')
+		th_msg(0, "%s: %s", s->label, why);
+	s->more = th_ap_url(s->ap, &accept) != NULL;
 	if (st == TH_AP_MORE) {
-		s->state = s->after != NULL ? S_NEED : S_DONE;
+		s->state = s->more ? S_NEED : S_DONE;
 		return 0;
 	}
 	if (s->fields != NULL)
@@ -402,7 +414,7 @@ collect(struct th_feed *f)
 		done(s);
 		return rc;
 	}
-	if (s->ap != NULL)
+	if (s->net == FEDIVERSE)
 		return fedi(f, s, &res);
 	data = jv_object_get(jv_copy(res.body), jv_string("data"));
 	if (jv_get_kind(data) != JV_KIND_ARRAY) {
@@ -416,10 +428,6 @@ collect(struct th_feed *f)
 	/* the next cursor, only when the answer says there is more */
 	after = th_api_nextcursor(res.body);
 	th_api_res_free(&res);
-	if (after != NULL && s->after != NULL && strcmp(after, s->after) == 0) {
-		free(after);	/* the same cursor again would loop for ever */
-		after = NULL;
-	}
 	free(s->after);
 	s->after = after;
 	jv_free(s->page);
@@ -428,6 +436,9 @@ collect(struct th_feed *f)
 	s->idx = 0;
 	if (s->n == 0)
 		s->after = (free(s->after), NULL);	/* an empty page ends it */
+	else if (th_api_circle(&s->circle, s->page, &s->after, s->label))
+		s->n = 0;	/* a page read before: nothing new */
+	s->more = s->after != NULL;
 	sethead(s);
 	return 0;
 }
@@ -471,25 +482,27 @@ advance(struct src *s)
 	sethead(s);
 }
 
+/* Was the post emitted already? (Remembered if not.) */
 static int
-seen(struct th_feed *f, long long ts, const char *id)
+seen(struct th_feed *f, long long ts, enum network net, const char *id)
 {
-	char **n;
+	struct emitted *n;
 	int i;
 
 	if (ts != f->cur_ts) {
 		for (i = 0; i < f->ncur; i++)
-			free(f->cur_ids[i]);
+			free(f->cur[i].id);
 		f->ncur = 0;
 		f->cur_ts = ts;
 	}
 	for (i = 0; i < f->ncur; i++)
-		if (strcmp(f->cur_ids[i], id) == 0)
+		if (f->cur[i].net == net && strcmp(f->cur[i].id, id) == 0)
 			return 1;
-	if ((n = reallocarray(f->cur_ids, (size_t)f->ncur + 1, sizeof(*n))) == NULL ||
-	    (n[f->ncur] = strdup(id)) == NULL)
+	if ((n = reallocarray(f->cur, (size_t)f->ncur + 1, sizeof(*n))) == NULL ||
+	    (n[f->ncur].id = strdup(id)) == NULL)
 		th_die(TH_EIO, "out of memory");
-	f->cur_ids = n;
+	n[f->ncur].net = net;
+	f->cur = n;
 	f->ncur++;
 	return 0;
 }
@@ -536,7 +549,7 @@ th_feed_next(struct th_feed *f, jv *item)
 			*item = it;
 			return 1;
 		}
-		if (seen(f, best->head_ts, best->head_id)) {
+		if (seen(f, best->head_ts, best->net, best->head_id)) {
 			advance(best);
 			continue;
 		}
@@ -546,8 +559,8 @@ th_feed_next(struct th_feed *f, jv *item)
 		/* the same post at the head of other sources: one record */
 		for (i = 0; i < f->n; i++) {
 			s = &f->s[i];
-			if (s != best && s->state == S_READY && s->head_id != NULL &&
-			    strcmp(s->head_id, best->head_id) == 0) {
+			if (s != best && s->state == S_READY && s->net == best->net &&
+			    s->head_id != NULL && strcmp(s->head_id, best->head_id) == 0) {
 				labels = jv_array_append(labels, jv_string(s->label));
 				advance(s);
 			}
@@ -579,10 +592,11 @@ th_feed_free(struct th_feed *f)
 		free(f->s[i].fields);
 		jv_free(f->s[i].params);
 		jv_free(f->s[i].skip);
+		th_api_circle_free(&f->s[i].circle);
 	}
 	for (i = 0; i < f->ncur; i++)
-		free(f->cur_ids[i]);
-	free(f->cur_ids);
+		free(f->cur[i].id);
+	free(f->cur);
 	free(f->s);
 	free(f);
 }

@@ -31,7 +31,10 @@ void th_feed_window(struct th_feed *f, long long since, long long until, int api
 void th_feed_pagesize(struct th_feed *f, int n);
 /*
  * The next post: newest first across all sources (ties by id), each post
- * once, with "th_sources": the labels of every source that had it.
+ * once, with "th_sources": the labels of every source that had it (of
+ * one network: a fediverse record never merges with a Threads post,
+ * whatever its id). A source whose paging goes in a circle ends with a
+ * warning (th_api_circle() in api.h).
  * A page is fetched only when the merge needs its posts; every source's
  * first page goes out at once. Returns 1 (*item is the caller's), 0 at
  * the end, or an exit status that stops the whole feed (no or expired

@@ -414,6 +414,57 @@ tag(struct buf *b, const char *s, const char *end)
 	return gt + 1;
 }
 
+/*
+ * Control characters other than newline and tab, written as they are or
+ * as references (&#27;), would reach a terminal as escape sequences
+ * (ESC ] 0; retitles it, ESC [2J clears it): each becomes U+FFFD. C1
+ * controls (U+0080..U+009F) are C2 80..C2 9F in UTF-8.
+ */
+static void
+nocontrols(struct buf *b)
+{
+	struct buf c = { 0 };
+	unsigned char u;
+	size_t i, from = 0;
+
+	if (b->oom)
+		return;
+	for (i = 0; i < b->len; i++) {
+		u = (unsigned char)b->s[i];
+		if ((u < 0x20 && u != '\n' && u != '\t') || u == 0x7f ||
+		    (u == 0xc2 && i + 1 < b->len &&
+		    (unsigned char)b->s[i + 1] >= 0x80 &&
+		    (unsigned char)b->s[i + 1] <= 0x9f)) {
+			put(&c, b->s + from, i - from);
+			put(&c, "\xef\xbf\xbd", 3);
+			i += u == 0xc2;
+			from = i + 1;
+		}
+	}
+	if (from == 0)
+		return;		/* none: b as it is */
+	put(&c, b->s + from, b->len - from);
+	free(b->s);
+	b->s = c.s;
+	b->len = c.len;
+	b->cap = c.cap;
+	b->oom = c.oom;
+}
+
+char *
+th_html_plain(const char *s, size_t len)
+{
+	struct buf b = { 0 };
+
+	put(&b, s, len);
+	nocontrols(&b);
+	if (b.oom) {
+		free(b.s);
+		return NULL;
+	}
+	return b.s;
+}
+
 char *
 th_html_text(const char *s, size_t len)
 {
@@ -453,6 +504,7 @@ th_html_text(const char *s, size_t len)
 	if (b.link >= 0)
 		endlink(&b);
 	free(b.href);
+	nocontrols(&b);
 	if (b.oom) {
 		free(b.s);
 		return NULL;

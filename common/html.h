@@ -22,9 +22,15 @@
  *    ones) are decoded; &nbsp; is a space; a reference that is not a
  *    character (NUL, surrogates, past U+10FFFF) is U+FFFD; an unknown
  *    name stays as written;
+ *  - a control character other than newline and tab (C0, DEL, C1),
+ *    written as it is or as a reference (&#27;), is U+FFFD: the text
+ *    never carries a terminal escape sequence;
  *  - all other bytes, UTF-8 and right-to-left text included, pass
  *    through unchanged.
  */
 char *th_html_text(const char *html, size_t len);
+/* A plain-text field (a title, a description) of len bytes with the same
+ * control characters as U+FFFD, malloc'd; NULL only when out of memory. */
+char *th_html_plain(const char *s, size_t len);
 
 #endif

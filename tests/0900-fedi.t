@@ -1,7 +1,8 @@
 #!/bin/bash
 # Fediverse sources: @user@host and actor URLs, read as ActivityPub (or
 # through Mastodon's API when the actor wants signed fetches), merged with
-# Threads sources in one stream of th's post records.
+# Threads sources in one stream of th's post records. A server speaks for
+# its own posts and accounts alone, and cannot make a run go on for ever.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 sandbox_start
 fedi_start
@@ -248,14 +249,121 @@ for f in "/users/Alice/outbox $col" "/p/a $pa" "/p/b $pb"; do
 	fb POST /_control/fault "{\"host\":\"mastodon.example\",\"path\":\"${f%% *}\",\"status\":200,\"body\":$(printf '%s' "${f#* }" | jq -R .),\"ctype\":\"application/activity+json\",\"times\":100}" >/dev/null
 done
 fb POST /_control/log/clear >/dev/null
-timeout 20 "$top_builddir/th-timeline" -n 100 @alice@mastodon.example >"$T/circle" 2>&1
-is "$?" 0 "outbox pages that run in a circle: an end all the same"
+timeout 20 "$top_builddir/th-timeline" -n 100 @alice@mastodon.example >"$T/circle" 2>"$T/circle.err"
+is "$?" 0 "outbox pages that run in a circle (a, b, a): an end all the same"
 is "$(jq -r .text "$T/circle" | tr '\n' ' ')" "a1 a2 b1 b2 " "  each post once"
-is "$(fb GET /_control/log | jq '[.[] | select(.path | startswith("/p/"))] | length')" 5 \
-	"  the two pages, then three that go no further back"
+is "$(fb GET /_control/log | jq '[.[] | select(.path | startswith("/p/"))] | length')" 2 \
+	"  the two pages, once each: a page read before is never read again"
+is "$(cat "$T/circle.err")" "th-timeline: @alice@mastodon.example: paging stopped: the next page https://mastodon.example/p/a was read before (the pages go in a circle)" \
+	"  and a warning says why the source ended"
+fb POST /_control/fault/clear >/dev/null
+col='{"type":"OrderedCollection","id":"https://mastodon.example/users/Alice/outbox","first":"https://mastodon.example/q/1"}'
+fb POST /_control/fault "{\"host\":\"mastodon.example\",\"path\":\"/users/Alice/outbox\",\"status\":200,\"body\":$(printf '%s' "$col" | jq -R .),\"ctype\":\"application/activity+json\",\"times\":100}" >/dev/null
+for i in 1 2 3 4 5 6; do
+	pq="{\"type\":\"OrderedCollectionPage\",\"next\":\"https://mastodon.example/q/$((i + 1))\",\"orderedItems\":[$(note a1 2026-11-20T10:00:00Z),$(note a2 2026-11-20T09:00:00Z)]}"
+	fb POST /_control/fault "{\"host\":\"mastodon.example\",\"path\":\"/q/$i\",\"status\":200,\"body\":$(printf '%s' "$pq" | jq -R .),\"ctype\":\"application/activity+json\",\"times\":100}" >/dev/null
+done
+fb POST /_control/log/clear >/dev/null
+timeout 20 "$top_builddir/th-timeline" -n 100 @alice@mastodon.example >"$T/circle" 2>"$T/circle.err"
+is "$?:$(jq -r .text "$T/circle" | tr '\n' ' ')" "0:a1 a2 " "fresh page URLs over the same posts: each post once"
+is "$(fb GET /_control/log | jq -r '[.[] | select(.path | startswith("/q/")) | .path] | join(" ")')" "/q/1 /q/2 /q/3 /q/4" \
+	"  the first page, then three that bring nothing new: the end"
+is "$(cat "$T/circle.err")" "th-timeline: @alice@mastodon.example: paging stopped: 3 pages in a row brought nothing new" \
+	"  said in a warning"
 fb POST /_control/fault/clear >/dev/null
 TH_FEDI_CONNECT=10.0.0.1:80 run th-timeline @alice@mastodon.example
 is "$status" 78 "TH_FEDI_CONNECT off loopback is refused (it turns https into http)"
+
+# --- a server speaks for its own posts alone (issue 17) -------------------------------------
+# evil.example serves Notes with the id and time of a real @meta post and
+# of a real post of alice@mastodon.example, and WebFinger names its
+# account acct:mosseri
+nocache
+metapost=$("$top_builddir/th-timeline" -n 1 @meta)
+mid=$(echo "$metapost" | jq -r .id)
+mts=$(echo "$metapost" | jq -r .timestamp)
+alicepost=$("$top_builddir/th-timeline" -n 1 @alice@mastodon.example)
+aid=$(echo "$alicepost" | jq -r .id)
+ats=$(echo "$alicepost" | jq -r .timestamp)
+fb POST /_control/account '{"host":"evil.example","user":"alice","posts":[]}' >/dev/null
+evilnote() { printf '{"type":"Create","object":{"type":"Note","id":"%s","content":"<p>%s</p>"%s}}' "$1" "$2" "$3"; }
+evil="{\"type\":\"OrderedCollection\",\"id\":\"https://evil.example/users/alice/outbox\",\"orderedItems\":[
+	$(evilnote "$mid" "fake meta" ",\"published\":\"$mts\""),
+	$(evilnote "$aid" "fake alice" ",\"published\":\"$ats\""),
+	$(evilnote "https://evil.example@mastodon.example/x" "fake host" ",\"published\":\"$(iso $((now - 40)))\""),
+	$(evilnote "https://evil.example/users/alice/statuses/1" "evil's own" ",\"published\":\"$(iso $((now - 30)))\""),
+	$(evilnote "https://evil.example/users/alice/statuses/2" "edited" ",\"updated\":\"$(iso $((now - 20)))\""),
+	$(evilnote "https://evil.example/users/alice/statuses/3" "undated" "")]}"
+evil=$(printf '%s' "$evil" | tr -d '\n\t')
+wf='{"subject":"acct:mosseri","links":[{"rel":"self","type":"application/activity+json","href":"https://evil.example/users/alice"}]}'
+fb POST /_control/fault "{\"host\":\"evil.example\",\"path\":\"/.well-known/webfinger\",\"status\":200,\"body\":$(printf '%s' "$wf" | jq -R .),\"ctype\":\"application/jrd+json\",\"times\":1}" >/dev/null
+fb POST /_control/fault "{\"host\":\"evil.example\",\"path\":\"/users/alice/outbox\",\"status\":200,\"body\":$(printf '%s' "$evil" | jq -R .),\"ctype\":\"application/activity+json\",\"times\":1}" >/dev/null
+run th-timeline -n 500 --since 2d @meta @alice@mastodon.example @alice@evil.example
+is "$status" 0 "a fediverse server that names its Notes with other posts' ids: the stream goes on"
+is "$(echo "$out" | jq -c --arg id "$mid" 'select(.id == $id) | .th_sources')" '["@meta"]' \
+	"  the @meta post with its id is still there, from @meta alone"
+is "$(echo "$out" | jq -r --arg id "$mid" 'select(.id == $id) | .text')" "$(echo "$metapost" | jq -r .text)" \
+	"  with its own text"
+is "$(echo "$out" | jq -c --arg id "$aid" 'select(.id == $id) | [.th_sources, .text]')" \
+	"$(echo "$alicepost" | jq -c '[.th_sources, .text]')" "  and alice's post on mastodon.example too"
+is "$(echo "$out" | grep -c 'fake')" 0 "  no record of evil.example's with another server's id, or none on it (user@host)"
+is "$(echo "$out" | jq -c 'select(.th_sources == ["@alice@evil.example"]) | [.username, .text, .timestamp]' | tr '\n' ' ')" \
+	"[\"alice@evil.example\",\"edited\",\"$(date -u -d "@$((now - 20))" +%Y-%m-%dT%H:%M:%S+0000)\"] [\"alice@evil.example\",\"evil's own\",\"$(date -u -d "@$((now - 30))" +%Y-%m-%dT%H:%M:%S+0000)\"] " \
+	"  its own posts, one dated by updated alone; the user named as asked, not as acct:mosseri"
+is "$err" "th-timeline: @alice@evil.example: skipped 4 posts: 3 whose id or account is not on evil.example, 1 with no date" \
+	"  what was skipped, and why, in a warning"
+nocache
+wf='{"subject":"acct:mosseri@threads.net","links":[{"rel":"self","type":"application/activity+json","href":"https://evil.example/users/alice"}]}'
+fb POST /_control/fault "{\"host\":\"evil.example\",\"path\":\"/.well-known/webfinger\",\"status\":200,\"body\":$(printf '%s' "$wf" | jq -R .),\"ctype\":\"application/jrd+json\",\"times\":1}" >/dev/null
+fb POST /_control/fault "{\"host\":\"evil.example\",\"path\":\"/users/alice/outbox\",\"status\":200,\"body\":$(printf '%s' "$evil" | jq -R .),\"ctype\":\"application/activity+json\",\"times\":1}" >/dev/null
+run th-timeline -n 1 @alice@evil.example
+is "$(echo "$out" | jq -r .username)" "alice@evil.example" "WebFinger's subject acct:mosseri@threads.net from evil.example is not taken either"
+is "$(echo "$out" | "$top_builddir/th-show" | head -1 | cut -d' ' -f1)" "@alice@evil.example" "  th-show says whose post it is"
+jq -c 'if .source == "@alice@evil.example" then .username = "mosseri" else . end' \
+	"$XDG_STATE_HOME/th/fedi" >"$T/kept" && cp "$T/kept" "$XDG_STATE_HOME/th/fedi"
+fb POST /_control/fault "{\"host\":\"evil.example\",\"path\":\"/users/alice/outbox\",\"status\":200,\"body\":$(printf '%s' "$evil" | jq -R .),\"ctype\":\"application/activity+json\",\"times\":1}" >/dev/null
+run th-timeline -n 1 @alice@evil.example
+is "$(echo "$out" | jq -r .username)" "alice@evil.example" "  nor a name without a host kept from before: the account is looked up again"
+
+# --- GoToSocial: the outbox names each post by its URL ----------------------------------------
+fb POST /_control/server '{"host":"gts.example","kind":"gotosocial"}' >/dev/null
+posts='['
+for i in $(seq 0 34); do
+	posts="$posts{\"content\":\"<p>gina $i</p>\",\"published\":\"$(iso $((now - i * 3600 - 60)))\"},"
+done
+fb POST /_control/account "{\"host\":\"gts.example\",\"user\":\"gina\",\"posts\":${posts%,}]}" >/dev/null
+fb POST /_control/log/clear >/dev/null
+run th-timeline -n 500 --since 3d @gina@gts.example
+is "$status:$err" "0:" "a GoToSocial account (each Create's object a bare URL): exit 0, quietly"
+is "$(echo "$out" | jq -r .text | tr '\n' ' ')" "$(for i in $(seq 0 34); do printf 'gina %s ' "$i"; done)" \
+	"  every post, across its two pages of 30, newest first"
+is "$(fb GET /_control/log | jq '[.[] | select(.path | startswith("/users/gina/statuses/"))] | [length, (map(.path) | unique | length)] | join(" ")' -r)" "35 35" \
+	"  each post fetched once"
+is "$(echo "$out" | jq -r '.id | test("^https://gts.example/users/gina/statuses/[0-9]+$")' | sort -u)" true "  its id the post's URL"
+fb POST /_control/log/clear >/dev/null
+run th-timeline -n 2 @gina@gts.example
+is "$(fb GET /_control/log | jq -r '.[] | .path + (if .query.page then "?page" else "" end)' | sed 's/[0-9][0-9]*$/N/' | tr '\n' ' ')" \
+	"/users/gina/outbox /users/gina/outbox?page /users/gina/statuses/N /users/gina/statuses/N " \
+	"-n 2: only the two posts needed are fetched"
+fb POST /_control/fault '{"host":"gts.example","path":"/users/gina/statuses/","status":401,"body":"{\"error\":\"not signed\"}","times":100}' >/dev/null
+run th-timeline -n 5 @gina@gts.example @bob@social.example
+is "$status" 1 "posts that want signed fetches: exit 1"
+is "$err" "th-timeline: @gina@gts.example: skipped: gts.example refuses anonymous reads of its posts (HTTP 401): it wants signed fetches" \
+	"  said, naming the source"
+like "$out" "*bob says hi*" "  the other source still reads"
+fb POST /_control/fault/clear >/dev/null
+posts='['
+for i in $(seq 0 204); do
+	posts="$posts{\"content\":\"<p>many $i</p>\",\"published\":\"$(iso $((now - i * 600 - 60)))\"},"
+done
+fb POST /_control/account "{\"host\":\"gts.example\",\"user\":\"many\",\"posts\":${posts%,}]}" >/dev/null
+fb POST /_control/log/clear >/dev/null
+run th-timeline -n 500 --since 3d @many@gts.example
+is "$status:$(echo "$out" | wc -l | tr -d ' ')" "0:200" "205 posts to fetch one by one: the first 200"
+is "$(fb GET /_control/log | jq '[.[] | select(.path | startswith("/users/many/statuses/"))] | length')" 200 \
+	"  in 200 requests, no more"
+is "$err" "th-timeline: @many@gts.example: skipped 5 posts: 5 not fetched (more than 200 posts to fetch one by one)" \
+	"  and the rest said to be skipped"
 
 # --- servers that fail: retried, then that source alone is dropped -----------------------------
 export TH_BACKOFF_MS=1
@@ -353,12 +461,15 @@ is "$(fb GET /_control/log | jq -r '[.[] | select(.path == "/.well-known/webfing
 
 # --- real recorded payloads, through th ------------------------------------------------------
 if [ -d "$FIX" ]; then
+	# served by the host they name, mastodon.social: no other may serve them
+	fb POST /_control/account '{"host":"mastodon.social","user":"Gargron","posts":[]}' >/dev/null
+	fb POST /_control/account '{"host":"mastodon.social","user":"LemmyDev","posts":[]}' >/dev/null
 	page=$(jq -c '{"@context":"https://www.w3.org/ns/activitystreams",
-		id:"https://mastodon.example/users/Alice/outbox?page=true",
+		id:"https://mastodon.social/users/Gargron/outbox?page=true",
 		type:"OrderedCollectionPage", orderedItems:.activities}' \
 		"$FIX/ap-mastodon-outbox-items-gargron-2023-04-live.json")
-	fb POST /_control/fault "{\"host\":\"mastodon.example\",\"path\":\"/users/Alice/outbox\",\"status\":200,\"body\":$(printf '%s' "$page" | jq -R .),\"ctype\":\"application/activity+json\",\"times\":1}" >/dev/null
-	run th-timeline -n 10 @alice@mastodon.example
+	fb POST /_control/fault "{\"host\":\"mastodon.social\",\"path\":\"/users/Gargron/outbox\",\"status\":200,\"body\":$(printf '%s' "$page" | jq -R .),\"ctype\":\"application/activity+json\",\"times\":1}" >/dev/null
+	run th-timeline -n 10 @gargron@mastodon.social
 	is "$(echo "$out" | jq -c '[.media_type, .timestamp, (.text // .reposted_post.id)]')" "$(printf '%s\n' \
 		'["TEXT_POST","2023-04-12T16:02:55+0000","@boris @jenn @haubles @simonwistow @anildash We'"'"'re working on open-sourcing our Terraform config for Mastodon behind Fastly."]' \
 		'["REPOST_FACADE","2023-04-12T14:59:07+0000","https://newsie.social/users/dwl/statuses/110186366606387034"]' \
@@ -367,19 +478,23 @@ if [ -d "$FIX" ]; then
 	is "$(echo "$out" | jq -c 'select(.media_type == "TEXT_POST") | [.is_reply, .replied_to.id, .permalink]')" \
 		'[true,"https://cosocial.ca/users/boris/statuses/110186624185819449","https://mastodon.social/@Gargron/110186684417144088"]' \
 		"  its reply target and permalink"
-	fb POST /_control/fault "{\"host\":\"mastodon.example\",\"path\":\"/users/Alice/outbox\",\"status\":200,\"body\":$(jq -c . "$FIX/ap-mastodon-featured-collection-lemmydev-2020.json" | jq -R .),\"ctype\":\"application/activity+json\",\"times\":1}" >/dev/null
-	run th-timeline -n 10 @alice@mastodon.example
+	fb POST /_control/fault "{\"host\":\"mastodon.social\",\"path\":\"/users/LemmyDev/outbox\",\"status\":200,\"body\":$(jq -c . "$FIX/ap-mastodon-featured-collection-lemmydev-2020.json" | jq -R .),\"ctype\":\"application/activity+json\",\"times\":1}" >/dev/null
+	run th-timeline -n 10 @lemmydev@mastodon.social
 	is "$status" 0 "the live LemmyDev featured collection (items inline, no pages)"
 	is "$(echo "$out" | jq -r 'select(.timestamp == "2020-05-28T14:52:14+0000") | .text')" \
 		"$(printf 'Inaugural Post for Lemmy, a decentralized, easily self-hostable #reddit / link aggregator alternative,intended to work in the #fediverse:\n\nhttps://github.com/LemmyNet/lemmy/\n\n#activitypub')" \
 		"  its first Note as text: hashtags, a shortened link whole again, paragraphs"
 	is "$(echo "$out" | jq -s '[.[].timestamp] | . == (sort | reverse)')" true "  newest first"
+	fb POST /_control/fault "{\"host\":\"mastodon.example\",\"path\":\"/users/Alice/outbox\",\"status\":200,\"body\":$(printf '%s' "$page" | jq -R .),\"ctype\":\"application/activity+json\",\"times\":1}" >/dev/null
+	run th-timeline -n 10 @alice@mastodon.example
+	is "$out" "" "  the same items served by mastodon.example are not its to serve: skipped"
+	is "$err" "th-timeline: @alice@mastodon.example: skipped 3 posts: 3 whose id or account is not on mastodon.example" "  with a warning"
 	fb POST /_control/fault "{\"host\":\"locked.example\",\"path\":\"/users/carol\",\"status\":401,\"body\":$(jq -c . "$FIX/ap-mastodon-unsigned-actor-401-live.json" | jq -R .),\"times\":1}" >/dev/null
 	fb POST /_control/server '{"host":"locked.example","signed_fetch":false,"rest":false}' >/dev/null
 	run th-timeline @carol@locked.example
 	like "$err" "*(HTTP 401: Request not signed)*" "the recorded 401 body, word for word in the warning"
 else
-	skip "no fixtures at $FIX" 6
+	skip "no fixtures at $FIX" 8
 fi
 
 # --- fidelity of the fediverse sandbox ---------------------------------------------------

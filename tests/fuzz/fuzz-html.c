@@ -8,6 +8,7 @@
 #include "ap.h"
 #include "html.h"
 #include "json.h"
+#include "text.h"
 #include "fuzz.h"
 
 /* Does "pre", in any case, occur in s? */
@@ -34,6 +35,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((t = th_html_text(s, size)) == NULL)
 		abort();
 	n = strlen(t);
+	/* no control character but newline and tab, whatever came in */
+	{
+		size_t bad;
+		if (th_text_utf8(s, size, &bad) && th_text_control(t, n) != -1)
+			abort();
+	}
 	/* never more than one blank line, none at either end, outside <pre> */
 	/* (&nbsp; is a space that stays where it is written) */
 	if (memchr(s, '&', size) == NULL && !haspre(s, size)) {

@@ -18,6 +18,10 @@ the real payloads in shared/fixtures/ap-*.json (see fedi_fidelity.py):
              {"error":"Request not signed"} (authorized fetch), as
              mastodon.social did to unsigned reads in the 2026 recording.
              "rest": false: the REST API wants a login (401).
+  gotosocial as mastodon, but the outbox's pages (30 items, GoToSocial's
+             documented shape) list each Create with its object as a bare
+             URL, to be fetched: /users/USER/statuses/ID answers the Note
+             (as Mastodon's does too).
   threads    WebFinger only, in Threads' compact shape; the actor answers
              404 {"success":false,"error":"Not found"} to unsigned reads,
              and there is no Mastodon API (an HTML 404).
@@ -70,6 +74,7 @@ NOTE_CONTEXT = [
      "toot": "http://joinmastodon.org/ns#", "votersCount": "toot:votersCount",
      "Hashtag": "as:Hashtag"}]
 PAGE = 20
+PAGE_GTS = 30
 
 
 class State:
@@ -138,7 +143,7 @@ def note(host, acct, p):
     return o
 
 
-def activity(host, acct, p):
+def activity(host, acct, p, bare=False):
     base = user_url(host, acct["user"])
     act = {
         "id": status_url(host, acct["user"], p["id"]) + "/activity",
@@ -152,7 +157,8 @@ def activity(host, acct, p):
         act["object"] = p["announce"]
     else:
         act["type"] = "Create"
-        act["object"] = note(host, acct, p)
+        act["object"] = (status_url(host, acct["user"], p["id"]) if bare
+                         else note(host, acct, p))
     return dict([("id", act["id"]), ("type", act["type"])] +
                 [(k, v) for k, v in act.items() if k not in ("id", "type")])
 
@@ -355,7 +361,14 @@ class Handler(BaseHTTPRequestHandler):
             if len(parts) == 2:
                 return self.send(200, self.actor(host, acct))
             if len(parts) == 3 and parts[2] == "outbox":
-                return self.outbox(host, acct, q)
+                return self.outbox(host, acct, q, srv["kind"] == "gotosocial")
+            if len(parts) == 4 and parts[2] == "statuses":
+                p = next((p for p in acct["posts"] if p["id"] == parts[3]
+                          and not p.get("announce")), None)
+                if p is not None:
+                    return self.send(200, dict([("@context", NOTE_CONTEXT)] +
+                                               list(note(host, acct,
+                                                         p).items())))
         return self.send(404, {"error": "Record not found"}, "application/json")
 
     def actor(self, host, acct):
@@ -385,8 +398,13 @@ class Handler(BaseHTTPRequestHandler):
                       "url": "https://%s/headers/original/missing.png" % host},
         }
 
-    def outbox(self, host, acct, q):
+    def outbox(self, host, acct, q, gts=False):
         base = user_url(host, acct["user"]) + "/outbox"
+        if q.get("page") != "true" and gts:
+            return self.send(200, {
+                "@context": "https://www.w3.org/ns/activitystreams",
+                "id": base, "type": "OrderedCollection",
+                "first": base + "?page=true"})
         if q.get("page") != "true":
             return self.send(200, {
                 "@context": "https://www.w3.org/ns/activitystreams",
@@ -397,17 +415,18 @@ class Handler(BaseHTTPRequestHandler):
         posts = acct["posts"]
         if "max_id" in q:
             posts = [p for p in posts if int(p["id"]) < int(q["max_id"])]
-        page = posts[:PAGE]
+        size = PAGE_GTS if gts else PAGE
+        page = posts[:size]
         me = base + "?page=true" + ("&max_id=" + q["max_id"]
                                     if "max_id" in q else "")
         doc = {"@context": NOTE_CONTEXT, "id": me,
                "type": "OrderedCollectionPage"}
-        if len(posts) > PAGE:
+        if len(posts) > size:
             doc["next"] = base + "?max_id=%s&page=true" % page[-1]["id"]
         if page:
             doc["prev"] = base + "?min_id=%s&page=true" % page[0]["id"]
         doc["partOf"] = base
-        doc["orderedItems"] = [activity(host, acct, p) for p in page]
+        doc["orderedItems"] = [activity(host, acct, p, gts) for p in page]
         return self.send(200, doc)
 
     def rest(self, st, host, srv, parts, q):

@@ -193,5 +193,27 @@ ok(create[0]["object"]["id"] + "/activity" == create[0]["id"] and
    fcreate["object"]["id"] + "/activity" == fcreate["id"],
    "a Create's id is its Note's id + /activity")
 
+# -- GoToSocial: objects by URL ------------------------------------------------
+# (no recording: the shape of docs.gotosocial.org's outbox page, and the
+# Note fetched by its URL in the live Note's shape)
+control("/_control/server", {"host": "gts.example", "kind": "gotosocial"})
+control("/_control/account", {"host": "gts.example", "user": "gina",
+        "posts": [{"content": "<p>one</p>", "published": "2026-11-25T10:00:00Z"}]})
+st, body = get("gts.example", "/users/gina/outbox")
+ok(st == 200 and list(json.loads(body)) == ["@context", "id", "type", "first"],
+   "GoToSocial outbox: @context, id, type, first; no items", body)
+st, body = get("gts.example", "/users/gina/outbox?page=true")
+gp = json.loads(body)
+gc = gp["orderedItems"][0]
+ok(list(gc) == list(fcreate) and isinstance(gc["object"], str) and
+   gc["object"] + "/activity" == gc["id"],
+   "GoToSocial page: the live Create's keys, object the Note's bare URL",
+   "%s\n%s" % (list(gc), list(fcreate)))
+st, body = get("gts.example", gc["object"][len("https://gts.example"):])
+gn = json.loads(body)
+ok(st == 200 and gn["id"] == gc["object"] and "@context" in gn,
+   "the Note's URL answers the Note, with its @context", "%s %s" % (st, body))
+same_shape(gn, fcreate["object"], "  with every key of the live Note")
+
 print("1..%d" % n)
 sys.exit(1 if failed else 0)

@@ -87,6 +87,18 @@ main(void)
 	is_str(text("&#65"), "A", "a numeric reference without ';'");
 	is_str(textn("a\0b", 3), "a\xef\xbf\xbd" "b", "a NUL byte is U+FFFD, never the end of the text");
 
+	/* control characters: never a terminal escape (issue 17) */
+	is_str(text("a&#27;]0;owned&#7;b"), "a\xef\xbf\xbd]0;owned\xef\xbf\xbd" "b", "&#27; (ESC) and &#7; (BEL) are U+FFFD");
+	is_str(text("&#x1b;[2J&#X1B;c"), "\xef\xbf\xbd[2J\xef\xbf\xbd" "c", "  in hex too");
+	is_str(text("a\x1b[2Jb\x07"), "a\xef\xbf\xbd[2Jb\xef\xbf\xbd", "  and written as they are");
+	is_str(text("&#x9b;2J&#155;\xc2\x9b&#127;\x7f"), "\xef\xbf\xbd" "2J\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd", "  C1 controls (CSI) and DEL, as references and as they are");
+	is_str(text("&#13;&#11;&#12;x"), "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbdx", "  a carriage return, vertical tab and form feed by reference");
+	is_str(text("<pre>a\fb\vc</pre>"), "a\xef\xbf\xbd" "b\xef\xbf\xbd" "c", "  inside <pre> as well");
+	is_str(text("a&#10;b&#9;c"), "a\nb\tc", "newline and tab by reference stay");
+	is_str(text("<img alt=\":x&#27;[31m:\"><a href=\"https://e.com/&#27;x\">t</a>"), ":x\xef\xbf\xbd[31m:t <https://e.com/\xef\xbf\xbdx>", "  nor from an alt text or an address");
+	is_str(text("\xc2\xa0\xc2\x80"), "\xc2\xa0\xef\xbf\xbd", "U+00A0 stays; U+0080 is a control");
+	is_str(text("\xe2\x80\xae\xe2\x80\x8f"), "\xe2\x80\xae\xe2\x80\x8f", "direction marks are not control characters: they pass");
+
 	/* links */
 	is_str(text("see <a href=\"https://ex.com/a\">this page</a>."), "see this page <https://ex.com/a>.", "a link with words gets its address");
 	is_str(text("<a href=\"https://ex.com/a?x=1&amp;y=2\">q</a>"), "q <https://ex.com/a?x=1&y=2>", "references in the address are decoded");
@@ -142,6 +154,12 @@ main(void)
 	is_str(rec("\"https://m.example/users/alice/statuses/7\""), "null", "a bare link is not fetched");
 	is_str(rec("{\"type\":\"Create\",\"object\":{\"id\":\"https://m.example/n/6\",\"type\":\"Note\",\"content\":\"x\"}}"), "null", "a Note with no time is dropped, not misplaced");
 	is_str(rec("{\"type\":\"Create\",\"published\":\"2024-01-01T00:00:00Z\",\"object\":{\"type\":\"Note\",\"content\":\"x\"}}"), "null", "a Note with no id is dropped");
+	is_str(rec("{\"type\":\"Create\",\"object\":{\"id\":\"https://m.example/n/7\",\"type\":\"Note\",\"content\":\"x\",\"updated\":\"2024-05-05T05:05:05Z\"}}"),
+	    "{\"id\":\"https://m.example/n/7\",\"username\":\"alice@m.example\",\"text\":\"x\",\"timestamp\":\"2024-05-05T05:05:05+0000\",\"permalink\":\"https://m.example/n/7\",\"media_type\":\"TEXT_POST\",\"is_reply\":false}",
+	    "a Note dated by updated alone: that date");
+	is_str(rec("{\"type\":\"Create\",\"published\":\"2024-06-06T06:06:06Z\",\"object\":{\"id\":\"https://m.example/n/8\",\"type\":\"Note\",\"content\":\"x\",\"updated\":\"2024-07-07T07:07:07Z\"}}"),
+	    "{\"id\":\"https://m.example/n/8\",\"username\":\"alice@m.example\",\"text\":\"x\",\"timestamp\":\"2024-06-06T06:06:06+0000\",\"permalink\":\"https://m.example/n/8\",\"media_type\":\"TEXT_POST\",\"is_reply\":false}",
+	    "  but its Create's published comes first");
 	is_str(rec("{\"type\":\"Create\",\"published\":\"2024-01-01T00:00:00Z\",\"object\":[1,2]}"), "null", "an object that is not one is dropped");
 
 	is_str(status("{\"id\":\"111\",\"uri\":\"https://m.example/users/carol/statuses/111\",\"url\":\"https://m.example/@carol/111\",\"created_at\":\"2026-11-25T11:00:00.000Z\",\"content\":\"<p>from <b>REST</b></p>\",\"spoiler_text\":\"\",\"in_reply_to_id\":null,\"reblog\":null,\"account\":{\"acct\":\"carol\"},\"media_attachments\":[{\"type\":\"image\",\"url\":\"https://f.example/c.png\",\"description\":\"chart\"}],\"tags\":[{\"name\":\"news\"}]}"),
@@ -150,7 +168,18 @@ main(void)
 	is_str(status("{\"id\":\"112\",\"uri\":\"https://m.example/users/carol/statuses/112/activity\",\"created_at\":\"2026-11-25T12:00:00.000Z\",\"reblog\":{\"uri\":\"https://o.example/s/1\",\"url\":\"https://o.example/@d/1\",\"created_at\":\"2026-11-20T00:00:00.000Z\",\"content\":\"<p>orig</p>\",\"account\":{\"acct\":\"d@o.example\"}},\"account\":{\"acct\":\"carol\"}}"),
 	    "{\"id\":\"https://m.example/users/carol/statuses/112/activity\",\"username\":\"carol@m.example\",\"timestamp\":\"2026-11-25T12:00:00+0000\",\"permalink\":\"https://o.example/@d/1\",\"media_type\":\"REPOST_FACADE\",\"reposted_post\":{\"id\":\"https://o.example/s/1\",\"text\":\"orig\",\"timestamp\":\"2026-11-20T00:00:00+0000\",\"permalink\":\"https://o.example/@d/1\",\"media_type\":\"TEXT_POST\",\"is_reply\":false,\"attributed_to\":\"d@o.example\"}}",
 	    "a reblog is a repost with the boosted post inside");
+	is_str(rec("{\"type\":\"Page\",\"id\":\"https://l.example/post/6\",\"name\":\"T\\u001b]0;x\\u0007\",\"content\":\"<p>b</p>\",\"published\":\"2024-02-02T02:02:02Z\",\"attachment\":[{\"type\":\"Image\",\"url\":\"https://f.example/1.jpg\",\"name\":\"a\\u009b2J\"}]}"),
+	    "{\"id\":\"https://l.example/post/6\",\"username\":\"alice@m.example\",\"text\":\"T\xef\xbf\xbd]0;x\xef\xbf\xbd\\n\\nb\",\"timestamp\":\"2024-02-02T02:02:02+0000\",\"permalink\":\"https://l.example/post/6\",\"media_type\":\"IMAGE\",\"media_url\":\"https://f.example/1.jpg\",\"media_urls\":[\"https://f.example/1.jpg\"],\"alt_text\":\"a\xef\xbf\xbd" "2J\",\"is_reply\":false}",
+	    "control characters in a title or a description are U+FFFD too");
 	is_str(status("[]"), "null", "a status that is not an object");
+	is_str(status("{\"uri\":\"https://m.example/users/mosseri/statuses/1\",\"created_at\":\"2026-11-25T11:00:00.000Z\",\"content\":\"<p>hi</p>\",\"account\":{\"acct\":\"mosseri@threads.net\"}}"),
+	    "null", "a status of another server's account, served by this one, is refused: it cannot speak for it");
+	is_str(status("{\"uri\":\"https://m.example/users/carol/statuses/2\",\"created_at\":\"2026-11-25T11:00:00.000Z\",\"content\":\"<p>hi</p>\",\"account\":{\"acct\":\"carol@M.example\"}}"),
+	    "{\"id\":\"https://m.example/users/carol/statuses/2\",\"username\":\"carol@M.example\",\"text\":\"hi\",\"timestamp\":\"2026-11-25T11:00:00+0000\",\"permalink\":\"https://m.example/users/carol/statuses/2\",\"media_type\":\"TEXT_POST\",\"is_reply\":false}",
+	    "  one that names its own host is taken");
+	is_str(status("{\"uri\":\"https://m.example/users/carol/statuses/3\",\"created_at\":\"2026-11-25T11:00:00.000Z\",\"content\":\"<p>hi</p>\",\"spoiler_text\":\"cw\\u001b[2J\",\"account\":{\"acct\":\"carol\"}}"),
+	    "{\"id\":\"https://m.example/users/carol/statuses/3\",\"username\":\"carol@m.example\",\"text\":\"hi\",\"timestamp\":\"2026-11-25T11:00:00+0000\",\"permalink\":\"https://m.example/users/carol/statuses/3\",\"media_type\":\"TEXT_POST\",\"summary\":\"cw\xef\xbf\xbd[2J\",\"is_reply\":false}",
+	    "  and in a status's content warning");
 	th_ap_cleanup();
 	return done_testing();
 }
