@@ -58,6 +58,11 @@ struct th_http_req *th_http_next(void);
 /* Submit r and run until it is finished (no other request in flight). */
 void th_http_do(struct th_http_req *r);
 void th_http_req_free(struct th_http_req *r);
+/* Unit tests: every request is answered by fn, which sets status, resp
+ * (malloc'd), len and err as a transfer would; nothing touches the
+ * network. NULL restores it. */
+typedef void th_http_fake(struct th_http_req *r);
+void th_http_set_fake(th_http_fake *fn);
 /* At most n transfers at once (default 8). */
 void th_http_set_parallel(int n);
 /* Release the multi handle and libcurl. */
