@@ -633,6 +633,17 @@ quota(struct run *r, int posts, int replies)
 	return 0;
 }
 
+/* One request a dry run would send, as a record; params consumed. */
+static int
+dryreq(const char *path, jv params)
+{
+	jv o = jv_object_set(jv_object(), jv_string("dry_run"), jv_true());
+
+	o = th_jv_setstr(o, "method", "POST");
+	o = th_jv_setstr(o, "path", path);
+	return th_out_emit(jv_object_set(o, jv_string("params"), params));
+}
+
 /* Print the requests a run would send: redacted (there is no secret in
  * them: the token travels in a header). */
 static int
@@ -641,7 +652,7 @@ dry(struct run *r, const struct th_parts *pt, char **pub)
 	char ph[64], prev[64];
 	const char *target = r->p->reply_to;
 	int i, k, rc;
-	jv o, prm;
+	jv o;
 
 	for (k = 0; k < pt->n; k++) {
 		if (pub != NULL && pub[k] != NULL) {
@@ -654,31 +665,17 @@ dry(struct run *r, const struct th_parts *pt, char **pub)
 			target = prev;
 			continue;
 		}
-		if (k == 0 && r->p->nm >= 2)
-			for (i = 0; i < r->p->nm; i++) {
-				prm = th_post_item(&r->p->m[i]);
-				o = jv_object_set(jv_object(), jv_string("dry_run"), jv_true());
-				o = th_jv_setstr(o, "method", "POST");
-				o = th_jv_setstr(o, "path", "/v1.0/me/threads");
-				o = jv_object_set(o, jv_string("params"), prm);
-				if ((rc = th_out_emit(o)) != 0)
-					return rc;
-			}
-		prm = th_post_params(r->p, k, pt->text[k], target, r->p->nm >= 2 && k == 0 ?
-		    "<carousel items>" : NULL);
-		o = jv_object_set(jv_object(), jv_string("dry_run"), jv_true());
-		o = th_jv_setstr(o, "method", "POST");
-		o = th_jv_setstr(o, "path", "/v1.0/me/threads");
-		o = jv_object_set(o, jv_string("params"), prm);
-		if ((rc = th_out_emit(o)) != 0)
+		for (i = 0; k == 0 && r->p->nm >= 2 && i < r->p->nm; i++)
+			if ((rc = dryreq("/v1.0/me/threads",
+			    th_post_item(&r->p->m[i]))) != 0)
+				return rc;
+		if ((rc = dryreq("/v1.0/me/threads", th_post_params(r->p, k,
+		    pt->text[k], target, r->p->nm >= 2 && k == 0 ?
+		    "<carousel items>" : NULL))) != 0)
 			return rc;
 		snprintf(ph, sizeof(ph), "<container of part %d>", k + 1);
-		o = jv_object_set(jv_object(), jv_string("dry_run"), jv_true());
-		o = th_jv_setstr(o, "method", "POST");
-		o = th_jv_setstr(o, "path", "/v1.0/me/threads_publish");
-		o = jv_object_set(o, jv_string("params"), th_jv_setstr(jv_object(),
-		    "creation_id", ph));
-		if ((rc = th_out_emit(o)) != 0)
+		if ((rc = dryreq("/v1.0/me/threads_publish", th_jv_setstr(jv_object(),
+		    "creation_id", ph))) != 0)
 			return rc;
 		snprintf(prev, sizeof(prev), "<post of part %d>", k + 1);
 		target = prev;

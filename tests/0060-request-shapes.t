@@ -77,17 +77,8 @@ shapes "th-auth login --with-token (/me, debug_token)"
 drive th-auth status -a fresh
 shapes "th-auth status (/me, debug_token)"
 
-sb POST /_control/seed '{"oauth_code": "AQBshapes", "redirect_uri": "https://cb.example/th"}' >/dev/null
-mkfifo "$T/fifo"
-TH_CLIENT_ID=1234567890123456 TH_REDIRECT_URI=https://cb.example/th TH_CLIENT_SECRET=$APPSECRET \
-	"$top_builddir/th-auth" login -a oauth <"$T/fifo" >"$T/oout" 2>"$T/oerr" &
-pid=$!
-exec 3>"$T/fifo"
-for i in $(seq 200); do grep -q state= "$T/oout" && break; sleep 0.05; done
-state=$(sed -n 's/.*state=\([0-9a-f]*\).*/\1/p' "$T/oout")
-echo "https://cb.example/th?code=AQBshapes&state=$state#_" >&3
-exec 3>&-
-wait $pid || failed="$failed th-auth:$?"
+oauth_login AQBshapes login -a oauth
+[ "$status" -eq 0 ] || failed="$failed th-auth:$status"
 shapes "th-auth login (code exchange, long-lived exchange)"
 
 now=$(date +%s)

@@ -138,18 +138,8 @@ unlike "$(cat "$XDG_CONFIG_HOME"/th/accounts/* "$XDG_STATE_HOME"/th/* 2>/dev/nul
 	"and it is written nowhere"
 
 # OAuth code flow
-sb POST /_control/seed '{"oauth_code": "AQBcode123", "redirect_uri": "https://cb.example/th"}' >/dev/null
-export TH_CLIENT_ID=1234567890123456 TH_REDIRECT_URI=https://cb.example/th TH_CLIENT_SECRET=$APPSECRET
-mkfifo "$T/fifo"
-"$top_builddir/th-auth" login -a oauth <"$T/fifo" >"$T/oout" 2>"$T/oerr" &
-pid=$!
-exec 3>"$T/fifo"
-for i in $(seq 100); do grep -q state= "$T/oout" && break; sleep 0.05; done
-state=$(sed -n 's/.*state=\([0-9a-f]*\).*/\1/p' "$T/oout")
-echo "https://cb.example/th?code=AQBcode123&state=$state#_" >&3
-exec 3>&-
-wait $pid
-is "$?" 0 "the OAuth code flow logs in"
+oauth_login AQBcode123 login -a oauth
+is "$status" 0 "the OAuth code flow logs in"
 like "$(cat "$T/oout")" "*client_id=1234567890123456*response_type=code*state=*" "after printing the authorize URL"
 is "$(jq -r .username "$ACC/oauth")" th_tester "the account is named by -a, user from /me"
 is "$(sblog 'select(.path == "/oauth/access_token") | [.method, .ctype, (.form|keys), (.query|length), .bearer]')" \
@@ -164,16 +154,8 @@ is "$(jq '(.expires_at - now) / 86400 | floor' "$ACC/oauth")" 59 "  and the expi
 unlike "$(cat "$T/oout" "$T/oerr")" "*$APPSECRET*" "the secret is printed nowhere"
 
 # the same flow with -v: every URL that holds a secret is shown redacted
-sb POST /_control/seed '{"oauth_code": "AQBcode456", "redirect_uri": "https://cb.example/th"}' >/dev/null
-"$top_builddir/th-auth" -v login -a oauthv <"$T/fifo" >"$T/oout" 2>"$T/oerr" &
-pid=$!
-exec 3>"$T/fifo"
-for i in $(seq 100); do grep -q state= "$T/oout" && break; sleep 0.05; done
-state=$(sed -n 's/.*state=\([0-9a-f]*\).*/\1/p' "$T/oout")
-echo "https://cb.example/th?code=AQBcode456&state=$state#_" >&3
-exec 3>&-
-wait $pid
-is "$?" 0 "login -v succeeds"
+oauth_login AQBcode456 -v login -a oauthv
+is "$status" 0 "login -v succeeds"
 like "$(cat "$T/oerr")" "*> GET http://127.0.0.1:*/access_token?grant_type=th_exchange_token&client_secret=\[REDACTED\]&access_token=\[REDACTED\]*" \
 	"  -v shows the exchange URL with the secret and the token redacted"
 unlike "$(cat "$T/oout" "$T/oerr")" "*$APPSECRET*" "  the app secret appears nowhere"

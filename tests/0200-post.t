@@ -4,11 +4,6 @@
 sandbox_start
 LEDGER="$XDG_STATE_HOME/th/ledger"
 
-# posts TEXT [EDGE]: how many of our posts (or replies) have exactly TEXT
-posts() {
-	"$top_builddir/th-api" --paginate "me/${2:-threads}" fields=id,text limit=100 |
-		jq --arg t "$1" 'select(.text == $t) | .id' | wc -l | tr -d ' '
-}
 writes() {
 	sblog 'select(.method == "POST") | .path' | wc -l | tr -d ' '
 }

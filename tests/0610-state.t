@@ -29,11 +29,6 @@ is "$bad" 0 "500 writers killed at random points: always the old list or the new
 # --- a torn ledger line never costs the record after it -----------------------------------
 sandbox_start
 LEDGER="$XDG_STATE_HOME/th/ledger"
-# posts TEXT [EDGE]: how many of our posts (or replies) have exactly TEXT
-posts() {
-	"$top_builddir/th-api" --paginate "me/${2:-threads}" fields=id,text limit=100 |
-		jq --arg t "$1" 'select(.text == $t) | .id' | wc -l | tr -d ' '
-}
 # records KEY EVENT: the ledger's readable records of that key and event
 records() {
 	jq -R -c --arg k "$1" --arg e "$2" 'fromjson? | select(.key == $k and .event == $e)' \

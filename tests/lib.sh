@@ -254,3 +254,31 @@ fault() {
 clearlog() {
 	sb POST /_control/log/clear >/dev/null
 }
+
+# posts TEXT [EDGE]: how many of our posts (or replies) have exactly TEXT
+posts() {
+	"$top_builddir/th-api" --paginate "me/${2:-threads}" fields=id,text limit=100 |
+		jq --arg t "$1" 'select(.text == $t) | .id' | wc -l | tr -d ' '
+}
+
+# oauth_login CODE ARGS...: the OAuth code flow against the sandbox,
+# with the code CODE seeded for https://cb.example/th: th-auth ARGS
+# prints the authorize URL, the browser's redirect is pasted back.
+# Sets $status; stdout and stderr in $T/oout and $T/oerr.
+oauth_login() {
+	local code=$1 pid i state
+	shift
+	sb POST /_control/seed "{\"oauth_code\": \"$code\", \"redirect_uri\": \"https://cb.example/th\"}" >/dev/null
+	[ -p "$T/fifo" ] || mkfifo "$T/fifo"
+	TH_CLIENT_ID=${TH_CLIENT_ID:-1234567890123456} TH_REDIRECT_URI=https://cb.example/th \
+		TH_CLIENT_SECRET=${TH_CLIENT_SECRET:-$APPSECRET} \
+		"$top_builddir/th-auth" "$@" <"$T/fifo" >"$T/oout" 2>"$T/oerr" &
+	pid=$!
+	exec 3>"$T/fifo"
+	for i in $(seq 200); do grep -q state= "$T/oout" && break; sleep 0.05; done
+	state=$(sed -n 's/.*state=\([0-9a-f]*\).*/\1/p' "$T/oout")
+	echo "https://cb.example/th?code=$code&state=$state#_" >&3
+	exec 3>&-
+	wait $pid
+	status=$?
+}
