@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <jv.h>
 
+#include "ap-record.h"	/* th_ap_record(), th_ap_status() */
+#include "ap-step.h"	/* enum th_ap_step */
 #include "api.h"
 
 /*
@@ -28,14 +30,6 @@
  */
 struct th_ap;
 
-enum th_ap_step {
-	TH_AP_MORE,	/* fetch th_ap_url() again before any posts */
-	TH_AP_PAGE,	/* *posts holds a page; th_ap_url() NULL: the last */
-	TH_AP_FAIL,	/* why says why, for a "SOURCE: skipped: why" */
-};
-/* On TH_AP_MORE and TH_AP_PAGE, a why that is not empty is a warning,
- * for a "SOURCE: why" (posts skipped, paging stopped). */
-
 /* pagesize: how many posts to ask for where the server takes a limit;
  * fresh: look the account up even if it is known. */
 struct th_ap *th_ap_new(const char *source, int pagesize, int fresh);
@@ -50,24 +44,8 @@ enum th_ap_step th_ap_answer(struct th_ap *a, const struct th_api_res *res,
  * after the retries), 75 for a rate limit (429), 1 for the rest. */
 int th_ap_exit(const struct th_ap *a);
 void th_ap_free(struct th_ap *a);
-/* Save what was resolved, if anything changed, and free it (th_exit). */
+/* Save what was resolved, if anything changed, and free it: registered
+ * with th_atexit() when the cache is first read (fedicache.h). */
 void th_ap_cleanup(void);
-
-/*
- * An outbox item (activity or object, borrowed) as a th post record:
- * Create of a Note, Article, Page or Question, the object itself, or an
- * Announce (a boost: "media_type":"REPOST_FACADE"). username is the
- * account's user@host. The date is published, else the Create's, else
- * updated. jv_null() for anything that is not a post, has no id or no
- * date, or is a Create whose object is only a URL (the source fetches
- * it). The id is not checked here: the source checks it against the
- * host that served the item.
- */
-jv th_ap_record(jv item, const char *username);
-/* A Mastodon API status (borrowed) as the same record; host completes
- * local accounts' names, and an account of another host is refused
- * (jv_null()): host cannot speak for it. A boosted status inside keeps
- * its author's name as the server gives it, in attributed_to. */
-jv th_ap_status(jv status, const char *host);
 
 #endif

@@ -12,15 +12,16 @@
 #include <curl/curl.h>
 
 #include "api.h"
-#include "auth.h"
-#include "cli.h"
 #include "config.h"
 #include "http.h"
 #include "json.h"
+#include "msg.h"
 #include "secret.h"
 
 static char *token;
-static int tokenrc = -1;
+static int tokenrc = -1;		/* -1: not asked yet; else the provider's */
+static char tokuid[32];		/* the provider's user id, "" if unknown */
+static th_api_token_fn *provider;
 
 static const char *const unversioned[] = {
 	"/oauth/access_token", "/access_token", "/refresh_access_token", NULL
@@ -694,18 +695,39 @@ th_pager_free(struct th_pager *p)
 	p->page = jv_null();
 }
 
+void
+th_api_token_provider(th_api_token_fn *fn)
+{
+	provider = fn;
+}
+
+/* api holds a token from now on: wiped on the way out, however it ends. */
+static void
+keep(char *t)
+{
+	token = t;
+	if (token != NULL) {
+		th_secret_add(token);
+		th_atexit(th_api_cleanup);
+	}
+}
+
 int
 th_api_token(void)
 {
-	char *t = NULL;
+	char *t = NULL, uid[sizeof(tokuid)] = "";
 	int rc;
 
 	if (token == NULL && tokenrc == -1) {
+		if (provider == NULL)
+			rc = th_msg(TH_EAUTH, "no token: nothing to look one up with");
+		else
+			rc = provider(&t, uid, sizeof(uid));
 		/* an automatic refresh inside sets a token of its own */
-		rc = th_auth_token(&t);
 		th_api_cleanup();
-		token = t;
+		keep(t);
 		tokenrc = rc;
+		strlcpy(tokuid, rc == 0 ? uid : "", sizeof(tokuid));
 	}
 	return tokenrc > 0 ? tokenrc : 0;
 }
@@ -714,10 +736,9 @@ void
 th_api_set_token(const char *tok)
 {
 	th_api_cleanup();
-	if ((token = strdup(tok)) != NULL) {
-		th_secret_add(token);
+	keep(strdup(tok));
+	if (token != NULL)
 		tokenrc = 0;
-	}
 }
 
 void
@@ -796,15 +817,14 @@ th_api_uid(char *buf, size_t size)
 {
 	static char cache[32];
 	struct th_api_res res;
-	const char *u;
 	char *id;
 	int rc;
 
 	if (cache[0] == '\0') {
 		if ((rc = th_api_token()) != 0)
 			return rc;
-		if ((u = th_auth_uid()) != NULL)
-			strlcpy(cache, u, sizeof(cache));
+		if (tokuid[0] != '\0')
+			strlcpy(cache, tokuid, sizeof(cache));
 		else {
 			if (th_api_call("GET", "me", jv_object_set(jv_object(),
 			    jv_string("fields"), jv_string("id")), &res) != 0) {

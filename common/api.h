@@ -50,7 +50,8 @@ char *th_api_form(jv params);
 
 /*
  * One request: GET and DELETE carry params in the query string, POST in
- * the body. params is consumed. The token is looked up on first use.
+ * the body. params is consumed. The token is asked of the provider
+ * (th_api_token_provider()) on first use.
  * Returns res->status.
  */
 int th_api_call(const char *method, const char *path, jv params,
@@ -155,8 +156,19 @@ void th_pager_init(struct th_pager *p, const char *path, jv params);
 int th_pager_next(struct th_pager *p, jv *item, struct th_api_res *res);
 void th_pager_free(struct th_pager *p);
 
+/*
+ * Where the token comes from. api never looks for one itself: the layer
+ * that knows (auth, through cli's start-up) hands it a provider, asked
+ * once, on the first request that needs a token, never before (th-list
+ * needs none; th-auth login must not read the stored one). fn sets *tok
+ * (malloc'd; api takes it and wipes it) and uid (size bytes: the account's
+ * user id, or "" when unknown) and returns 0 or an exit status after its
+ * message. It may call th_api_get_tokq() (a refresh): that needs no token.
+ */
+typedef int th_api_token_fn(char **tok, char *uid, size_t size);
+void th_api_token_provider(th_api_token_fn *fn);
 /* Look the token up now rather than on the first request: 0 or the
- * status of th_auth_token(), after its message. */
+ * provider's status (77 when there is none). */
 int th_api_token(void);
 /* The after cursor of a list answer (borrowed) when it says there is a
  * next page (paging.next); malloc'd, or NULL at the end. */
@@ -173,11 +185,13 @@ int th_api_quota(jv limits, const char *usage, const char *config, long *used,
  * frees a slot: the used-th newest post of the last 24 h, plus 24 h
  * (epoch seconds), or 0. */
 long long th_api_freeat(const char *edge, long used);
-/* The token owner's user id (from the account file, else /me), in buf.
+/* The token owner's user id (the provider's, else /me), in buf.
  * Returns 0 or a status, after a message. */
 int th_api_uid(char *buf, size_t size);
-/* Use tok (copied) for the requests that follow. */
+/* Use tok (copied, registered as a secret) for the requests that follow,
+ * instead of asking the provider. */
 void th_api_set_token(const char *tok);
-/* Free the token and anything api holds. */
+/* Wipe and free the token (registered with th_atexit() once api holds
+ * one); the next request that needs a token asks the provider again. */
 void th_api_cleanup(void);
 #endif

@@ -19,9 +19,9 @@
 
 #include "api.h"
 #include "auth.h"
-#include "cli.h"
 #include "config.h"
 #include "json.h"
+#include "msg.h"
 #include "secret.h"
 #include "store.h"
 
@@ -429,14 +429,6 @@ out:
 	return rc;
 }
 
-static char curuid[32];
-
-const char *
-th_auth_uid(void)
-{
-	return curuid[0] != '\0' ? curuid : NULL;
-}
-
 static int
 debug1(const char *tok, const char *caller, jv *data, struct th_api_res *res)
 {
@@ -512,8 +504,10 @@ envexpiry(void)
 		    "refresh it and update the secret", when, left / 86400);
 }
 
-int
-th_auth_token(char **tok)
+/* th_auth_token(), and the user id of the account it took the token
+ * from into uid (size bytes; "" for TH_ACCESS_TOKEN and token files). */
+static int
+findtoken(char **tok, char *uid, size_t size)
 {
 	struct th_account a;
 	char name[sizeof(th_cfg.account)], when[32];
@@ -565,11 +559,25 @@ th_auth_token(char **tok)
 		}
 		*tok = a.token;
 		a.token = NULL;
-		strlcpy(curuid, a.user_id, sizeof(curuid));
+		if (uid != NULL)
+			strlcpy(uid, a.user_id, size);
 		th_auth_account_free(&a);
 	}
 	if (*tok == NULL)
 		return th_msg(TH_EAUTH, "out of memory");
 	th_secret_add(*tok);
 	return 0;
+}
+
+int
+th_auth_token(char **tok)
+{
+	return findtoken(tok, NULL, 0);
+}
+
+int
+th_auth_provide(char **tok, char *uid, size_t size)
+{
+	uid[0] = '\0';
+	return findtoken(tok, uid, size);
 }

@@ -2,6 +2,8 @@
 #ifndef TH_AUTH_H
 #define TH_AUTH_H
 
+#include <stddef.h>
+
 #include <jv.h>
 
 /* One stored account: $XDG_CONFIG_HOME/th/accounts/NAME, a JSON object. */
@@ -27,12 +29,13 @@ struct th_account {
  * file others can read, not ours, a symlink, or unparsable), after a message.
  */
 int th_auth_token(char **tok);
+/* The same, as api's token provider (th_api_token_fn): uid gets the user
+ * id of the account the token came from, "" when none (TH_ACCESS_TOKEN,
+ * a token file). */
+int th_auth_provide(char **tok, char *uid, size_t size);
 /* The account to use: -a, TH_ACCOUNT, config "account", the default, or
  * the only one. Returns 0, or 77 after a message. */
 int th_auth_account_name(char *name, size_t size);
-/* The user id of the account th_auth_token() took the token from, or
- * NULL (TH_ACCESS_TOKEN, a token file, not looked up yet). */
-const char *th_auth_uid(void);
 /* Call fn for every stored account; *count says how many there are.
  * Returns the merged statuses of fn (th_status_merge). */
 typedef int th_account_fn(const char *name, void *arg);

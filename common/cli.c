@@ -1,13 +1,14 @@
 /*
- * cli: what every verb does the same way. Options common to all verbs,
- * messages in the form "th-verb: what failed: why" (or JSON objects with
- * --errors=json), the item loop over operands or stdin, and the exit that
- * checks that stdout really got written.
+ * cli: what every verb does the same way, at the top of libth. Options
+ * common to all verbs, the start-up that hands the layers below what the
+ * command line and the configuration say (http its settings, api where
+ * its token comes from), and the item loop over operands or stdin. The
+ * exit that checks that stdout really got written is th_exit() (msg.c),
+ * which runs the output's finish registered here.
  */
 #include <sys/resource.h>
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,19 +20,16 @@
 #define TH_JQ_VERSION "unknown"
 #endif
 
-#include "ap.h"
 #include "api.h"
+#include "auth.h"
 #include "cli.h"
 #include "config.h"
 #include "http.h"
 #include "json.h"
 #include "out.h"
-#include "secret.h"
-
-struct th_cli th_opts;
 
 static void (*usagefn)(int);
-static int jsonerrors;
+static const char *jqfilter;	/* --jq, or NULL */
 
 void
 th_cli_init(int argc, char **argv, void (*usage)(int))
@@ -45,7 +43,10 @@ th_cli_init(int argc, char **argv, void (*usage)(int))
 	setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 });
 	usagefn = usage;
 	if ((e = getenv("TH_ERRORS")) != NULL && strcmp(e, "json") == 0)
-		jsonerrors = 1;
+		th_msg_json(1);
+	/* first registered, so run last: whatever dies on the way out,
+	 * stdout is still flushed and checked (--version, usage too) */
+	th_atexit_status(th_out_exit);
 	if ((rc = th_config_load()) != 0)
 		th_exit(rc);
 }
@@ -74,13 +75,13 @@ th_cli_common(int c, const char *arg)
 		th_opts.verbose++;
 		return 1;
 	case TH_OPT_JQ:
-		th_opts.jq = arg;
+		jqfilter = arg;
 		return 1;
 	case TH_OPT_ERRORS:
 		if (strcmp(arg, "json") == 0)
-			jsonerrors = 1;
+			th_msg_json(1);
 		else if (strcmp(arg, "text") == 0)
-			jsonerrors = 0;
+			th_msg_json(0);
 		else
 			th_die(TH_EUSAGE, "--errors: want json or text, not '%s'", arg);
 		return 1;
@@ -103,105 +104,24 @@ th_cli_ready(void)
 {
 	int rc;
 
-	if ((rc = th_out_init(th_opts.jq)) != 0)
+	if ((rc = th_out_init(jqfilter)) != 0)
 		th_exit(rc);
-}
-
-static int
-vmsg(int status, jv detail, const char *fmt, va_list ap)
-{
-	char *raw = NULL, *red;
-	int n;
-
-	if ((n = vasprintf(&raw, fmt, ap)) == -1)
-		return status;
-	red = th_redact(raw, (size_t)n);
-	free(raw);
-	if (red == NULL)
-		return status;
-	fflush(stdout);
-	if (jsonerrors) {
-		jv o = jv_object();
-		char *s;
-
-		o = jv_object_set(o, jv_string("program"), jv_string(getprogname()));
-		o = jv_object_set(o, jv_string("message"), jv_string(red));
-		o = jv_object_set(o, jv_string("exit"), jv_number(status));
-		if (jv_get_kind(detail) == JV_KIND_OBJECT)
-			o = jv_object_set(o, jv_string("api"), jv_copy(detail));
-		s = th_json_dump(o);
-		if (s != NULL) {
-			char *r = th_redact(s, strlen(s));
-			if (r != NULL)
-				fprintf(stderr, "%s\n", r);
-			free(r);
-			free(s);
-		}
-	} else
-		fprintf(stderr, "%s: %s\n", getprogname(), red);
-	free(red);
-	return status;
-}
-
-int
-th_msg(int status, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmsg(status, jv_null(), fmt, ap);
-	va_end(ap);
-	return status;
-}
-
-int
-th_msgj(int status, jv detail, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmsg(status, detail, fmt, ap);
-	va_end(ap);
-	return status;
-}
-
-void
-th_die(int status, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmsg(status, jv_null(), fmt, ap);
-	va_end(ap);
-	th_exit(status);
-}
-
-void
-th_exit(int status)
-{
-	int orc = th_out_finish();
-
-	/* a write error wins; a --jq filter that failed is one more item
-	 * that failed */
-	status = orc == TH_EIO ? orc : th_status_merge(status, orc);
-	th_api_cleanup();
-	th_ap_cleanup();
-	th_http_cleanup();
-	th_secret_wipe();
-	explicit_bzero(th_cfg.client_secret, sizeof(th_cfg.client_secret));
-	exit(status);
-}
-
-int
-th_status_merge(int a, int b)
-{
-	if (a == 0)
-		return b;
-	if (b == 0)
-		return a;
-	if (a == TH_EFAIL)
-		return b;
-	return a;
+	/* after the options: -v comes with them */
+	if (th_http_configure(&(struct th_http_conf){
+		.api_base = th_cfg.api_base,
+		.timeout = th_cfg.timeout,
+		.connect_timeout = th_cfg.connect_timeout,
+		.low_speed_time = th_cfg.low_speed_time,
+		.retries = th_cfg.retries,
+		.backoff_ms = th_cfg.backoff_ms,
+		.max_body = th_cfg.max_body,
+		.fedi_connect = th_cfg.fedi_connect,
+		.verbose = th_opts.verbose,
+	}) != 0)
+		th_die(TH_ECONFIG, "the API base or fedi_connect is too long");
+	/* looked up on the first request that needs it, never here: th-list
+	 * needs none, th-auth login must not read the stored one */
+	th_api_token_provider(th_auth_provide);
 }
 
 static int
@@ -271,23 +191,4 @@ th_cli_items(int argc, char **argv, th_item_fn *fn, void *arg)
 		    th_msg(TH_EDATA, "stdin: %s", strerror(errno)));
 	free(line);
 	return status;
-}
-
-char *
-th_strdup(const char *s)
-{
-	char *r;
-
-	if (s == NULL)
-		return NULL;
-	if ((r = strdup(s)) == NULL)
-		th_die(TH_EIO, "out of memory");
-	return r;
-}
-
-void
-th_setstr(char **dst, const char *s)
-{
-	free(*dst);
-	*dst = th_strdup(s);
 }

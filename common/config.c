@@ -13,11 +13,18 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
 #include "config.h"
+#include "msg.h"
 #include "secret.h"
 
 struct th_config th_cfg;
+
+/* The app secret stays in th_cfg while th runs, and not a moment after. */
+static void
+wipesecret(void)
+{
+	explicit_bzero(th_cfg.client_secret, sizeof(th_cfg.client_secret));
+}
 
 static int
 xdgdir(char *buf, size_t size, const char *env, const char *fallback)
@@ -183,6 +190,7 @@ setkey(const char *key, const char *val, const char *where)
 		return 0;
 	}
 	if (strcmp(key, "client_secret") == 0) {
+		th_atexit(wipesecret);
 		if (strlcpy(th_cfg.client_secret, val, sizeof(th_cfg.client_secret)) >=
 		    sizeof(th_cfg.client_secret))
 			return th_msg(78, "%s: client_secret too long", where);

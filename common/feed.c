@@ -1,47 +1,42 @@
 /*
- * feed: the merged timeline. Every source is a cursor-paged list edge
- * holding at most one page; the merge takes the newest head among them.
- * A source whose page runs out is refilled only when its next post is
- * needed to choose, so -n 10 over fifty sources reads fifty first pages
- * and nothing more, and a long read keeps one page per source in memory.
- * Duplicates (one post seen by two sources) carry the same timestamp, so
- * only the ids emitted at the current timestamp are remembered. Ids are
- * compared within one network only: a fediverse server names its posts
- * as it likes, and must never stand in for a Threads post.
+ * feed: the merged timeline. Every source (source.h) is read a page at
+ * a time and holds at most one page; the merge takes the newest head
+ * among them. A source whose page runs out is refilled only when its
+ * next post is needed to choose, so -n 10 over fifty sources reads fifty
+ * first pages and nothing more, and a long read keeps one page per
+ * source in memory. Duplicates (one post seen by two sources) carry the
+ * same timestamp, so only the ids emitted at the current timestamp are
+ * remembered. Ids are compared within one network only, as each source
+ * reports it: a fediverse server names its posts as it likes, and must
+ * never stand in for a Threads post. What kind a source is, the feed
+ * never asks.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "ap.h"
 #include "api.h"
-#include "cli.h"
 #include "feed.h"
 #include "http.h"
 #include "json.h"
+#include "msg.h"
+#include "source.h"
 
 enum sstate { S_NEED, S_PENDING, S_READY, S_DONE };
-enum network { THREADS, FEDIVERSE };
 
 struct src {
-	char		*label, *path;
-	enum network	 net;		/* where its ids come from */
-	jv		 params;	/* owned */
-	int		 ordered;
+	char		*label;
+	struct th_source src;		/* its self is ours */
 	enum sstate	 state;
-	int		 more;		/* a next page to fetch */
-	char		*after;		/* THREADS: cursor of the next page */
-	struct th_circle circle;	/* THREADS: cursors and pages read */
-	jv		 page;		/* the current page's data */
+	int		 more;		/* a next request to make */
+	jv		 page;		/* the current page's records */
 	int		 idx, n;
-	jv		 head;		/* a copy of page[idx] */
+	jv		 head;		/* page[idx], taken out of the page */
 	long long	 since;		/* the source's cursor, 0 for none */
 	jv		 skip;		/* ids at the cursor's second, taken before */
 	long long	 head_ts;
 	char		*head_id;
-	struct th_ap	*ap;		/* FEDIVERSE: the account */
-	char		*fields;	/* its records' fields, or NULL: all */
-	struct th_api_req req;
+	struct th_api_req req;		/* in flight when S_PENDING */
 };
 
 struct th_feed {
@@ -55,7 +50,7 @@ struct th_feed {
 	int		 status;	/* per-source failures, merged */
 	long long	 cur_ts;	/* the timestamp being emitted */
 	struct emitted {
-		enum network	 net;
+		const char	*net;	/* its source's network */
 		char		*id;
 	}		*cur;		/* posts emitted at cur_ts */
 	int		 ncur;
@@ -76,8 +71,7 @@ th_feed_new(int parallel)
 }
 
 void
-th_feed_add(struct th_feed *f, const char *label, const char *path, jv params,
-    int ordered)
+th_feed_add(struct th_feed *f, const char *label, struct th_source src)
 {
 	struct src *ns, *s;
 
@@ -89,74 +83,12 @@ th_feed_add(struct th_feed *f, const char *label, const char *path, jv params,
 	}
 	s = &f->s[f->n++];
 	memset(s, 0, sizeof(*s));
-	if ((s->label = strdup(label)) == NULL || (s->path = strdup(path)) == NULL)
-		th_die(TH_EIO, "out of memory");
-	s->net = THREADS;
-	s->params = params;
-	s->ordered = ordered;
+	s->label = th_strdup(label);
+	s->src = src;
 	s->state = S_NEED;
 	s->page = jv_null();
 	s->head = jv_null();
 	s->skip = jv_array();
-}
-
-void
-th_feed_add_fedi(struct th_feed *f, const char *label, const char *source,
-    const char *fields)
-{
-	th_feed_add(f, label, source, jv_object(), 1);
-	f->s[f->n - 1].net = FEDIVERSE;
-	f->s[f->n - 1].ap = th_ap_new(source, f->pagesize, 0);
-	f->s[f->n - 1].fields = th_strdup(fields);
-}
-
-/* Is name one of fields ("id,text,children{media_url}")? */
-static int
-wanted(const char *fields, const char *name)
-{
-	size_t n = strlen(name), k;
-	const char *p = fields;
-
-	while (*p != '\0') {
-		k = strcspn(p, ",{");
-		if (k == n && strncmp(p, name, n) == 0)
-			return 1;
-		p += k;
-		if (*p == '{') {	/* a nested selection: past its braces */
-			int depth = 0;
-			for (; *p != '\0'; p++) {
-				if (*p == '{')
-					depth++;
-				else if (*p == '}' && --depth == 0) {
-					p++;
-					break;
-				}
-			}
-		}
-		if (*p == ',')
-			p++;
-	}
-	return 0;
-}
-
-/* A fediverse page with only the fields asked for, as the API does. */
-static jv
-pick(jv page, const char *fields)
-{
-	jv out = jv_array(), keys;
-
-	jv_array_foreach(page, i, rec) {
-		keys = jv_keys(jv_copy(rec));
-		jv_array_foreach(keys, j, k) {
-			if (!wanted(fields, jv_string_value(k)))
-				rec = jv_object_delete(rec, jv_copy(k));
-			jv_free(k);
-		}
-		jv_free(keys);
-		out = jv_array_append(out, rec);
-	}
-	jv_free(page);
-	return out;
 }
 
 void
@@ -226,8 +158,6 @@ done(struct src *s)
 	clearhead(s);
 	jv_free(s->page);
 	s->page = jv_null();
-	free(s->after);
-	s->after = NULL;
 	s->more = 0;
 	s->state = S_DONE;
 }
@@ -253,52 +183,30 @@ sethead(struct src *s)
 	s->state = s->more ? S_NEED : S_DONE;
 }
 
-/* Does the edge take since/until? A post's replies and conversation do
- * not (threads-api.md §4.6): the window is applied here alone. */
-static int
-windowed(const char *path)
-{
-	if (strstr(path, "/conversation") != NULL)
-		return 0;
-	return strstr(path, "/replies") == NULL || strncmp(path, "me/", 3) == 0;
-}
-
+/* Send the source's next request, if it has one. */
 static void
 submit(struct th_feed *f, struct src *s)
 {
+	struct th_src_window w;
+	struct th_src_req r;
 	struct th_api_res res;
-	const char *url, *accept;
-	char buf[32];
-	jv p;
-	long long since = f->since > s->since ? f->since : s->since;
 
-	if (s->net == FEDIVERSE) {
-		if ((url = th_ap_url(s->ap, &accept)) == NULL) {
-			done(s);
-			return;
-		}
-		s->req.udata = s;
-		th_api_fetch(&s->req, url, accept);
-		s->state = S_PENDING;
-		f->inflight++;
+	w.since = f->since > s->since ? f->since : s->since;
+	w.until = f->until;
+	w.api = f->apiwindow;
+	w.pagesize = f->pagesize;
+	memset(&r, 0, sizeof(r));
+	r.params = jv_null();
+	if (!s->src.ops->next(s->src.self, &w, &r)) {
+		jv_free(r.params);
+		done(s);
 		return;
 	}
-	p = jv_copy(s->params);
-
-	snprintf(buf, sizeof(buf), "%d", f->pagesize);
-	p = jv_object_set(p, jv_string("limit"), jv_string(buf));
-	if (f->apiwindow && windowed(s->path) && since > 0) {
-		snprintf(buf, sizeof(buf), "%lld", since);
-		p = jv_object_set(p, jv_string("since"), jv_string(buf));
-	}
-	if (f->apiwindow && windowed(s->path) && f->until > 0) {
-		snprintf(buf, sizeof(buf), "%lld", f->until);
-		p = jv_object_set(p, jv_string("until"), jv_string(buf));
-	}
-	if (s->after != NULL)
-		p = jv_object_set(p, jv_string("after"), jv_string(s->after));
 	s->req.udata = s;
-	if (th_api_submit(&s->req, s->path, p, &res) != 0) {
+	if (r.path == NULL) {
+		jv_free(r.params);
+		th_api_fetch(&s->req, r.url, r.accept);
+	} else if (th_api_submit(&s->req, r.path, r.params, &res) != 0) {
 		f->status = th_status_merge(f->status, th_msg(res.status, "%s: %s",
 		    s->label, res.why));
 		th_api_res_free(&res);
@@ -309,96 +217,16 @@ submit(struct th_feed *f, struct src *s)
 	f->inflight++;
 }
 
-/* The permission a path needs, for a message that says what to do. */
-static const char *
-permission(const char *path)
-{
-	if (strncmp(path, "profile_", 8) == 0)
-		return "threads_profile_discovery";
-	if (strcmp(path, "keyword_search") == 0)
-		return "threads_keyword_search";
-	if (strstr(path, "mentions") != NULL)
-		return "threads_manage_mentions";
-	if (strstr(path, "replies") != NULL || strstr(path, "conversation") != NULL)
-		return "threads_read_replies";
-	return "threads_basic";
-}
-
-/* A source's request failed: report it, naming the source. Returns a
- * status that stops everything (a dead token), or 0. */
-static int
-failed(struct th_feed *f, struct src *s, struct th_api_res *res)
-{
-	long code = th_api_errcode(res, "code"), sub = th_api_errcode(res, "error_subcode");
-	int st = res->status;
-
-	if (st == TH_EAUTH && (code == 190 || code == 102 || code < 0)) {
-		th_msgj(st, res->error, "%s: %s", s->label, res->why);
-		return st;	/* the token: no source will do better */
-	}
-	if (code == 10 || (code >= 200 && code <= 299)) {
-		if (sub == 4279067)
-			th_msgj(TH_EFAIL, res->error, "%s: skipped: the app's access "
-			    "tier does not reach this: %s needs advanced access, "
-			    "granted by Meta's App Review (until then it reaches "
-			    "only a few accounts)", s->label, permission(s->path));
-		else
-			th_msgj(TH_EFAIL, res->error, "%s: skipped: the app or the "
-			    "token lacks the %s permission (%s)", s->label,
-			    permission(s->path), res->why);
-		st = TH_EFAIL;
-	} else if (st == TH_EFAIL && code == 100 && strncmp(s->path, "profile_", 8) == 0)
-		th_msgj(st, res->error, "%s: skipped: no such user, or not a "
-		    "public profile the API may read (%s)", s->label, res->why);
-	else
-		th_msgj(st, res->error, "%s: skipped: %s", s->label, res->why);
-	f->status = th_status_merge(f->status, st);
-	return 0;
-}
-
-/* A fediverse source's answer: another document to fetch, a page of
- * posts, or a failure that drops the source alone. */
-static int
-fedi(struct th_feed *f, struct src *s, struct th_api_res *res)
-{
-	const char *accept;
-	char why[1024];
-	jv data;
-	enum th_ap_step st = th_ap_answer(s->ap, res, &data, why, sizeof(why));
-
-	th_api_res_free(res);
-	if (st == TH_AP_FAIL) {
-		f->status = th_status_merge(f->status, th_msg(th_ap_exit(s->ap),
-		    "%s: skipped: %s", s->label, why));
-		done(s);
-		return 0;
-	}
-	if (why[0] != '\0')
-		th_msg(0, "%s: %s", s->label, why);
-	s->more = th_ap_url(s->ap, &accept) != NULL;
-	if (st == TH_AP_MORE) {
-		s->state = s->more ? S_NEED : S_DONE;
-		return 0;
-	}
-	if (s->fields != NULL)
-		data = pick(data, s->fields);
-	jv_free(s->page);
-	s->page = data;
-	s->n = jv_array_length(jv_copy(data));
-	s->idx = 0;
-	sethead(s);	/* an empty page with more after it: S_NEED */
-	return 0;
-}
-
-/* Wait for one request; returns a status that stops everything, or 0. */
+/* Wait for one request and take what its answer yields; returns a
+ * status that stops everything, or 0. */
 static int
 collect(struct th_feed *f)
 {
 	struct th_api_res res;
+	struct th_src_answer a;
 	struct th_api_req *q;
 	struct src *s;
-	char *after;
-	jv data;
+	enum th_src_yield y;
 	int rc = 0;
 
 	if ((q = th_api_next(&res)) == NULL) {
@@ -408,39 +236,36 @@ collect(struct th_feed *f)
 	s = q->udata;
 	f->inflight--;
 	f->pages++;
-	if (res.status != 0) {
-		rc = failed(f, s, &res);
-		th_api_res_free(&res);
-		done(s);
-		return rc;
-	}
-	if (s->net == FEDIVERSE)
-		return fedi(f, s, &res);
-	data = jv_object_get(jv_copy(res.body), jv_string("data"));
-	if (jv_get_kind(data) != JV_KIND_ARRAY) {
-		jv_free(data);
-		f->status = th_status_merge(f->status, th_msg(TH_EUNAVAIL,
-		    "%s: skipped: the answer is not a list", s->label));
-		th_api_res_free(&res);
-		done(s);
-		return 0;
-	}
-	/* the next cursor, only when the answer says there is more */
-	after = th_api_nextcursor(res.body);
+	a.records = a.detail = jv_null();
+	a.more = a.status = 0;
+	a.why[0] = '\0';
+	y = s->src.ops->answer(s->src.self, &res, &a);
 	th_api_res_free(&res);
-	free(s->after);
-	s->after = after;
-	jv_free(s->page);
-	s->page = data;
-	s->n = jv_array_length(jv_copy(data));
-	s->idx = 0;
-	if (s->n == 0)
-		s->after = (free(s->after), NULL);	/* an empty page ends it */
-	else if (th_api_circle(&s->circle, s->page, &s->after, s->label))
-		s->n = 0;	/* a page read before: nothing new */
-	s->more = s->after != NULL;
-	sethead(s);
-	return 0;
+	switch (y) {
+	case TH_SRC_FATAL:
+		rc = th_msgj(a.status, a.detail, "%s: %s", s->label, a.why);
+		done(s);
+		break;
+	case TH_SRC_FAILED:
+		f->status = th_status_merge(f->status, th_msgj(a.status,
+		    a.detail, "%s: %s", s->label, a.why));
+		done(s);
+		break;
+	case TH_SRC_RECORDS:
+		if (a.why[0] != '\0')
+			th_msg(0, "%s: %s", s->label, a.why);
+		jv_free(s->page);
+		s->page = a.records;
+		a.records = jv_null();
+		s->n = jv_array_length(jv_copy(s->page));
+		s->idx = 0;
+		s->more = a.more;
+		sethead(s);	/* an empty page with more after it: S_NEED */
+		break;
+	}
+	jv_free(a.records);
+	jv_free(a.detail);
+	return rc;
 }
 
 /* Every source has a head, or is done. */
@@ -484,7 +309,7 @@ advance(struct src *s)
 
 /* Was the post emitted already? (Remembered if not.) */
 static int
-seen(struct th_feed *f, long long ts, enum network net, const char *id)
+seen(struct th_feed *f, long long ts, const char *net, const char *id)
 {
 	struct emitted *n;
 	int i;
@@ -496,7 +321,7 @@ seen(struct th_feed *f, long long ts, enum network net, const char *id)
 		f->cur_ts = ts;
 	}
 	for (i = 0; i < f->ncur; i++)
-		if (f->cur[i].net == net && strcmp(f->cur[i].id, id) == 0)
+		if (strcmp(f->cur[i].net, net) == 0 && strcmp(f->cur[i].id, id) == 0)
 			return 1;
 	if ((n = reallocarray(f->cur, (size_t)f->ncur + 1, sizeof(*n))) == NULL ||
 	    (n[f->ncur].id = strdup(id)) == NULL)
@@ -525,14 +350,14 @@ th_feed_next(struct th_feed *f, jv *item)
 		if (best == NULL)
 			return 0;
 		if (f->since > 0 && best->head_ts >= 0 && best->head_ts < f->since) {
-			if (best->ordered)
+			if (best->src.ordered)
 				done(best);	/* the rest is older still */
 			else
 				advance(best);
 			continue;
 		}
 		if (best->since > 0 && best->head_ts >= 0 && best->head_ts < best->since) {
-			if (best->ordered)
+			if (best->src.ordered)
 				done(best);
 			else
 				advance(best);
@@ -549,7 +374,7 @@ th_feed_next(struct th_feed *f, jv *item)
 			*item = it;
 			return 1;
 		}
-		if (seen(f, best->head_ts, best->net, best->head_id)) {
+		if (seen(f, best->head_ts, best->src.network, best->head_id)) {
 			advance(best);
 			continue;
 		}
@@ -559,7 +384,8 @@ th_feed_next(struct th_feed *f, jv *item)
 		/* the same post at the head of other sources: one record */
 		for (i = 0; i < f->n; i++) {
 			s = &f->s[i];
-			if (s != best && s->state == S_READY && s->net == best->net &&
+			if (s != best && s->state == S_READY &&
+			    strcmp(s->src.network, best->src.network) == 0 &&
 			    s->head_id != NULL && strcmp(s->head_id, best->head_id) == 0) {
 				labels = jv_array_append(labels, jv_string(s->label));
 				advance(s);
@@ -587,12 +413,8 @@ th_feed_free(struct th_feed *f)
 	for (i = 0; i < f->n; i++) {
 		done(&f->s[i]);
 		free(f->s[i].label);
-		free(f->s[i].path);
-		th_ap_free(f->s[i].ap);
-		free(f->s[i].fields);
-		jv_free(f->s[i].params);
+		f->s[i].src.ops->free(f->s[i].src.self);
 		jv_free(f->s[i].skip);
-		th_api_circle_free(&f->s[i].circle);
 	}
 	for (i = 0; i < f->ncur; i++)
 		free(f->cur[i].id);

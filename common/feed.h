@@ -1,40 +1,35 @@
-/* feed: many list edges read at once and merged into one stream. */
+/* feed: many sources read at once and merged into one stream. */
 #ifndef TH_FEED_H
 #define TH_FEED_H
 
 #include <jv.h>
+
+#include "source.h"
 
 struct th_feed;
 
 /* A feed fetching at most parallel pages at once (th_http's bound). */
 struct th_feed *th_feed_new(int parallel);
 /*
- * Add a source: label (what the records' th_sources say), the list edge
- * path and its params (consumed; fields, q, username ...). ordered: the
- * edge lists newest first, so the merge can stop reading it at the
- * window's start.
+ * Add a source (source.h; its self is the feed's from now on). label:
+ * what the records' th_sources say, and what messages about the source
+ * name.
  */
-void th_feed_add(struct th_feed *f, const char *label, const char *path,
-    jv params, int ordered);
-/* Add a fediverse source (see ap.h): "@user@host" or an actor URL.
- * fields: keep only these in its records (the API's syntax), or NULL. */
-void th_feed_add_fedi(struct th_feed *f, const char *label, const char *source,
-    const char *fields);
+void th_feed_add(struct th_feed *f, const char *label, struct th_source src);
 /* The source added last starts after a cursor: posts older than ts, and
  * those at ts whose ids are in ids (an array of strings; consumed), are
  * not taken from it. */
 void th_feed_cursor(struct th_feed *f, long long ts, jv ids);
 /* Only posts with since <= timestamp <= until (0: no bound); passed to
- * the API as since/until when api is set, and checked here anyway. */
+ * the sources (th_src_window) with api, and checked here anyway. */
 void th_feed_window(struct th_feed *f, long long since, long long until, int api);
 /* Page size: the API's limit parameter (1..100; default 100). */
 void th_feed_pagesize(struct th_feed *f, int n);
 /*
  * The next post: newest first across all sources (ties by id), each post
  * once, with "th_sources": the labels of every source that had it (of
- * one network: a fediverse record never merges with a Threads post,
- * whatever its id). A source whose paging goes in a circle ends with a
- * warning (th_api_circle() in api.h).
+ * one network, as the sources say: a fediverse record never merges with
+ * a Threads post, whatever its id).
  * A page is fetched only when the merge needs its posts; every source's
  * first page goes out at once. Returns 1 (*item is the caller's), 0 at
  * the end, or an exit status that stops the whole feed (no or expired

@@ -8,6 +8,9 @@
  * connection turns out dead, which for a publish means a second post.
  *
  * With -v every attempt is logged to stderr, redacted.
+ *
+ * It is told its settings (th_http_configure()) and reads no global: the
+ * layers above decide what the configuration and the options say.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -16,9 +19,8 @@
 #include <strings.h>
 #include <time.h>
 
-#include "cli.h"
-#include "config.h"
 #include "http.h"
+#include "msg.h"
 #include "secret.h"
 
 #define BACKOFF_CAP_MS	30000
@@ -29,6 +31,38 @@ static int maxpar = 8, inflight;
 static struct th_http_req *pending;	/* waiting to (re)start */
 static struct th_http_req *done;	/* finished, not yet handed back */
 static th_http_fake *fake;		/* unit tests answer here */
+
+/* What th_http_configure() was told; see struct th_http_conf. */
+static struct {
+	int	 told;		/* nothing is sent before */
+	char	 api_base[256];
+	long	 timeout, connect_timeout, low_speed_time;
+	long	 retries, backoff_ms, max_body;
+	char	 fedi_connect[64];
+	int	 verbose;
+} conf;
+
+int
+th_http_configure(const struct th_http_conf *c)
+{
+	const char *fc = c->fedi_connect ? c->fedi_connect : "";
+
+	conf.told = 0;
+	if (strlcpy(conf.api_base, c->api_base, sizeof(conf.api_base)) >=
+	    sizeof(conf.api_base) ||
+	    strlcpy(conf.fedi_connect, fc, sizeof(conf.fedi_connect)) >=
+	    sizeof(conf.fedi_connect))
+		return -1;
+	conf.timeout = c->timeout;
+	conf.connect_timeout = c->connect_timeout;
+	conf.low_speed_time = c->low_speed_time;
+	conf.retries = c->retries;
+	conf.backoff_ms = c->backoff_ms;
+	conf.max_body = c->max_body;
+	conf.verbose = c->verbose;
+	conf.told = 1;
+	return 0;
+}
 
 long long
 th_http_now(void)
@@ -65,7 +99,7 @@ vlog(const char *prefix, const char *s, size_t len)
 {
 	char *r;
 
-	if (!th_opts.verbose)
+	if (!conf.verbose)
 		return;
 	/* redact the whole, then cut: cut first, a token straddling the
 	 * cut would be printed minus its tail */
@@ -86,7 +120,7 @@ onbody(char *data, size_t size, size_t nmemb, void *arg)
 	size_t n = size * nmemb;
 	char *p;
 
-	if (r->len + n > (size_t)th_cfg.max_body) {
+	if (r->len + n > (size_t)conf.max_body) {
 		r->err = TH_HTTP_ETOOBIG;
 		return 0;	/* aborts the transfer */
 	}
@@ -141,9 +175,9 @@ onheader(char *data, size_t size, size_t nmemb, void *arg)
 static int
 sameorigin(const char *url)
 {
-	size_t n = strlen(th_cfg.api_base);
+	size_t n = strlen(conf.api_base);
 
-	return strncmp(url, th_cfg.api_base, n) == 0 &&
+	return strncmp(url, conf.api_base, n) == 0 &&
 	    (url[n] == '/' || url[n] == '?' || url[n] == '\0');
 }
 
@@ -212,21 +246,21 @@ start(struct th_http_req *r)
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "th/" PACKAGE_VERSION);
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->hdrs);
-	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, th_cfg.connect_timeout);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, conf.connect_timeout);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)left);
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, th_cfg.low_speed_time);
-	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)th_cfg.max_body);
+	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, conf.low_speed_time);
+	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)conf.max_body);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, onbody);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, onheader);
 	curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
 	if (r->fedi && r->token == NULL) {
 		/* redirects are the caller's to follow (ap.c), so that they
-		 * stay https and go through TH_FEDI_CONNECT too */
-		if (th_cfg.fedi_connect[0] != '\0') {
+		 * stay https and go through the fedi_connect loopback too */
+		if (conf.fedi_connect[0] != '\0') {
 			char to[96];
-			snprintf(to, sizeof(to), "::%s", th_cfg.fedi_connect);
+			snprintf(to, sizeof(to), "::%s", conf.fedi_connect);
 			if (r->connect_to == NULL)
 				r->connect_to = curl_slist_append(NULL, to);
 			curl_easy_setopt(e, CURLOPT_CONNECT_TO, r->connect_to);
@@ -241,7 +275,7 @@ start(struct th_http_req *r)
 		} else
 			curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, r->method);
 	}
-	if (th_opts.verbose) {
+	if (conf.verbose) {
 		char line[64];
 		snprintf(line, sizeof(line), "> %s ", r->method);
 		vlog(line, r->url, strlen(r->url));
@@ -264,16 +298,24 @@ th_http_submit(struct th_http_req *r)
 {
 	struct th_http_req **pp;
 
+	r->attempts = 0;
+	r->retry_after = -1;
+	r->not_before = 0;
+	if (!conf.told) {	/* a program that skipped its start-up */
+		r->err = TH_HTTP_EREFUSED;
+		strlcpy(r->errbuf, "http has not been told its settings",
+		    sizeof(r->errbuf));
+		finish(r);
+		return;
+	}
 	if (multi == NULL) {
 		curl_global_init(CURL_GLOBAL_DEFAULT);
 		if ((multi = curl_multi_init()) == NULL)
 			th_die(TH_EUNAVAIL, "cannot initialise libcurl");
 		curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)maxpar);
+		th_atexit(th_http_cleanup);
 	}
-	r->attempts = 0;
-	r->retry_after = -1;
-	r->deadline = th_http_now() + th_cfg.timeout * 1000;
-	r->not_before = 0;
+	r->deadline = th_http_now() + conf.timeout * 1000;
 	if ((r->token != NULL || r->secret_url) && !sameorigin(r->url)) {
 		r->err = TH_HTTP_EREFUSED;
 		strlcpy(r->errbuf, "refusing to send the token outside the API origin",
@@ -304,7 +346,7 @@ defaulttransient(struct th_http_req *r)
 static long long
 backoff(struct th_http_req *r)
 {
-	long long d = th_cfg.backoff_ms;
+	long long d = conf.backoff_ms;
 	int i;
 
 	for (i = 1; i < r->attempts && d < BACKOFF_CAP_MS; i++)
@@ -341,12 +383,12 @@ attemptdone(CURL *e, CURLcode cc)
 	}
 	if (r->err == TH_HTTP_ETOOBIG)
 		snprintf(r->errbuf, sizeof(r->errbuf),
-		    "response body larger than %ld bytes", th_cfg.max_body);
+		    "response body larger than %ld bytes", conf.max_body);
 	if (r->errbuf[0] == '\0' && cc != CURLE_OK)
 		strlcpy(r->errbuf, curl_easy_strerror(cc), sizeof(r->errbuf));
 	if (r->err != TH_HTTP_OK)
 		r->status = 0;	/* a half-read response is no response */
-	if (th_opts.verbose) {
+	if (conf.verbose) {
 		if (r->err == TH_HTTP_OK) {
 			snprintf(line, sizeof(line), "< %ld (%zu bytes, %.3fs)",
 			    r->status, r->len, secs);
@@ -359,14 +401,14 @@ attemptdone(CURL *e, CURLcode cc)
 
 	now = th_http_now();
 	if (r->retry_ok && r->err != TH_HTTP_ETOOBIG &&
-	    r->attempts <= th_cfg.retries &&
+	    r->attempts <= conf.retries &&
 	    (r->transient ? r->transient(r) : defaulttransient(r))) {
 		delay = backoff(r);
 		if (now + delay < r->deadline) {
-			if (th_opts.verbose) {
+			if (conf.verbose) {
 				snprintf(line, sizeof(line),
 				    "* transient failure, attempt %d of %ld in %lld ms",
-				    r->attempts + 1, th_cfg.retries + 1, delay);
+				    r->attempts + 1, conf.retries + 1, delay);
 				vlog("", line, strlen(line));
 			}
 			r->not_before = now + delay;

@@ -28,7 +28,7 @@ struct th_http_req {
 	int		 retry_ok;	/* may be sent again (reads only) */
 	const char	*accept;	/* Accept header; NULL: application/json */
 	int		 fedi;		/* a fediverse read: no token, https
-					 * only, or TH_FEDI_CONNECT */
+					 * only, or th_http_conf's fedi_connect */
 	/* Is this finished attempt worth another? NULL: network errors and
 	 * 5xx only. Consulted only when retry_ok is set. */
 	int		(*transient)(struct th_http_req *);
@@ -50,6 +50,30 @@ struct th_http_req {
 	struct th_http_req *next;
 };
 
+/*
+ * What http is told, once, before its first request: cli hands it the
+ * configuration and -v after parsing the options. http reads no global;
+ * until it is told, every request is refused.
+ */
+struct th_http_conf {
+	const char	*api_base;	/* the API origin, scheme://host[:port]:
+					 * the only place a token is sent; copied */
+	long		 timeout;	/* deadline of a request, all attempts, s */
+	long		 connect_timeout;	/* seconds */
+	long		 low_speed_time;	/* abort below 1 byte/s this long, s */
+	long		 retries;	/* extra attempts for reads */
+	long		 backoff_ms;	/* first retry delay; doubles, capped */
+	long		 max_body;	/* response body cap, bytes */
+	const char	*fedi_connect;	/* loopback HOST:PORT every fediverse
+					 * read goes to in plain http (the test
+					 * sandbox), or NULL / "": https to the
+					 * host itself; copied */
+	int		 verbose;	/* log every attempt on stderr, redacted */
+};
+/* Take c (copied; nothing of it is kept). Returns 0, or -1 when a string
+ * is too long for it (the request that needs it is then refused). */
+int th_http_configure(const struct th_http_conf *c);
+
 /* Queue r. The token, if any, is only ever sent to the configured API
  * origin; anything else is refused (TH_HTTP_EREFUSED). */
 void th_http_submit(struct th_http_req *r);
@@ -65,7 +89,8 @@ typedef void th_http_fake(struct th_http_req *r);
 void th_http_set_fake(th_http_fake *fn);
 /* At most n transfers at once (default 8). */
 void th_http_set_parallel(int n);
-/* Release the multi handle and libcurl. */
+/* Release the multi handle and libcurl (registered with th_atexit()
+ * when the handle is made). */
 void th_http_cleanup(void);
 /* Monotonic milliseconds. */
 long long th_http_now(void);

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli.h"
 #include "json.h"
+#include "msg.h"
 
 /* Does the integer literal p[0..n) exceed 2^53 = 9007199254740992? */
 static int
@@ -147,6 +147,21 @@ th_jv_strdup(jv obj, const char *key)
 		r = strdup(jv_string_value(v));
 	jv_free(v);
 	return r;
+}
+
+jv
+th_jv_get(jv obj, const char *key)
+{
+	jv v;
+
+	if (jv_get_kind(obj) != JV_KIND_OBJECT)
+		return jv_null();
+	v = jv_object_get(jv_copy(obj), jv_string(key));
+	if (!jv_is_valid(v)) {
+		jv_free(v);
+		return jv_null();
+	}
+	return v;
 }
 
 char *

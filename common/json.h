@@ -15,6 +15,9 @@ char *th_json_dump(jv v);
 /* The string member key of obj (borrowed), malloc'd, or NULL if absent or
  * not a string. */
 char *th_jv_strdup(jv obj, const char *key);
+/* The member key of obj (borrowed), owned by the caller; jv_null() when
+ * it is absent or obj is not an object. */
+jv th_jv_get(jv obj, const char *key);
 /* obj (consumed) with key set to the string v; obj as is when v is NULL. */
 jv th_jv_setstr(jv obj, const char *key, const char *v);
 /* The member key of obj (borrowed) as a string: a string as is, a number

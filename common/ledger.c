@@ -18,10 +18,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
 #include "config.h"
 #include "json.h"
 #include "ledger.h"
+#include "msg.h"
 #include "store.h"
 
 static int

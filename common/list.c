@@ -20,11 +20,11 @@
 #include <unistd.h>
 
 #include "api.h"
-#include "cli.h"
 #include "config.h"
 #include "json.h"
 #include "ap.h"
 #include "list.h"
+#include "msg.h"
 #include "out.h"
 #include "store.h"
 #include "text.h"

@@ -11,7 +11,7 @@
 
 #include <jq.h>
 
-#include "cli.h"
+#include "msg.h"
 #include "out.h"
 #include "text.h"
 
@@ -246,4 +246,12 @@ th_out_finish(void)
 			rc = TH_EIO;
 	}
 	return rc;
+}
+
+int
+th_out_exit(int status)
+{
+	int orc = th_out_finish();
+
+	return orc == TH_EIO ? orc : th_status_merge(status, orc);
 }

@@ -22,4 +22,8 @@ int th_out_closed(void);
  * could not be written, else 1 when the filter failed on any record,
  * else 0. */
 int th_out_finish(void);
+/* th_out_finish() as a th_atexit_status() cleanup: the status to exit
+ * with instead of status. A write error wins (74); a filter that failed
+ * is one more item that failed (th_status_merge() with 1). */
+int th_out_exit(int status);
 #endif

@@ -15,9 +15,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "cli.h"
 #include "config.h"
 #include "json.h"
+#include "msg.h"
 #include "post.h"
 #include "text.h"
 

@@ -16,11 +16,11 @@
 #include <unistd.h>
 
 #include "api.h"
-#include "cli.h"
 #include "config.h"
 #include "http.h"
 #include "json.h"
 #include "ledger.h"
+#include "msg.h"
 #include "out.h"
 #include "post.h"
 #include "publish.h"

@@ -20,12 +20,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "msg.h"
 #include "config.h"
 #include "feed.h"
 #include "json.h"
 #include "list.h"
 #include "out.h"
+#include "src-fedi.h"
+#include "src-threads.h"
 #include "store.h"
 #include "timeline.h"
 
@@ -187,16 +189,16 @@ mkfeed(struct th_tl *t, jv cursors, long long firstsince, const char *fields)
 		jv ids = jv_array();
 
 		if (t->src[i].kind == 'f')
-			th_feed_add_fedi(f, t->src[i].label, t->src[i].path,
-			    t->fields != NULL ? fields : NULL);
+			th_feed_add(f, t->src[i].label, th_src_fedi(t->src[i].path,
+			    t->fields != NULL ? fields : NULL));
 		else if (t->until > 0 && t->until <= TH_TL_EPOCH) {
 			jv_free(ids);
 			continue;	/* Threads has nothing that old */
 		} else {
 			p = jv_object_set(jv_copy(t->src[i].params),
 			    jv_string("fields"), jv_string(fields));
-			th_feed_add(f, t->src[i].label, t->src[i].path, p,
-			    t->src[i].ordered);
+			th_feed_add(f, t->src[i].label, th_src_threads(
+			    t->src[i].label, t->src[i].path, p, t->src[i].ordered));
 		}
 		c = jv_get_kind(cursors) == JV_KIND_OBJECT ? jv_object_get(
 		    jv_copy(cursors), jv_string(t->src[i].label)) : jv_null();

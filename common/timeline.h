@@ -6,8 +6,6 @@
 #include <getopt.h>
 #include <jv.h>
 
-#include "cli.h"
-
 /* A source to read: a list edge and its parameters. */
 struct th_tl_src {
 	char	*label;		/* th_sources' name for it: "@meta", "#ramen" */
@@ -33,9 +31,10 @@ struct th_tl {
 };
 
 /* The options th-timeline and th-search share; a verb's own start at
- * TH_OPT_TL_VERB. */
+ * TH_OPT_TL_VERB. Past cli.h's common ones (0x100 on), which this layer
+ * does not include: it lies below cli. */
 enum {
-	TH_OPT_TL_SINCE = TH_OPT_VERB, TH_OPT_TL_UNTIL, TH_OPT_TL_FIELDS,
+	TH_OPT_TL_SINCE = 0x200, TH_OPT_TL_UNTIL, TH_OPT_TL_FIELDS,
 	TH_OPT_TL_REVERSE, TH_OPT_TL_NEW, TH_OPT_TL_STATE,
 	TH_OPT_TL_VERB
 };

@@ -17,8 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
 #include "http.h"
+#include "msg.h"
 #include "post.h"
 #include "upload.h"
 

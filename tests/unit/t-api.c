@@ -3,9 +3,9 @@
 #include <string.h>
 
 #include "api.h"
-#include "cli.h"
 #include "config.h"
 #include "json.h"
+#include "msg.h"
 #include "tap.h"
 
 static int

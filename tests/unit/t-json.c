@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
 #include "json.h"
+#include "msg.h"
 #include "tap.h"
 
 static char *

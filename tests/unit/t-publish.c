@@ -169,8 +169,9 @@ main(void)
 	setenv("TH_BACKOFF_MS", "1", 1);
 	unsetenv("TH_ACCOUNT");
 	unsetenv("TH_TOKEN_FILE");
-	if (th_config_load() != 0 || th_out_init(NULL) != 0)
+	if (th_config_load() != 0)
 		return 1;
+	th_cli_ready();	/* as a verb starts: output, http's settings, the token */
 	th_http_set_fake(fake);
 
 	reset();
