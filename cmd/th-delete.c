@@ -18,6 +18,7 @@
 #include "json.h"
 #include "ledger.h"
 #include "out.h"
+#include "quota.h"
 
 enum { OPT_LAST = TH_OPT_VERB };
 
@@ -117,7 +118,7 @@ room(int *rc)
 	int rc2;
 
 	*rc = 0;
-	if (th_api_limits("delete_quota_usage,delete_config", &d, &res) != 0) {
+	if (th_quota_read(1u << TH_QUOTA_DELETES, &d, &res) != 0) {
 		if (res.status == TH_EAUTH)
 			*rc = th_api_report(&res, "cannot read the delete quota");
 		else
@@ -125,7 +126,7 @@ room(int *rc)
 		th_api_res_free(&res);
 		return -1;
 	}
-	rc2 = th_api_quota(d, "delete_quota_usage", "delete_config", &used, &total);
+	rc2 = th_quota_get(d, TH_QUOTA_DELETES, &used, &total);
 	jv_free(d);
 	if (rc2 != 0)
 		return -1;
@@ -174,7 +175,6 @@ main(int argc, char **argv)
 	const char *errstr;
 	char when[64];
 	long n = -1, left;
-	long long t;
 	int c, i, rc, dry = 0, st = 0;
 
 	th_cli_init(argc, argv, usage);
@@ -210,11 +210,7 @@ main(int argc, char **argv)
 	if ((left = room(&rc)) == 0 || rc != 0) {
 		if (rc != 0)
 			th_exit(rc);
-		if ((t = th_ledger_freeat(uid, "deleted")) > 0)
-			strftime(when, sizeof(when), "it frees up at %Y-%m-%d %H:%M UTC",
-			    gmtime(&(time_t){ (time_t)t }));
-		else
-			snprintf(when, sizeof(when), "it frees up within 24 h");
+		th_quota_when(th_ledger_freeat(uid, "deleted"), when, sizeof(when));
 		th_die(TH_ETEMP, "the delete quota is spent (100 a day); %s", when);
 	}
 	for (i = 0; i < nids; i++) {

@@ -18,8 +18,8 @@
 #include "api.h"
 #include "cli.h"
 #include "json.h"
-#include "ledger.h"
 #include "out.h"
+#include "quota.h"
 
 enum { OPT_QUOTA = TH_OPT_VERB, OPT_SINCE, OPT_UNTIL };
 
@@ -124,31 +124,18 @@ account(void)
 	return emitall(recs);
 }
 
-/* When a used quota frees a slot (epoch seconds), 0 if not known. */
-static long long
-freeat(const char *quota, long used)
-{
-	char uid[32];
-
-	if (strcmp(quota, "posts") == 0)
-		return th_api_freeat("me/threads", used);
-	if (strcmp(quota, "replies") == 0)
-		return th_api_freeat("me/replies", used);
-	/* deletions are not posts: the ledger knows those th made */
-	return th_api_uid(uid, sizeof(uid)) == 0 ? th_ledger_freeat(uid, "deleted") : 0;
-}
-
 static int
 quota(void)
 {
 	struct th_api_res res;
+	char uid[32];
+	const char *who;
 	long long t;
-	char *name;
+	long used;
 	int rc;
 	jv d, recs, out, u;
 
-	if (th_api_limits("quota_usage,config,reply_quota_usage,reply_config,"
-	    "delete_quota_usage,delete_config", &d, &res) != 0) {
+	if (th_quota_read(TH_QUOTA_ALL, &d, &res) != 0) {
 		rc = th_api_report(&res, "publishing limits");
 		th_api_res_free(&res);
 		return rc;
@@ -156,15 +143,16 @@ quota(void)
 	recs = th_answer_quotas(d);
 	jv_free(d);
 	out = jv_array();
-	jv_array_foreach(recs, i, r) {
-		u = jv_object_get(jv_copy(r), jv_string("used"));
-		name = th_jv_strdup(r, "quota");
-		t = name != NULL && jv_get_kind(u) == JV_KIND_NUMBER && th_jv_num(u) > 0 ?
-		    freeat(name, (long)th_jv_num(u)) : 0;
+	jv_array_foreach(recs, k, r) {
+		u = th_jv_get(r, "used");
+		used = jv_get_kind(u) == JV_KIND_NUMBER ? (long)th_jv_num(u) : 0;
+		jv_free(u);
+		/* the ledger counts deletions by the account's user id */
+		who = k == TH_QUOTA_DELETES && used > 0 &&
+		    th_api_uid(uid, sizeof(uid)) == 0 ? uid : NULL;
+		t = th_quota_freeat(k, used, who);
 		out = jv_array_append(out, jv_object_set(r, jv_string("frees_at"),
 		    t > 0 ? th_answer_time(t) : jv_null()));
-		free(name);
-		jv_free(u);
 	}
 	jv_free(recs);
 	return emitall(out);

@@ -10,7 +10,7 @@
 #include <time.h>
 
 #include "answer.h"
-#include "api.h"
+#include "quota.h"
 #include "json.h"
 
 /* obj.key, obj borrowed; jv_invalid() when obj is not an object or has
@@ -200,18 +200,14 @@ th_answer_account(jv body, const char *metrics, long long since,
 jv
 th_answer_quotas(jv limits)
 {
-	static const struct { const char *name, *usage, *config; } q[] = {
-		{ "posts", "quota_usage", "config" },
-		{ "replies", "reply_quota_usage", "reply_config" },
-		{ "deletes", "delete_quota_usage", "delete_config" },
-	};
 	jv out = jv_array(), o;
 	long used, total;
-	size_t i;
+	int k;
 
-	for (i = 0; i < sizeof(q) / sizeof(q[0]); i++) {
-		o = jv_object_set(jv_object(), jv_string("quota"), jv_string(q[i].name));
-		if (th_api_quota(limits, q[i].usage, q[i].config, &used, &total) == 0) {
+	for (k = 0; k < TH_QUOTA_N; k++) {
+		o = jv_object_set(jv_object(), jv_string("quota"),
+		    jv_string(th_quota_name(k)));
+		if (th_quota_get(limits, k, &used, &total) == 0) {
 			o = jv_object_set(o, jv_string("used"), jv_number((double)used));
 			o = jv_object_set(o, jv_string("total"), jv_number((double)total));
 			o = jv_object_set(o, jv_string("left"),

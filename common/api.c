@@ -41,11 +41,12 @@ th_api_exit(enum th_api_kind k)
 	return TH_EFAIL;
 }
 
+/* An error code: a number, or digits in a string (some proxies). */
 static long
-getnum(jv o, const char *key, long dflt)
+codeof(jv e, const char *key)
 {
-	jv v = jv_object_get(jv_copy(o), jv_string(key));
-	long r = dflt;
+	jv v = th_jv_get(e, key);
+	long r = 0;
 
 	if (jv_get_kind(v) == JV_KIND_NUMBER)
 		r = (long)th_jv_num(v);
@@ -55,106 +56,23 @@ getnum(jv o, const char *key, long dflt)
 	return r;
 }
 
-static int
-istrue(jv o, const char *key)
-{
-	jv v = jv_object_get(jv_copy(o), jv_string(key));
-	int r = jv_get_kind(v) == JV_KIND_TRUE;
-
-	jv_free(v);
-	return r;
-}
-
+/* *dst with src's member key, when src has one that is not null. */
 static void
 copymember(jv *dst, jv src, const char *key)
 {
-	jv v = jv_object_get(jv_copy(src), jv_string(key));
+	jv v = th_jv_get(src, key);
 
-	if (jv_is_valid(v) && jv_get_kind(v) != JV_KIND_NULL)
+	if (jv_get_kind(v) != JV_KIND_NULL)
 		*dst = jv_object_set(*dst, jv_string(key), v);
 	else
 		jv_free(v);
 }
 
-enum th_api_kind
-th_api_classify(long http, jv body, jv *detail, char *why, size_t whysize)
+/* What the HTTP status alone says, when the body does not (429, 5xx,
+ * 401/403, 3xx); (enum th_api_kind)-1 when it says nothing. */
+static int
+bystatus(long http, char *why, size_t whysize)
 {
-	jv e;
-	long code, sub;
-	char *msg = NULL, *um = NULL;
-	enum th_api_kind k;
-
-	*detail = jv_null();
-	why[0] = '\0';
-	if (jv_get_kind(body) != JV_KIND_OBJECT) {
-		if (http == 429) {
-			snprintf(why, whysize, "rate limited (HTTP 429)");
-			return TH_API_RATE;
-		}
-		if (http >= 500) {
-			snprintf(why, whysize, "server error (HTTP %ld)", http);
-			return TH_API_TRANSIENT;
-		}
-		snprintf(why, whysize, "the answer is not a JSON object (HTTP %ld)", http);
-		return TH_API_BROKEN;
-	}
-
-	e = jv_object_get(jv_copy(body), jv_string("error"));
-	if (jv_get_kind(e) == JV_KIND_OBJECT) {
-		code = getnum(e, "code", 0);
-		sub = getnum(e, "error_subcode", 0);
-		msg = th_jv_strdup(e, "message");
-		um = th_jv_strdup(e, "error_user_msg");
-		*detail = jv_object();
-		copymember(detail, e, "code");
-		copymember(detail, e, "error_subcode");
-		copymember(detail, e, "type");
-		copymember(detail, e, "message");
-		copymember(detail, e, "error_user_title");
-		copymember(detail, e, "error_user_msg");
-		copymember(detail, e, "is_transient");
-		copymember(detail, e, "fbtrace_id");
-		*detail = jv_object_set(*detail, jv_string("http_status"),
-		    jv_number(http));
-
-		if (code == 4 || code == 17 || code == 32 || code == 613 ||
-		    http == 429)
-			k = TH_API_RATE;
-		else if (istrue(e, "is_transient") || code == 1 || code == 2)
-			k = TH_API_TRANSIENT;
-		else if (code == 190 || code == 102 || code == 10 ||
-		    (code >= 200 && code <= 299))
-			k = TH_API_AUTH;
-		else
-			k = TH_API_REFUSED;
-		if (sub != 0)
-			snprintf(why, whysize, "%s (code %ld/%ld)%s%s",
-			    msg ? msg : "error", code, sub, um ? ": " : "", um ? um : "");
-		else
-			snprintf(why, whysize, "%s (code %ld)%s%s",
-			    msg ? msg : "error", code, um ? ": " : "", um ? um : "");
-		free(msg);
-		free(um);
-		jv_free(e);
-		return k;
-	}
-	jv_free(e);
-
-	/* the OAuth endpoints' flat shapes; a 200 with error_message is a
-	 * container's status, not an error */
-	if (http >= 400 && (msg = th_jv_strdup(body, "error_message")) != NULL) {
-		*detail = jv_object();
-		copymember(detail, body, "error_type");
-		copymember(detail, body, "code");
-		copymember(detail, body, "error_code");
-		*detail = jv_object_set(*detail, jv_string("message"),
-		    jv_string(msg));
-		*detail = jv_object_set(*detail, jv_string("http_status"),
-		    jv_number(http));
-		snprintf(why, whysize, "%s", msg);
-		free(msg);
-		return http >= 500 ? TH_API_TRANSIENT : TH_API_REFUSED;
-	}
 	if (http == 429) {
 		snprintf(why, whysize, "rate limited (HTTP 429)");
 		return TH_API_RATE;
@@ -171,7 +89,85 @@ th_api_classify(long http, jv body, jv *detail, char *why, size_t whysize)
 		snprintf(why, whysize, "unexpected HTTP %ld", http);
 		return http < 400 ? TH_API_BROKEN : TH_API_REFUSED;
 	}
-	return TH_API_OK;
+	return -1;
+}
+
+/* The Graph envelope {"error":{...}} (e borrowed): the kind by code. */
+static enum th_api_kind
+envelope(long http, jv e, jv *detail, char *why, size_t whysize)
+{
+	static const char *const keep[] = { "code", "error_subcode", "type",
+	    "message", "error_user_title", "error_user_msg", "is_transient",
+	    "fbtrace_id" };
+	long code = codeof(e, "code"), sub = codeof(e, "error_subcode");
+	char *msg = th_jv_strdup(e, "message"), *um = th_jv_strdup(e,
+	    "error_user_msg");
+	jv t = th_jv_get(e, "is_transient");
+	enum th_api_kind k;
+	size_t i;
+
+	*detail = jv_object();
+	for (i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
+		copymember(detail, e, keep[i]);
+	*detail = jv_object_set(*detail, jv_string("http_status"), jv_number(http));
+	if (code == 4 || code == 17 || code == 32 || code == 613 || http == 429)
+		k = TH_API_RATE;
+	else if (jv_get_kind(t) == JV_KIND_TRUE || code == 1 || code == 2)
+		k = TH_API_TRANSIENT;
+	else if (code == 190 || code == 102 || code == 10 ||
+	    (code >= 200 && code <= 299))
+		k = TH_API_AUTH;
+	else
+		k = TH_API_REFUSED;
+	jv_free(t);
+	if (sub != 0)
+		snprintf(why, whysize, "%s (code %ld/%ld)%s%s",
+		    msg ? msg : "error", code, sub, um ? ": " : "", um ? um : "");
+	else
+		snprintf(why, whysize, "%s (code %ld)%s%s",
+		    msg ? msg : "error", code, um ? ": " : "", um ? um : "");
+	free(msg);
+	free(um);
+	return k;
+}
+
+enum th_api_kind
+th_api_classify(long http, jv body, jv *detail, char *why, size_t whysize)
+{
+	jv e;
+	char *msg;
+	int k;
+
+	*detail = jv_null();
+	why[0] = '\0';
+	if (jv_get_kind(body) != JV_KIND_OBJECT) {
+		if (http == 429 || http >= 500)
+			return bystatus(http, why, whysize);
+		snprintf(why, whysize, "the answer is not a JSON object (HTTP %ld)", http);
+		return TH_API_BROKEN;
+	}
+	e = th_jv_get(body, "error");
+	if (jv_get_kind(e) == JV_KIND_OBJECT) {
+		k = envelope(http, e, detail, why, whysize);
+		jv_free(e);
+		return k;
+	}
+	jv_free(e);
+	/* the OAuth endpoints' flat shapes; a 200 with error_message is a
+	 * container's status, not an error */
+	if (http >= 400 && (msg = th_jv_strdup(body, "error_message")) != NULL) {
+		*detail = jv_object();
+		copymember(detail, body, "error_type");
+		copymember(detail, body, "code");
+		copymember(detail, body, "error_code");
+		*detail = jv_object_set(*detail, jv_string("message"), jv_string(msg));
+		*detail = jv_object_set(*detail, jv_string("http_status"),
+		    jv_number(http));
+		snprintf(why, whysize, "%s", msg);
+		free(msg);
+		return http >= 500 ? TH_API_TRANSIENT : TH_API_REFUSED;
+	}
+	return (k = bystatus(http, why, whysize)) >= 0 ? k : TH_API_OK;
 }
 
 static int
@@ -753,66 +749,6 @@ th_api_cleanup(void)
 }
 
 int
-th_api_limits(const char *fields, jv *data, struct th_api_res *res)
-{
-	jv d;
-
-	*data = jv_null();
-	if (th_api_call("GET", "me/threads_publishing_limit", jv_object_set(
-	    jv_object(), jv_string("fields"), jv_string(fields)), res) != 0)
-		return res->status;
-	/* jv_array_get asserts on anything but an array: "data" may be
-	 * missing or of another kind */
-	d = jv_object_get(jv_copy(res->body), jv_string("data"));
-	if (jv_get_kind(d) == JV_KIND_ARRAY)
-		*data = jv_array_get(d, 0);
-	else {
-		jv_free(d);
-		*data = jv_invalid();
-	}
-	th_api_res_free(res);
-	if (jv_get_kind(*data) != JV_KIND_OBJECT) {
-		jv_free(*data);
-		*data = jv_null();
-		snprintf(res->why, sizeof(res->why), "the publishing limit has no data");
-		return res->status = TH_EUNAVAIL;
-	}
-	return 0;
-}
-
-long long
-th_api_freeat(const char *edge, long used)
-{
-	struct th_pager pg;
-	struct th_api_res res;
-	char sbuf[32];
-	long long t, at = 0;
-	long n = 0;
-	jv item;
-	int rc;
-
-	/* posts come newest first; the used-th of them is the oldest one
-	 * the quota can still be counting (posts made in the app are not
-	 * counted, so this errs late, never early) */
-	snprintf(sbuf, sizeof(sbuf), "%lld", (long long)time(NULL) - 86400);
-	th_pager_init(&pg, edge, jv_object_set(jv_object_set(jv_object_set(
-	    jv_object(), jv_string("fields"), jv_string("id,timestamp")),
-	    jv_string("since"), jv_string(sbuf)), jv_string("limit"),
-	    jv_string("100")));
-	while (n < used && (rc = th_pager_next(&pg, &item, &res)) == 1) {
-		if ((t = th_jv_time(item, "timestamp")) > 0) {
-			at = t;
-			n++;
-		}
-		jv_free(item);
-	}
-	if (n < used && rc == -1)
-		th_api_res_free(&res);
-	th_pager_free(&pg);
-	return at ? at + 86400 : 0;
-}
-
-int
 th_api_uid(char *buf, size_t size)
 {
 	static char cache[32];
@@ -869,27 +805,3 @@ th_api_lost(const struct th_api_res *res)
 	    jv_get_kind(res->error) == JV_KIND_NULL;
 }
 
-int
-th_api_quota(jv limits, const char *usage, const char *config, long *used,
-    long *total)
-{
-	jv u = jv_null(), c = jv_null();
-	int ok;
-
-	/* the API leaves out what it does not send: any member may be
-	 * missing or of another kind, and jv_object_get asserts on a
-	 * non-object */
-	if (jv_get_kind(limits) == JV_KIND_OBJECT) {
-		u = jv_object_get(jv_copy(limits), jv_string(usage));
-		c = jv_object_get(jv_copy(limits), jv_string(config));
-		if (jv_get_kind(c) == JV_KIND_OBJECT)
-			c = jv_object_get(c, jv_string("quota_total"));
-	}
-	ok = jv_get_kind(u) == JV_KIND_NUMBER && jv_get_kind(c) == JV_KIND_NUMBER;
-
-	*used = ok ? (long)th_jv_num(u) : -1;
-	*total = ok ? (long)th_jv_num(c) : -1;
-	jv_free(u);
-	jv_free(c);
-	return ok ? 0 : -1;
-}

@@ -173,18 +173,6 @@ int th_api_token(void);
 /* The after cursor of a list answer (borrowed) when it says there is a
  * next page (paging.next); malloc'd, or NULL at the end. */
 char *th_api_nextcursor(jv body);
-/* The publishing limits (GET me/threads_publishing_limit?fields=...):
- * *data is the first record (owned). Returns 0 or the status, with res
- * to report and free. */
-int th_api_limits(const char *fields, jv *data, struct th_api_res *res);
-/* One quota of a th_api_limits() record (borrowed): usage and config
- * ("quota_usage", "config"). 0 with both numbers, or -1 (both -1). */
-int th_api_quota(jv limits, const char *usage, const char *config, long *used,
-    long *total);
-/* When a quota with `used` posts on edge ("me/threads", "me/replies")
- * frees a slot: the used-th newest post of the last 24 h, plus 24 h
- * (epoch seconds), or 0. */
-long long th_api_freeat(const char *edge, long used);
 /* The token owner's user id (the provider's, else /me), in buf.
  * Returns 0 or a status, after a message. */
 int th_api_uid(char *buf, size_t size);

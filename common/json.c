@@ -137,14 +137,11 @@ th_json_dump(jv v)
 char *
 th_jv_strdup(jv obj, const char *key)
 {
-	jv v;
+	jv v = th_jv_get(obj, key);
 	char *r = NULL;
 
-	if (jv_get_kind(obj) != JV_KIND_OBJECT)
-		return NULL;
-	v = jv_object_get(jv_copy(obj), jv_string(key));
 	if (jv_get_kind(v) == JV_KIND_STRING)
-		r = strdup(jv_string_value(v));
+		r = th_strdup(jv_string_value(v));
 	jv_free(v);
 	return r;
 }
@@ -168,18 +165,18 @@ char *
 th_jv_idstr(jv obj, const char *key)
 {
 	jv v;
+	double d;
 	char *r = NULL;
 
-	if (jv_get_kind(obj) != JV_KIND_OBJECT)
-		return NULL;
-	v = jv_object_get(jv_copy(obj), jv_string(key));
-	if (jv_get_kind(v) == JV_KIND_STRING)
-		r = strdup(jv_string_value(v));
-	else if (jv_get_kind(v) == JV_KIND_NUMBER) {
-		double d = jv_number_value(v);
+	if ((r = th_jv_strdup(obj, key)) != NULL)
+		return r;
+	v = th_jv_get(obj, key);
+	if (jv_get_kind(v) == JV_KIND_NUMBER) {
+		d = jv_number_value(v);
 		/* only exact integers: a rounded id is worse than none */
-		if (d >= 0 && d <= 9007199254740992.0 && d == (double)(long long)d)
-			asprintf(&r, "%lld", (long long)d);
+		if (d >= 0 && d <= 9007199254740992.0 && d == (double)(long long)d &&
+		    asprintf(&r, "%lld", (long long)d) == -1)
+			th_die(TH_EIO, "out of memory");
 	}
 	jv_free(v);
 	return r;
@@ -248,11 +245,11 @@ th_duration(const char *s, long unit)
 
 	errno = 0;
 	n = strtol(s, &end, 10);
-	if (errno != 0 || end == s || n < 0 || n > 400L * 86400)
+	if (errno != 0 || end == s || n < 0 || n > 36500L * 86400)
 		return -1;
 	switch (*end) {
 	case '\0':
-		return n * unit;
+		return unit > 0 && n <= 36500L * 86400 / unit ? n * unit : -1;
 	case 's':
 		unit = 1;
 		break;
@@ -265,10 +262,13 @@ th_duration(const char *s, long unit)
 	case 'd':
 		unit = 86400;
 		break;
+	case 'w':
+		unit = 7 * 86400;
+		break;
 	default:
 		return -1;
 	}
-	return end[1] == '\0' ? n * unit : -1;
+	return end[1] == '\0' && n <= 36500L * 86400 / unit ? n * unit : -1;
 }
 
 int
@@ -396,22 +396,13 @@ th_jv_time(jv obj, const char *key)
 long long
 th_time_arg(const char *s, long long now)
 {
-	char *end;
-	long long n;
+	long n;
 
 	if (s == NULL || *s == '\0')
 		return -1;
-	n = strtoll(s, &end, 10);
-	if (end != s && n >= 0 && end[0] != '\0' && end[1] == '\0' &&
-	    strchr("smhdw", end[0]) != NULL) {
-		switch (end[0]) {
-		case 'm': n *= 60; break;
-		case 'h': n *= 3600; break;
-		case 'd': n *= 86400; break;
-		case 'w': n *= 7 * 86400; break;
-		}
+	/* an age has a unit: a bare number is epoch seconds */
+	if (strpbrk(s, "smhdw") != NULL && (n = th_duration(s, 0)) >= 0)
 		return now - n;
-	}
 	return th_time_parse(s);
 }
 
@@ -432,6 +423,16 @@ th_jv_num(jv v)
 	if (d <= -4611686018427387904.0)
 		return -4611686018427387904LL;
 	return (long long)d;
+}
+
+long long
+th_jv_getnum(jv obj, const char *key)
+{
+	jv v = th_jv_get(obj, key);
+	long long r = th_jv_num(v);
+
+	jv_free(v);
+	return r;
 }
 
 int

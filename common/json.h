@@ -31,8 +31,8 @@ long long th_time_parse(const char *s);
  * (YYYY-MM-DD, midnight UTC), or an age before now: 90m, 2h, 3d, 1w, 30s.
  * -1 if it is none of them. */
 long long th_time_arg(const char *s, long long now);
-/* A duration: "90" (in units of unit seconds), "30s", "90m", "36h",
- * "7d", up to 400 days. Seconds, or -1. */
+/* A duration: "90" (in units of unit seconds; unit 0: a unit must be
+ * given), "30s", "90m", "36h", "7d", "2w", up to 100 years. Seconds, or -1. */
 long th_duration(const char *s, long unit);
 /* th_time_parse() of the string member key of obj (borrowed). */
 long long th_jv_time(jv obj, const char *key);
@@ -40,6 +40,9 @@ long long th_jv_time(jv obj, const char *key);
 /* A number jv (borrowed) as an integer, clamped to +-2^62; NaN and
  * anything not a number are 0. Never cast jv_number_value() directly. */
 long long th_jv_num(jv v);
+/* th_jv_num() of the member key of obj (borrowed): 0 when it is absent
+ * or not a number. */
+long long th_jv_getnum(jv obj, const char *key);
 
 /* Does v (borrowed) hold a string, or a member name, with a NUL in it
  * (JSON's \u0000)? C would see it cut short there: input with one is

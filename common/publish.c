@@ -24,6 +24,7 @@
 #include "out.h"
 #include "post.h"
 #include "publish.h"
+#include "quota.h"
 #include "store.h"
 #include "upload.h"
 
@@ -597,37 +598,28 @@ numat(jv o, const char *k1, const char *k2)
 static int
 quota(struct run *r, int posts, int replies)
 {
-	static const struct { const char *usage, *config, *edge, *what; } q[] = {
-		{ "quota_usage", "config", "me/threads", "posts" },
-		{ "reply_quota_usage", "reply_config", "me/replies", "replies" },
-	};
 	struct th_api_res res;
 	char when[64];
 	long used, total;
-	long long t;
-	int i, need;
+	int k, need;
 	jv d;
 
-	if (th_api_limits(replies > 0 ?
-	    "quota_usage,config,reply_quota_usage,reply_config" :
-	    "quota_usage,config", &d, &res) != 0) {
+	if (th_quota_read(1u << TH_QUOTA_POSTS |
+	    (replies > 0 ? 1u << TH_QUOTA_REPLIES : 0), &d, &res) != 0) {
 		th_msg(0, "warning: cannot check the publishing quota: %s", res.why);
 		th_api_res_free(&res);
 		return 0;
 	}
-	for (i = 0; i < 2; i++) {
-		need = i == 0 ? posts : replies;
-		th_api_quota(d, q[i].usage, q[i].config, &used, &total);
+	for (k = TH_QUOTA_POSTS; k <= TH_QUOTA_REPLIES; k++) {
+		need = k == TH_QUOTA_POSTS ? posts : replies;
+		th_quota_get(d, k, &used, &total);
 		if (need == 0 || used < 0 || total < 0 || used + need <= total)
 			continue;
 		jv_free(d);
-		if ((t = th_api_freeat(q[i].edge, used)) > 0)
-			strftime(when, sizeof(when), "it frees up at %Y-%m-%d %H:%M UTC",
-			    gmtime(&(time_t){ (time_t)t }));
-		else
-			snprintf(when, sizeof(when), "it frees up within 24 h");
+		th_quota_when(th_quota_freeat(k, used, r->uid), when, sizeof(when));
 		return th_fail(r->f, TH_ETEMP, "publishing quota spent: %ld of %ld %s in "
-		    "24 h used, %d needed; %s", used, total, q[i].what, need, when);
+		    "24 h used, %d needed; %s", used, total, th_quota_name(k), need,
+		    when);
 	}
 	jv_free(d);
 	return 0;

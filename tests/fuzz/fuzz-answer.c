@@ -75,7 +75,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	dump(r);
 
-	/* the quota reader gets th_api_limits()'s record, data[0]; and
+	/* the quota reader gets th_quota_read()'s record, data[0]; and
 	 * anything else */
 	quotas(body);
 	d = jv_get_kind(body) == JV_KIND_OBJECT ?
