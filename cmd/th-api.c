@@ -69,60 +69,65 @@ params(int argc, char **argv)
 	return o;
 }
 
-int
-main(int argc, char **argv)
+/* The options: -X into *method, --paginate into *paginate; returns
+ * optind. */
+static int
+options(int argc, char **argv, const char **method, int *paginate)
 {
-	struct th_api_res res;
-	struct th_pager pg;
-	const char *method = "GET", *path;
-	int c, paginate = 0, rc;
-	jv item;
+	int c;
 
-	th_cli_init(argc, argv, usage);
 	while ((c = getopt_long(argc, argv, TH_CLI_SHORTOPTS "X:", longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'X':
 			if (strcasecmp(optarg, "GET") == 0)
-				method = "GET";
+				*method = "GET";
 			else if (strcasecmp(optarg, "POST") == 0)
-				method = "POST";
+				*method = "POST";
 			else if (strcasecmp(optarg, "DELETE") == 0)
-				method = "DELETE";
+				*method = "DELETE";
 			else
 				th_die(TH_EUSAGE, "-X: want GET, POST or DELETE, "
 				    "not '%s'", optarg);
 			break;
 		case OPT_PAGINATE:
-			paginate = 1;
+			*paginate = 1;
 			break;
 		default:
 			if (!th_cli_common(c, optarg))
 				usage(TH_EUSAGE);
 		}
 	}
-	argc -= optind;
-	argv += optind;
-	if (argc < 1)
-		usage(TH_EUSAGE);
-	path = argv[0];
-	if (paginate && strcmp(method, "GET") != 0)
-		th_die(TH_EUSAGE, "--paginate works with GET only");
-	th_cli_ready();
+	return optind;
+}
 
-	if (!paginate) {
-		if (th_api_call(method, path, params(argc - 1, argv + 1), &res) != 0) {
-			rc = th_api_report(&res, path);
-			th_api_res_free(&res);
-			th_exit(rc);
-		}
-		rc = th_out_emit(jv_copy(res.body));
+/* One request (params consumed); its answer is one line. */
+static int
+once(const char *method, const char *path, jv params)
+{
+	struct th_api_res res;
+	int rc;
+
+	if (th_api_call(method, path, params, &res) != 0) {
+		rc = th_api_report(&res, path);
 		th_api_res_free(&res);
-		th_exit(rc);
+		return rc;
 	}
+	rc = th_out_emit(jv_copy(res.body));
+	th_api_res_free(&res);
+	return rc;
+}
 
-	th_pager_init(&pg, path, params(argc - 1, argv + 1));
-	rc = 0;
+/* GET every page (params consumed); each item of "data" is one line. */
+static int
+pages(const char *path, jv params)
+{
+	struct th_api_res res;
+	struct th_pager pg;
+	int c, rc = 0;
+	jv item;
+
+	th_pager_init(&pg, path, params);
 	while ((c = th_pager_next(&pg, &item, &res)) == 1) {
 		int orc = th_out_emit(item);
 
@@ -135,5 +140,26 @@ main(int argc, char **argv)
 		th_api_res_free(&res);
 	}
 	th_pager_free(&pg);
-	th_exit(rc);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *method = "GET", *path;
+	int n, paginate = 0;
+
+	th_cli_init(argc, argv, usage);
+	n = options(argc, argv, &method, &paginate);
+	argc -= n;
+	argv += n;
+	if (argc < 1)
+		usage(TH_EUSAGE);
+	path = argv[0];
+	if (paginate && strcmp(method, "GET") != 0)
+		th_die(TH_EUSAGE, "--paginate works with GET only");
+	th_cli_ready();
+	if (paginate)
+		th_exit(pages(path, params(argc - 1, argv + 1)));
+	th_exit(once(method, path, params(argc - 1, argv + 1)));
 }

@@ -169,50 +169,31 @@ del(const char *id)
 	return th_out_emit(o);
 }
 
-int
-main(int argc, char **argv)
+/* Room for how many deletions, as room() says; exits when the quota is
+ * spent (75: nothing is sent) or cannot be read for want of a token. */
+static long
+roomleft(void)
 {
-	const char *errstr;
 	char when[64];
-	long n = -1, left;
-	int c, i, rc, dry = 0, st = 0;
+	long left;
+	int rc;
 
-	th_cli_init(argc, argv, usage);
-	while ((c = getopt_long(argc, argv, TH_CLI_SHORTOPTS "n", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'n':
-			dry = 1;
-			break;
-		case OPT_LAST:
-			n = (long)strtonum(optarg, 1, 100, &errstr);
-			if (errstr != NULL)
-				th_die(TH_EUSAGE, "--last '%s': %s (1..100)", optarg, errstr);
-			break;
-		default:
-			if (!th_cli_common(c, optarg))
-				usage(TH_EUSAGE);
-		}
-	}
-	argc -= optind;
-	argv += optind;
-	th_cli_ready();
-	if (n > 0 && argc > 0)
-		usage(TH_EUSAGE);
-	/* every id first: a bad one and nothing is deleted */
-	if (n < 0 && (rc = th_cli_items(argc, argv, gather, NULL)) != 0)
-		th_exit(rc);
-	if ((rc = th_api_uid(uid, sizeof(uid))) != 0)
-		th_exit(rc);
-	if (n > 0 && (rc = last(n)) != 0)
-		th_exit(rc);
-	if (nids == 0)
-		th_exit(0);
 	if ((left = room(&rc)) == 0 || rc != 0) {
 		if (rc != 0)
 			th_exit(rc);
 		th_quota_when(th_ledger_freeat(uid, "deleted"), when, sizeof(when));
 		th_die(TH_ETEMP, "the delete quota is spent (100 a day); %s", when);
 	}
+	return left;
+}
+
+/* Delete the ids (with dry, print them), at most left (-1: no limit
+ * known); a failure that the next would share stops it. */
+static int
+delall(long left, int dry)
+{
+	int i, rc, st = 0;
+
 	for (i = 0; i < nids; i++) {
 		if (left >= 0 && i >= left) {
 			st = th_status_merge(st, th_msg(TH_ETEMP, "the delete quota is "
@@ -229,6 +210,57 @@ main(int argc, char **argv)
 		if (rc == TH_EIO || rc == TH_EAUTH || rc == TH_ETEMP)
 			break;
 	}
+	return st;
+}
+
+/* The options: -n into *dry, --last into *n; returns optind. */
+static int
+options(int argc, char **argv, long *n, int *dry)
+{
+	const char *errstr;
+	int c;
+
+	while ((c = getopt_long(argc, argv, TH_CLI_SHORTOPTS "n", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			*dry = 1;
+			break;
+		case OPT_LAST:
+			*n = (long)strtonum(optarg, 1, 100, &errstr);
+			if (errstr != NULL)
+				th_die(TH_EUSAGE, "--last '%s': %s (1..100)", optarg, errstr);
+			break;
+		default:
+			if (!th_cli_common(c, optarg))
+				usage(TH_EUSAGE);
+		}
+	}
+	return optind;
+}
+
+int
+main(int argc, char **argv)
+{
+	long n = -1;
+	int i, k, rc, dry = 0, st;
+
+	th_cli_init(argc, argv, usage);
+	k = options(argc, argv, &n, &dry);
+	argc -= k;
+	argv += k;
+	th_cli_ready();
+	if (n > 0 && argc > 0)
+		usage(TH_EUSAGE);
+	/* every id first: a bad one and nothing is deleted */
+	if (n < 0 && (rc = th_cli_items(argc, argv, gather, NULL)) != 0)
+		th_exit(rc);
+	if ((rc = th_api_uid(uid, sizeof(uid))) != 0)
+		th_exit(rc);
+	if (n > 0 && (rc = last(n)) != 0)
+		th_exit(rc);
+	if (nids == 0)
+		th_exit(0);
+	st = delall(roomleft(), dry);
 	for (i = 0; i < nids; i++)
 		free(ids[i]);
 	free(ids);

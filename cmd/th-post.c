@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "cli.h"
 #include "json.h"
 #include "out.h"
@@ -85,41 +86,35 @@ usage(int status)
 static char *
 slurp(FILE *f, const char *name)
 {
-	char *buf = NULL, *nb;
-	size_t len = 0, cap = 0, n;
+	struct th_buf b = TH_BUF_INIT;
+	char chunk[8192], *text;
+	size_t n;
 
-	for (;;) {
-		if (len + 4096 + 1 > cap) {
-			cap = cap ? cap * 2 : 8192;
-			if ((nb = realloc(buf, cap)) == NULL) {
-				free(buf);
-				th_msg(TH_EIO, "out of memory");
-				return NULL;
-			}
-			buf = nb;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (th_buf_add(&b, chunk, n) == -1) {
+			th_buf_free(&b);
+			th_msg(TH_EIO, "out of memory");
+			return NULL;
 		}
-		n = fread(buf + len, 1, cap - len - 1, f);
-		len += n;
-		if (len > MAXTEXT) {
-			free(buf);
+		if (b.len > MAXTEXT) {
+			th_buf_free(&b);
 			th_msg(TH_EDATA, "%s: more than %d bytes of text", name, MAXTEXT);
 			return NULL;
 		}
-		if (n == 0)
-			break;
 	}
 	if (ferror(f)) {
-		free(buf);
+		th_buf_free(&b);
 		th_msg(TH_EIO, "%s: %s", name, strerror(errno));
 		return NULL;
 	}
-	if (memchr(buf, '\0', len) != NULL) {
-		free(buf);
+	if (b.len > 0 && memchr(b.s, '\0', b.len) != NULL) {
+		th_buf_free(&b);
 		th_msg(TH_EDATA, "%s: the text contains a NUL byte", name);
 		return NULL;
 	}
-	buf[len] = '\0';
-	return buf;
+	if ((text = th_buf_take(&b)) == NULL)
+		th_msg(TH_EIO, "out of memory");
+	return text;
 }
 
 /* One post per record of standard input; a line of JSON for each that

@@ -45,58 +45,56 @@ usage(int status)
 	th_exit(status);
 }
 
-int
-main(int argc, char **argv)
-{
-	struct th_tl tl;
-	char *q, out[TH_SRC_MAX], why[256], state[4096], label[600];
-	const char *author = NULL, *media = NULL, *newname = NULL, *statefile = NULL;
-	int c, i, tag = 0, recent = -1, rc;
-	size_t len;
-	jv p;
+/* What the command line asks of the search, beside the timeline's. */
+struct search {
+	const char	*author, *media;	/* NULL: any */
+	const char	*newname, *statefile;	/* --new, --state */
+	int		 tag;		/* --tag: a topic, not keywords */
+	int		 recent;	/* --recent 1, --top 0, -1 unsaid */
+};
 
-	memset(&tl, 0, sizeof(tl));
-	tl.limit = -1;
-	tl.parallel = 1;
-	tl.verb = "th-search";
-	th_cli_init(argc, argv, usage);
+/* The options into tl and s; returns optind. */
+static int
+options(int argc, char **argv, struct th_tl *tl, struct search *s)
+{
+	int c;
+
 	while ((c = getopt_long(argc, argv, TH_CLI_SHORTOPTS "n:", longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case OPT_TAG:
-			tag = 1;
+			s->tag = 1;
 			break;
 		case OPT_RECENT:
-			recent = 1;
+			s->recent = 1;
 			break;
 		case OPT_TOP:
-			recent = 0;
+			s->recent = 0;
 			break;
 		case OPT_AUTHOR:
-			author = optarg;
+			s->author = optarg;
 			break;
 		case OPT_MEDIA:
-			media = optarg;
+			s->media = optarg;
 			break;
 		default:
-			if (!th_tl_option(&tl, c, optarg, &newname, &statefile) &&
+			if (!th_tl_option(tl, c, optarg, &s->newname, &s->statefile) &&
 			    !th_cli_common(c, optarg))
 				usage(TH_EUSAGE);
 		}
 	}
-	argc -= optind;
-	argv += optind;
-	th_cli_ready();
-	if (argc == 0)
-		usage(TH_EUSAGE);
-	th_tl_check(&tl, newname, statefile, state, sizeof(state));
-	/* --new watches for what appears: that is the recent order */
-	if (recent == -1)
-		recent = tl.state != NULL;
-	if (tl.limit < 0 && tl.since == 0 && tl.state == NULL)
-		tl.limit = 100;
+	return optind;
+}
 
-	/* the query: the operands joined by spaces */
+/* The query: the operands joined by spaces, checked; a tag without its
+ * '#'. malloc'd. */
+static char *
+query(int argc, char **argv, int tag)
+{
+	char *q, out[TH_SRC_MAX], why[256], t[TH_SRC_MAX + 2];
+	size_t len;
+	int i;
+
 	for (i = 0, len = 1; i < argc; i++)
 		len += strlen(argv[i]) + 1;
 	if ((q = calloc(1, len)) == NULL)
@@ -109,7 +107,6 @@ main(int argc, char **argv)
 	if (!th_text_utf8(q, strlen(q), NULL) || th_text_control(q, strlen(q)) >= 0)
 		th_die(TH_EDATA, "the query has control characters or bad UTF-8");
 	if (tag) {
-		char t[TH_SRC_MAX + 2];
 		snprintf(t, sizeof(t), "#%s", q + (q[0] == '#'));
 		if (th_source(t, 0, out, why, sizeof(why)) != TH_SRC_TAG)
 			th_die(TH_EDATA, "%s", why);
@@ -117,35 +114,85 @@ main(int argc, char **argv)
 	}
 	if (q[0] == '\0')
 		th_die(TH_EUSAGE, "an empty query");
-	if (author != NULL) {
-		char a[TH_SRC_MAX + 2];
-		snprintf(a, sizeof(a), "@%s", author + (author[0] == '@'));
+	return q;
+}
+
+/* --author and --media checked and made canonical: the user name into
+ * out (TH_SRC_MAX bytes), the media type in capitals. */
+static void
+filters(struct search *s, char *out)
+{
+	static char m[8];
+	char why[256], a[TH_SRC_MAX + 2];
+	int i;
+
+	if (s->author != NULL) {
+		snprintf(a, sizeof(a), "@%s", s->author + (s->author[0] == '@'));
 		if (th_source(a, 0, out, why, sizeof(why)) != TH_SRC_USER)
 			th_die(TH_EDATA, "--author: %s", why);
-		author = out + 1;
+		s->author = out + 1;
 	}
-	if (media != NULL) {
-		static char m[8];
-		for (i = 0; media[i] != '\0' && i < 7; i++)
-			m[i] = (char)toupper((unsigned char)media[i]);
+	if (s->media != NULL) {
+		for (i = 0; s->media[i] != '\0' && i < 7; i++)
+			m[i] = (char)toupper((unsigned char)s->media[i]);
 		m[i] = '\0';
 		if (strcmp(m, "TEXT") != 0 && strcmp(m, "IMAGE") != 0 &&
 		    strcmp(m, "VIDEO") != 0)
-			th_die(TH_EUSAGE, "--media '%s': TEXT, IMAGE or VIDEO", media);
-		media = m;
+			th_die(TH_EUSAGE, "--media '%s': TEXT, IMAGE or VIDEO", s->media);
+		s->media = m;
 	}
+}
+
+/* The keyword_search parameters of query q. */
+static jv
+params(const char *q, const struct search *s)
+{
+	jv p;
 
 	p = jv_object_set(jv_object(), jv_string("q"), jv_string(q));
-	p = jv_object_set(p, jv_string("search_mode"), jv_string(tag ? "TAG" : "KEYWORD"));
-	p = jv_object_set(p, jv_string("search_type"), jv_string(recent ? "RECENT" : "TOP"));
-	if (author != NULL)
-		p = jv_object_set(p, jv_string("author_username"), jv_string(author));
-	if (media != NULL)
-		p = jv_object_set(p, jv_string("media_type"), jv_string(media));
-	snprintf(label, sizeof(label), "%s%s", tag ? "#" : "search:", q);
+	p = jv_object_set(p, jv_string("search_mode"), jv_string(s->tag ? "TAG" : "KEYWORD"));
+	p = jv_object_set(p, jv_string("search_type"), jv_string(s->recent ? "RECENT" : "TOP"));
+	if (s->author != NULL)
+		p = jv_object_set(p, jv_string("author_username"), jv_string(s->author));
+	if (s->media != NULL)
+		p = jv_object_set(p, jv_string("media_type"), jv_string(s->media));
+	return p;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct th_tl tl;
+	struct search s = { .recent = -1 };
+	char *q, author[TH_SRC_MAX], state[4096], label[600];
+	int n, rc;
+	jv p;
+
+	memset(&tl, 0, sizeof(tl));
+	tl.limit = -1;
+	tl.parallel = 1;
+	tl.verb = "th-search";
+	th_cli_init(argc, argv, usage);
+	n = options(argc, argv, &tl, &s);
+	argc -= n;
+	argv += n;
+	th_cli_ready();
+	if (argc == 0)
+		usage(TH_EUSAGE);
+	th_tl_check(&tl, s.newname, s.statefile, state, sizeof(state));
+	/* --new watches for what appears: that is the recent order */
+	if (s.recent == -1)
+		s.recent = tl.state != NULL;
+	if (tl.limit < 0 && tl.since == 0 && tl.state == NULL)
+		tl.limit = 100;
+
+	q = query(argc, argv, s.tag);
+	filters(&s, author);
+	p = params(q, &s);
+	snprintf(label, sizeof(label), "%s%s", s.tag ? "#" : "search:", q);
 	free(q);
 	/* TOP is ordered by relevance, not time: it is read whole */
-	th_tl_add(&tl, label, "keyword_search", p, recent, 's');
+	th_tl_add(&tl, label, "keyword_search", p, s.recent, 's');
 	rc = th_tl_run(&tl);
 	th_tl_free(&tl);
 	th_exit(rc);

@@ -102,20 +102,20 @@ addsource(const char *src, void *arg)
 	return 0;
 }
 
-int
-main(int argc, char **argv)
-{
-	char out[TH_SRC_MAX], why[256], state[4096], label[64];
-	const char *newname = NULL, *statefile = NULL;
-	char **posts = NULL;
-	int c, i, rc = 0, nposts = 0, *kinds = NULL;
+/* What the command line asks beside the timeline's settings. */
+struct opts {
+	const char	*newname, *statefile;	/* --new, --state */
+	char		**posts;	/* the -r and -c ids, in order; argv's */
+	int		*kinds;		/* 'r' or 'c', for each of posts */
+	int		 nposts;
+};
 
-	memset(&tl, 0, sizeof(tl));
-	tl.limit = -1;
-	tl.parallel = 8;
-	tl.interval = 60;
-	tl.verb = "th-timeline";
-	th_cli_init(argc, argv, usage);
+/* The options into tl and o; returns optind. */
+static int
+options(int argc, char **argv, struct opts *o)
+{
+	int c;
+
 	while ((c = getopt_long(argc, argv, TH_CLI_SHORTOPTS "n:P:fr:c:", longopts,
 	    NULL)) != -1) {
 		switch (c) {
@@ -132,36 +132,39 @@ main(int argc, char **argv)
 		case 'c':
 			if (!th_isid(optarg))
 				th_die(TH_EUSAGE, "-%c '%s': not a post id", c, optarg);
-			if ((posts = reallocarray(posts, (size_t)nposts + 1,
-			    sizeof(*posts))) == NULL || (kinds = reallocarray(kinds,
-			    (size_t)nposts + 1, sizeof(*kinds))) == NULL)
+			if ((o->posts = reallocarray(o->posts, (size_t)o->nposts + 1,
+			    sizeof(*o->posts))) == NULL || (o->kinds = reallocarray(o->kinds,
+			    (size_t)o->nposts + 1, sizeof(*o->kinds))) == NULL)
 				th_die(TH_EIO, "out of memory");
-			posts[nposts] = optarg;
-			kinds[nposts++] = c;
+			o->posts[o->nposts] = optarg;
+			o->kinds[o->nposts++] = c;
 			break;
 		default:
-			if (!th_tl_option(&tl, c, optarg, &newname, &statefile) &&
+			if (!th_tl_option(&tl, c, optarg, &o->newname, &o->statefile) &&
 			    !th_cli_common(c, optarg))
 				usage(TH_EUSAGE);
 		}
 	}
-	argc -= optind;
-	argv += optind;
-	th_cli_ready();
-	th_tl_check(&tl, newname, statefile, state, sizeof(state));
-	/* without a window or a count, a plain run stops at 100 posts */
-	if (tl.limit < 0 && tl.since == 0 && tl.state == NULL && !tl.follow)
-		tl.limit = 100;
+	return optind;
+}
 
-	/* every operand checked before anything is read */
+/* The sources named: the -r and -c posts, then the operands (a list's
+ * members), every operand checked before anything is read. Returns the
+ * worst status. */
+static int
+sources(int argc, char **argv, const struct opts *o)
+{
+	char out[TH_SRC_MAX], why[256], label[64];
+	int i, rc = 0;
+
 	for (i = 0; i < argc; i++)
 		if (th_source(argv[i], 1, out, why, sizeof(why)) == TH_SRC_BAD)
 			rc = th_msg(TH_EDATA, "%s", why);
 	if (rc != 0)
 		th_exit(rc);
-	for (i = 0; i < nposts; i++) {
-		snprintf(label, sizeof(label), "%s:%s", kinds[i] == 'r' ? "replies" :
-		    "conversation", posts[i]);
+	for (i = 0; i < o->nposts; i++) {
+		snprintf(label, sizeof(label), "%s:%s", o->kinds[i] == 'r' ? "replies" :
+		    "conversation", o->posts[i]);
 		addsource(label, NULL);
 	}
 	for (i = 0; i < argc; i++) {
@@ -171,21 +174,54 @@ main(int argc, char **argv)
 		else
 			rc = th_status_merge(rc, addsource(out, NULL));
 	}
-	if (argc == 0 && nposts == 0) {
-		/* the home timeline: what th-follow wrote */
-		struct th_list l;
-		if ((rc = th_list_read("following", &l)) != 0)
-			th_exit(rc);
-		th_list_free(&l);
-		rc = l.exists ? th_list_expand("following", addsource, NULL) : 0;
-		if (tl.nsrc == 0) {
-			th_msg(0, "you follow nothing yet, so there is no home timeline: "
-			    "th-follow @user or #tag, or name sources");
-			th_exit(rc);
-		}
+	return rc;
+}
+
+/* No source named: the home timeline, what th-follow wrote. */
+static int
+home(void)
+{
+	struct th_list l;
+	int rc;
+
+	if ((rc = th_list_read("following", &l)) != 0)
+		th_exit(rc);
+	th_list_free(&l);
+	rc = l.exists ? th_list_expand("following", addsource, NULL) : 0;
+	if (tl.nsrc == 0) {
+		th_msg(0, "you follow nothing yet, so there is no home timeline: "
+		    "th-follow @user or #tag, or name sources");
+		th_exit(rc);
 	}
-	free(posts);
-	free(kinds);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o;
+	char state[4096];
+	int n, rc;
+
+	memset(&tl, 0, sizeof(tl));
+	memset(&o, 0, sizeof(o));
+	tl.limit = -1;
+	tl.parallel = 8;
+	tl.interval = 60;
+	tl.verb = "th-timeline";
+	th_cli_init(argc, argv, usage);
+	n = options(argc, argv, &o);
+	argc -= n;
+	argv += n;
+	th_cli_ready();
+	th_tl_check(&tl, o.newname, o.statefile, state, sizeof(state));
+	/* without a window or a count, a plain run stops at 100 posts */
+	if (tl.limit < 0 && tl.since == 0 && tl.state == NULL && !tl.follow)
+		tl.limit = 100;
+
+	rc = argc == 0 && o.nposts == 0 ? home() : sources(argc, argv, &o);
+	free(o.posts);
+	free(o.kinds);
 	if (rc == TH_EIO || (tl.nsrc == 0 && rc != 0))
 		th_exit(rc);
 	rc = th_status_merge(th_tl_run(&tl), rc);

@@ -337,10 +337,13 @@ prepare(struct th_http_req *r, const char *method, const char *path, jv params,
 	memset(r, 0, sizeof(*r));
 	*url = *form = NULL;
 
-	if (!tokq && token == NULL && tokenrc == -1 &&
-	    (needstoken(path) || getenv("TH_ACCESS_TOKEN") != NULL))
+	/* the token endpoints never take the user's token in a header: the
+	 * code exchange has none yet, the others take it in the query */
+	if (tokq || !needstoken(path))
+		tokq = 1;
+	else if (token == NULL && tokenrc == -1)
 		th_api_token();
-	if (!tokq && tokenrc > 0 && needstoken(path)) {
+	if (!tokq && tokenrc > 0) {
 		jv_free(params);
 		res->status = tokenrc;
 		snprintf(res->why, sizeof(res->why), "no usable token");
@@ -361,7 +364,7 @@ prepare(struct th_http_req *r, const char *method, const char *path, jv params,
 	r->url = *url;
 	r->body = *form;
 	r->token = tokq ? NULL : token;
-	r->secret_url = tokq;
+	r->secret_url = tokq;	/* the query may hold a secret */
 	r->retry_ok = strcmp(method, "GET") == 0;
 	r->transient = apitransient;
 	return 0;

@@ -128,31 +128,10 @@ cfgpath(char *buf, size_t size, const char *leaf)
 	return 0;
 }
 
-static long long
-getll(jv o, const char *key)
-{
-	jv v = jv_object_get(jv_copy(o), jv_string(key));
-	long long r = 0;
-
-	if (jv_get_kind(v) == JV_KIND_NUMBER)
-		r = th_jv_num(v);
-	jv_free(v);
-	return r;
-}
-
-static void
-copystr(char *dst, size_t size, jv o, const char *key)
-{
-	char *s = th_jv_idstr(o, key);
-
-	strlcpy(dst, s ? s : "", size);
-	free(s);
-}
-
 int
 th_auth_load(const char *name, struct th_account *a)
 {
-	char path[PATH_MAX], *b;
+	char path[PATH_MAX], *b, *u, *id;
 	size_t len;
 	jv v;
 	int rc;
@@ -175,10 +154,14 @@ th_auth_load(const char *name, struct th_account *a)
 	}
 	strlcpy(a->name, name, sizeof(a->name));
 	a->token = th_jv_strdup(v, "access_token");
-	copystr(a->username, sizeof(a->username), v, "username");
-	copystr(a->user_id, sizeof(a->user_id), v, "user_id");
-	a->issued_at = getll(v, "issued_at");
-	a->expires_at = getll(v, "expires_at");
+	u = th_jv_idstr(v, "username");
+	id = th_jv_idstr(v, "user_id");
+	strlcpy(a->username, u ? u : "", sizeof(a->username));
+	strlcpy(a->user_id, id ? id : "", sizeof(a->user_id));
+	free(u);
+	free(id);
+	a->issued_at = th_jv_getnum(v, "issued_at");
+	a->expires_at = th_jv_getnum(v, "expires_at");
 	jv_free(v);
 	if (a->token == NULL)
 		return th_msg(TH_ECONFIG, "%s: no access_token", path);
@@ -247,8 +230,13 @@ th_auth_get_default(void)
 int
 th_auth_set_default(const char *name)
 {
+	struct th_account a;
 	char path[PATH_MAX], buf[80];
+	int rc;
 
+	if ((rc = th_auth_load(name, &a)) != 0)
+		return rc;	/* only an account there is */
+	th_auth_account_free(&a);
 	if (th_store_mkdirs(th_cfg.config_dir, 0700) == -1)
 		return th_msg(TH_ECONFIG, "%s: %s", th_cfg.config_dir, strerror(errno));
 	if (cfgpath(path, sizeof(path), "default_account") != 0)
@@ -407,7 +395,7 @@ th_auth_refresh(const char *name, int force, int *did)
 		goto out;
 	}
 	tok = th_jv_strdup(res.body, "access_token");
-	expin = getll(res.body, "expires_in");
+	expin = th_jv_getnum(res.body, "expires_in");
 	th_api_res_free(&res);
 	if (tok == NULL) {
 		rc = th_msg(TH_EUNAVAIL, "refresh: the answer has no access_token");
@@ -449,14 +437,17 @@ debug1(const char *tok, const char *caller, jv *data, struct th_api_res *res)
 }
 
 int
-th_auth_debug(const char *tok, jv *data, char *why, size_t whysize)
+th_auth_debug(const char *tok, struct th_tokinfo *ti, char *why,
+    size_t whysize)
 {
 	struct th_api_res res;
 	char *app;
+	jv data = jv_null(), v;
 	int rc;
 
-	*data = jv_null();
-	rc = debug1(tok, tok, data, &res);
+	memset(ti, 0, sizeof(*ti));
+	ti->scopes = jv_null();
+	rc = debug1(tok, tok, &data, &res);
 	/* development-mode apps refuse a user token as the caller (code
 	 * 100); the app token TH|id|secret is accepted there */
 	if (rc != 0 && th_api_errcode(&res, "code") == 100 &&
@@ -466,14 +457,174 @@ th_auth_debug(const char *tok, jv *data, char *why, size_t whysize)
 		    th_cfg.client_secret) == -1)
 			th_die(TH_EIO, "out of memory");
 		th_secret_add(app);
-		rc = debug1(tok, app, data, &res);
+		rc = debug1(tok, app, &data, &res);
 		explicit_bzero(app, strlen(app));
 		free(app);
 	}
 	if (rc != 0 && why != NULL)
 		snprintf(why, whysize, "%s", res.why);
 	th_api_res_free(&res);
+	if (rc != 0)
+		return rc;
+	v = th_jv_get(data, "is_valid");
+	ti->valid = jv_get_kind(v) == JV_KIND_TRUE;
+	jv_free(v);
+	if (jv_get_kind(v = th_jv_get(data, "scopes")) == JV_KIND_ARRAY)
+		ti->scopes = v;
+	else
+		jv_free(v);
+	if ((ti->expires_at = th_jv_getnum(data, "expires_at")) < 0)
+		ti->expires_at = 0;
+	ti->issued_at = th_jv_getnum(data, "issued_at");
+	jv_free(data);
+	return 0;
+}
+
+/* Check tok against /me; fill username and id. Returns 0 or a status. */
+static int
+whoami(const char *tok, struct th_account *a)
+{
+	struct th_api_res res;
+	char *u, *id;
+	int rc;
+
+	th_api_set_token(tok);
+	rc = th_api_call("GET", "me", jv_object_set(jv_object(),
+	    jv_string("fields"), jv_string("id,username")), &res);
+	if (rc != 0) {
+		rc = th_api_report(&res, "cannot verify the token");
+		th_api_res_free(&res);
+		return rc;
+	}
+	u = th_jv_strdup(res.body, "username");
+	id = th_jv_idstr(res.body, "id");	/* a string from /me, always */
+	th_api_res_free(&res);
+	if (u == NULL || id == NULL)
+		rc = th_msg(TH_EUNAVAIL, "/me answered without id and username");
+	else {
+		strlcpy(a->username, u, sizeof(a->username));
+		strlcpy(a->user_id, id, sizeof(a->user_id));
+	}
+	free(u);
+	free(id);
 	return rc;
+}
+
+/* Issue and expiry times from debug_token, when the app may ask; why
+ * says why not. */
+static void
+debugtimes(const char *tok, struct th_account *a, char *why, size_t whysize)
+{
+	struct th_tokinfo ti;
+
+	if (th_auth_debug(tok, &ti, why, whysize) != 0)
+		return;
+	jv_free(ti.scopes);
+	a->expires_at = ti.expires_at;
+	if (ti.issued_at > 0 && a->expires_at != 0)
+		a->issued_at = ti.issued_at;
+}
+
+int
+th_auth_login(const char *tok, long long expires_at)
+{
+	struct th_account a;
+	char why[512] = "";
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	a.token = th_strdup(tok);
+	a.expires_at = expires_at;
+	if ((rc = whoami(tok, &a)) != 0)
+		goto out;
+	strlcpy(a.name, th_cfg.account[0] != '\0' ? th_cfg.account :
+	    a.username, sizeof(a.name));
+	if (!th_auth_valid_name(a.name)) {
+		rc = th_msg(TH_EUSAGE, "bad account name '%s'", a.name);
+		goto out;
+	}
+	a.issued_at = time(NULL);
+	if (a.expires_at == 0)
+		debugtimes(tok, &a, why, sizeof(why));
+	if ((rc = th_auth_save(&a)) != 0)
+		goto out;
+	th_msg(0, "logged in as @%s (account %s)", a.username, a.name);
+	/* never a guess: a pasted token may be weeks old already */
+	if (a.expires_at == 0)
+		th_msg(0, "the token's expiry is unknown (debug_token: %s); th "
+		    "refreshes it once it is 24 h old, which tells", why[0] ?
+		    why : "no expires_at");
+out:
+	th_auth_account_free(&a);
+	return rc;
+}
+
+/* Does /me take tok? A failure that is not the token's is reported. */
+static int
+works(const char *name, const char *tok)
+{
+	struct th_api_res res;
+	int ok;
+
+	th_api_set_token(tok);
+	ok = th_api_call("GET", "me", jv_object_set(jv_object(),
+	    jv_string("fields"), jv_string("id")), &res) == 0;
+	if (!ok && res.status != TH_EAUTH)
+		th_api_report(&res, name);	/* the API is down, not the token */
+	th_api_res_free(&res);
+	return ok;
+}
+
+/* t as the API writes a time, or null when it is not known (0) or has
+ * no date (a year past int: gmtime_r fails). */
+static jv
+isotime(long long t)
+{
+	struct tm tm;
+	char buf[32];
+	time_t tt = (time_t)t;
+
+	if (t == 0 || gmtime_r(&tt, &tm) == NULL)
+		return jv_null();
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S+0000", &tm);
+	return jv_string(buf);
+}
+
+jv
+th_auth_status(const char *name, const char *tok, const struct th_account *a,
+    const char *def, struct th_tokstat *st)
+{
+	struct th_tokinfo ti;
+	long long iss = 0;
+	jv o = jv_object();
+
+	memset(st, 0, sizeof(*st));
+	st->expires_at = a != NULL ? a->expires_at : 0;
+	if (th_auth_debug(tok, &ti, st->why, sizeof(st->why)) == 0) {
+		st->valid = ti.valid;
+		if (st->expires_at == 0) {	/* TH_ACCESS_TOKEN, or unknown at login */
+			st->expires_at = ti.expires_at;
+			iss = ti.issued_at;
+		}
+	} else
+		st->valid = works(name, tok);
+	st->left = st->expires_at ? st->expires_at - (long long)time(NULL) : 0;
+	o = jv_object_set(o, jv_string("account"), jv_string(name));
+	if (a != NULL) {
+		o = jv_object_set(o, jv_string("username"), jv_string(a->username));
+		o = jv_object_set(o, jv_string("user_id"), jv_string(a->user_id));
+		iss = a->issued_at;
+	}
+	o = jv_object_set(o, jv_string("issued_at"), isotime(iss));
+	o = jv_object_set(o, jv_string("expires_at"), isotime(st->expires_at));
+	o = jv_object_set(o, jv_string("days_left"), st->expires_at ? jv_number(
+	    st->left > 0 ? (double)(st->left / 86400) : 0) : jv_null());
+	o = jv_object_set(o, jv_string("expiry_known"), jv_bool(st->expires_at != 0));
+	o = jv_object_set(o, jv_string("valid"), jv_bool(st->valid));
+	if (jv_get_kind(ti.scopes) != JV_KIND_NULL)
+		o = jv_object_set(o, jv_string("scopes"), ti.scopes);
+	return jv_object_set(o, jv_string("default"),
+	    jv_bool(def != NULL && strcmp(def, name) == 0));
 }
 
 /* TH_ACCESS_TOKEN is used as is; TH_ACCESS_TOKEN_EXPIRES (epoch seconds),

@@ -50,23 +50,58 @@ int th_auth_save(const struct th_account *a);
 int th_auth_remove(const char *name);
 void th_auth_account_free(struct th_account *a);
 /*
+ * After a login, by either path: store the account tok (borrowed) is
+ * for, the user from /me, named by -a (th_cfg.account) or else by the
+ * username, issued now. expires_at is the token's expiry when the caller
+ * knows it, else 0: debug_token is asked, and when it cannot say either
+ * the expiry stays unknown, never a guess. Says as whom it logged in.
+ * Returns 0 or an exit status, after a message.
+ */
+int th_auth_login(const char *tok, long long expires_at);
+/*
  * Refresh name's token under its lock. With force 0 only when due; with
  * force 1 whenever Threads allows. Returns 0 (refreshed or not due; *did
  * says which), 75 (too young), 77 (expired or refused), or other statuses.
  */
 int th_auth_refresh(const char *name, int force, int *did);
+/* What debug_token says of a token. */
+struct th_tokinfo {
+	int		 valid;		/* is_valid */
+	long long	 expires_at;	/* epoch seconds; 0 when it does not say */
+	long long	 issued_at;	/* epoch seconds as given; 0 when absent */
+	jv		 scopes;	/* an array, or jv_null(); the caller's */
+};
 /*
- * Ask debug_token about tok: *data (owned) is the "data" object
- * {is_valid, expires_at, issued_at, scopes, ...}. The caller is tok
- * itself; when that is refused with code 100 (apps in development mode)
- * and the app is known (client_id, client_secret), the app token
- * TH|id|secret asks again. Both go in the query (th_api_get_tokq).
- * Returns 0 or an exit status with the reason in why, after no message:
- * debug_token is an extra the caller may do without.
+ * Ask debug_token about tok, into *ti. The caller is tok itself; when
+ * that is refused with code 100 (apps in development mode) and the app
+ * is known (client_id, client_secret), the app token TH|id|secret asks
+ * again. Both go in the query (th_api_get_tokq). Returns 0 or an exit
+ * status with the reason in why (ti->scopes is then null), after no
+ * message: debug_token is an extra the caller may do without.
  */
-int th_auth_debug(const char *tok, jv *data, char *why, size_t whysize);
+int th_auth_debug(const char *tok, struct th_tokinfo *ti, char *why,
+    size_t whysize);
 
-/* The default account (malloc'd name or NULL); set it (0 or 78). */
+/* What th-auth status judges a token by. */
+struct th_tokstat {
+	int		 valid;
+	long long	 expires_at;	/* epoch seconds, 0 when unknown */
+	long long	 left;		/* seconds to expires_at, when known */
+	char		 why[512];	/* why debug_token could not tell, or "" */
+};
+/*
+ * The status record (owned) of tok, the token of account name: a is the
+ * stored account (borrowed), or NULL for TH_ACCESS_TOKEN; def names the
+ * default account, or is NULL. debug_token tells validity, expiry and
+ * scopes; when the app cannot ask it (not a tester), /me still tells
+ * whether the token works, and a failure that is not the token's is
+ * reported. *st gets what the record says, for the caller to judge.
+ */
+jv th_auth_status(const char *name, const char *tok,
+    const struct th_account *a, const char *def, struct th_tokstat *st);
+
+/* The default account (malloc'd name or NULL); make an account the
+ * default (0, or th_auth_load()'s 77 or 78, or 78). */
 char *th_auth_get_default(void);
 int th_auth_set_default(const char *name);
 #endif

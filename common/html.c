@@ -9,12 +9,12 @@
 #include <string.h>
 #include <strings.h>
 
+#include "buf.h"
 #include "html.h"
 
-struct buf {
-	char	*s;
-	size_t	 len, cap;
-	int	 oom;
+/* The text so far, and what is held back or open. */
+struct conv {
+	struct th_buf out;	/* the text; its oom ends the conversion */
 	int	 space;		/* a space is pending */
 	int	 breaks;	/* newlines pending, 0..2 */
 	int	 pre;		/* inside <pre>: whitespace as it is */
@@ -23,50 +23,26 @@ struct buf {
 	char	*href;		/* the open link's address */
 };
 
-static void
-put(struct buf *b, const char *s, size_t n)
-{
-	char *p;
-	size_t cap;
-
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		cap = b->cap ? b->cap : 64;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		if ((p = realloc(b->s, cap)) == NULL) {
-			b->oom = 1;
-			return;
-		}
-		b->s = p;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
 /* Visible text: the held-back break or space goes out first. */
 static void
-text(struct buf *b, const char *s, size_t n)
+text(struct conv *b, const char *s, size_t n)
 {
-	if (b->len > 0) {
+	if (b->out.len > 0) {
 		if (b->breaks > 0)
-			put(b, "\n\n", (size_t)b->breaks);
+			th_buf_add(&b->out, "\n\n", (size_t)b->breaks);
 		else if (b->space)
-			put(b, " ", 1);
+			th_buf_add(&b->out, " ", 1);
 	}
 	b->breaks = b->space = 0;
 	if (b->bullet) {
 		b->bullet = 0;
-		put(b, "- ", 2);
+		th_buf_add(&b->out, "- ", 2);
 	}
-	put(b, s, n);
+	th_buf_add(&b->out, s, n);
 }
 
 static void
-brk(struct buf *b, int n)
+brk(struct conv *b, int n)
 {
 	if (n > b->breaks)
 		b->breaks = n;
@@ -74,7 +50,7 @@ brk(struct buf *b, int n)
 }
 
 static void
-utf8(struct buf *b, unsigned long c)
+utf8(struct conv *b, unsigned long c)
 {
 	char u[4];
 
@@ -161,24 +137,19 @@ charref(const char *s, const char *end, size_t *n)
 static char *
 decode(const char *s, const char *end)
 {
-	struct buf b = { 0 };
+	struct conv b = { 0 };
 	unsigned long c;
 	size_t n;
 
 	b.link = -1;
-	put(&b, "", 0);
 	while (s < end) {
 		if (*s == '&' && (c = charref(s, end, &n)) != 0) {
 			utf8(&b, c);
 			s += n;
 		} else
-			put(&b, s++, 1);
+			th_buf_add(&b.out, s++, 1);
 	}
-	if (b.oom) {
-		free(b.s);
-		return NULL;
-	}
-	return b.s;
+	return th_buf_take(&b.out);
 }
 
 static int
@@ -203,18 +174,18 @@ bare(const char **s, size_t *n)
 
 /* </a>: a link whose text is not its address gets the address too. */
 static void
-endlink(struct buf *b)
+endlink(struct conv *b)
 {
 	const char *t, *h;
 	size_t tn, hn, start;
 
-	if (b->link < 0 || b->href == NULL || b->oom)
+	if (b->link < 0 || b->href == NULL || b->out.oom)
 		goto out;
 	start = (size_t)b->link;
-	while (start < b->len && isws(b->s[start]))
+	while (start < b->out.len && isws(b->out.s[start]))
 		start++;
-	t = b->s + start;
-	tn = b->len - start;
+	t = b->out.s + start;
+	tn = b->out.len - start;
 	h = b->href;
 	hn = strlen(h);
 	if (hn == 0 || (strncasecmp(h, "http://", 7) != 0 &&
@@ -234,16 +205,15 @@ endlink(struct buf *b)
 	 * the whole address instead */
 	if (tn > 3 && memcmp(t + tn - 3, "\xe2\x80\xa6", 3) == 0 &&
 	    tn - 3 <= hn && strncmp(t, h, tn - 3) == 0) {
-		b->len = start;
-		b->s[b->len] = '\0';
-		put(b, b->href, strlen(b->href));
+		th_buf_truncate(&b->out, start);
+		th_buf_add(&b->out, b->href, strlen(b->href));
 		goto out;
 	}
 	/* right after the text: a break or space held back (a link left
 	 * open across paragraphs) stays held back, after the address */
-	put(b, " <", 2);
-	put(b, b->href, strlen(b->href));
-	put(b, ">", 1);
+	th_buf_add(&b->out, " <", 2);
+	th_buf_add(&b->out, b->href, strlen(b->href));
+	th_buf_add(&b->out, ">", 1);
 out:
 	free(b->href);
 	b->href = NULL;
@@ -329,7 +299,7 @@ static const char *const blocks[] = {
 
 /* A tag from s ('<') to end; returns where the text goes on. */
 static const char *
-tag(struct buf *b, const char *s, const char *end)
+tag(struct conv *b, const char *s, const char *end)
 {
 	const char *p = s + 1, *name, *gt;
 	size_t n;
@@ -386,7 +356,7 @@ tag(struct buf *b, const char *s, const char *end)
 		return end;
 	}
 	if (n == 2 && strncasecmp(name, "br", 2) == 0) {
-		if (b->len > 0)
+		if (b->out.len > 0)
 			b->breaks = b->breaks < 2 ? b->breaks + 1 : 2;
 		b->space = 0;
 	} else if (n == 2 && strncasecmp(name, "li", 2) == 0) {
@@ -403,7 +373,7 @@ tag(struct buf *b, const char *s, const char *end)
 			b->href = attr(p, gt, "href");
 			/* a space or break held back goes out with the link's
 			 * first text, and endlink() skips it */
-			b->link = (long)b->len;
+			b->link = (long)b->out.len;
 		}
 	} else if (n == 3 && strncasecmp(name, "img", 3) == 0 && !close) {
 		char *alt = attr(p, gt, "alt");	/* custom emoji: :name: */
@@ -421,9 +391,9 @@ tag(struct buf *b, const char *s, const char *end)
  * controls (U+0080..U+009F) are C2 80..C2 9F in UTF-8.
  */
 static void
-nocontrols(struct buf *b)
+nocontrols(struct th_buf *b)
 {
-	struct buf c = { 0 };
+	struct th_buf c = TH_BUF_INIT;
 	unsigned char u;
 	size_t i, from = 0;
 
@@ -435,54 +405,47 @@ nocontrols(struct buf *b)
 		    (u == 0xc2 && i + 1 < b->len &&
 		    (unsigned char)b->s[i + 1] >= 0x80 &&
 		    (unsigned char)b->s[i + 1] <= 0x9f)) {
-			put(&c, b->s + from, i - from);
-			put(&c, "\xef\xbf\xbd", 3);
+			th_buf_add(&c, b->s + from, i - from);
+			th_buf_add(&c, "\xef\xbf\xbd", 3);
 			i += u == 0xc2;
 			from = i + 1;
 		}
 	}
 	if (from == 0)
 		return;		/* none: b as it is */
-	put(&c, b->s + from, b->len - from);
-	free(b->s);
-	b->s = c.s;
-	b->len = c.len;
-	b->cap = c.cap;
-	b->oom = c.oom;
+	th_buf_add(&c, b->s + from, b->len - from);
+	th_buf_free(b);
+	*b = c;
 }
 
 char *
 th_html_plain(const char *s, size_t len)
 {
-	struct buf b = { 0 };
+	struct th_buf b = TH_BUF_INIT;
 
-	put(&b, s, len);
+	th_buf_add(&b, s, len);
 	nocontrols(&b);
-	if (b.oom) {
-		free(b.s);
-		return NULL;
-	}
-	return b.s;
+	return th_buf_take(&b);
 }
 
 char *
 th_html_text(const char *s, size_t len)
 {
-	struct buf b = { 0 };
+	struct conv b = { 0 };
 	const char *end = s + len;
 	unsigned long c;
 	size_t n;
 
 	b.link = -1;
-	put(&b, "", 0);
-	while (s < end && !b.oom) {
+	th_buf_add(&b.out, "", 0);	/* endlink() reads out.s from the start */
+	while (s < end && !b.out.oom) {
 		if (*s == '<')
 			s = tag(&b, s, end);
 		else if (*s == '&' && (c = charref(s, end, &n)) != 0) {
 			utf8(&b, c);
 			s += n;
 		} else if (isws(*s) && !b.pre) {
-			if (b.breaks == 0 && b.len > 0)
+			if (b.breaks == 0 && b.out.len > 0)
 				b.space = 1;
 			s++;
 		} else if (*s == '\0') {
@@ -504,10 +467,6 @@ th_html_text(const char *s, size_t len)
 	if (b.link >= 0)
 		endlink(&b);
 	free(b.href);
-	nocontrols(&b);
-	if (b.oom) {
-		free(b.s);
-		return NULL;
-	}
-	return b.s;
+	nocontrols(&b.out);
+	return th_buf_take(&b.out);
 }

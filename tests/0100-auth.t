@@ -153,6 +153,12 @@ is "$(jq -r .user_id "$ACC/oauth")" "$(sb GET /_control/state | jq -r .me.id)" \
 is "$(jq '(.expires_at - now) / 86400 | floor' "$ACC/oauth")" 59 "  and the expiry is the exchange's expires_in"
 unlike "$(cat "$T/oout" "$T/oerr")" "*$APPSECRET*" "the secret is printed nowhere"
 
+# a token in the environment never rides along to the token endpoints
+TH_ACCESS_TOKEN=$CANARY oauth_login AQBcode789 login -a oauthenv
+is "$status" 0 "the OAuth code flow with TH_ACCESS_TOKEN set logs in"
+is "$(sblog 'select(.path == "/oauth/access_token" or .path == "/access_token") | .bearer' | sort -u)" false \
+	"  and sends no Authorization header to the token endpoints"
+
 # the same flow with -v: every URL that holds a secret is shown redacted
 oauth_login AQBcode456 -v login -a oauthv
 is "$status" 0 "login -v succeeds"

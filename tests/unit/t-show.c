@@ -1,0 +1,142 @@
+/* t-show: th-show's renderer (common/show.c) on records made here: the
+ * header, relative and absolute times, colour, wrapping by columns,
+ * untrusted text made visible, and a whole input with a reply under its
+ * parent. th-show's golden file covers the rest (tests/0500-verbs.t). */
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jv.h>
+
+#include "buf.h"
+#include "json.h"
+#include "show.h"
+#include "tap.h"
+
+#define T0	1795165200LL	/* 2026-11-20 09:00:00 UTC */
+
+static char got[4096];
+
+/* rec (JSON text) rendered alone by o at depth. */
+static const char *
+one(const struct th_show *o, const char *json, int depth)
+{
+	struct th_buf b = TH_BUF_INIT;
+	jv rec = th_json_parse(json, strlen(json));
+	char *s;
+
+	th_show_record(&b, o, rec, depth);
+	jv_free(rec);
+	s = th_buf_take(&b);
+	strlcpy(got, s ? s : "(null)", sizeof(got));
+	free(s);
+	return got;
+}
+
+/* An NDJSON text rendered whole by o. */
+static const char *
+all(const struct th_show *o, const char *ndjson)
+{
+	jv recs = jv_array();
+	const char *p, *e;
+	char *s = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&s, &n);
+
+	for (p = ndjson; *p != '\0'; p = e + 1) {
+		e = strchr(p, '\n');
+		recs = jv_array_append(recs, th_json_parse(p, (size_t)(e - p)));
+	}
+	ok(th_show_all(o, recs, f) == 0, "th_show_all writes it");
+	fclose(f);
+	jv_free(recs);
+	strlcpy(got, s ? s : "(null)", sizeof(got));
+	free(s);
+	return got;
+}
+
+int
+main(void)
+{
+	struct th_show o = { .width = 40, .relative = 1, .now = T0 + 125 };
+	const char *post = "{\"id\": \"1\", \"username\": \"alice\", "
+	    "\"timestamp\": \"2026-11-20T09:00:00+0000\", \"text\": \"hello world\", "
+	    "\"permalink\": \"https://www.threads.net/@alice/post/A\"}";
+
+	o.utf8 = setlocale(LC_CTYPE, "C.UTF-8") != NULL;
+	ok(o.utf8, "the C.UTF-8 locale is there (wide characters need it)");
+
+	is_str(one(&o, post, 0),
+	    "@alice \xc2\xb7 2m\n"
+	    "  hello world\n"
+	    "  https://www.threads.net/@alice/post/A\n"
+	    "\n", "a post: header with a relative time, text, permalink, a blank line");
+	is_str(one(&o, post, 1),
+	    "  @alice \xc2\xb7 2m\n"
+	    "    hello world\n"
+	    "    https://www.threads.net/@alice/post/A\n"
+	    "\n", "  at depth 1, two columns in");
+	o.now = T0 + 3 * 86400;
+	ok(strncmp(one(&o, post, 0), "@alice \xc2\xb7 3d\n", 13) == 0, "  3 days ago: 3d");
+	o.now = T0 + 8 * 86400;
+	ok(strncmp(one(&o, post, 0), "@alice \xc2\xb7 2026-11-20\n", 21) == 0,
+	    "  after a week: the date");
+	o.relative = 0;
+	ok(strncmp(one(&o, post, 0), "@alice \xc2\xb7 2026-11-20 09:00 UTC\n", 31) == 0,
+	    "  not on a terminal: date, time and zone");
+
+	o.colour = 1;
+	is_str(one(&o, post, 0),
+	    "\033[1m@alice\033[0m\033[2m \xc2\xb7 2026-11-20 09:00 UTC\033[0m\n"
+	    "  hello world\n"
+	    "  \033[2mhttps://www.threads.net/@alice/post/A\033[0m\n"
+	    "\n", "colour: the name bold, the time and the link dim");
+	o.colour = 0;
+
+	is_str(one(&o, "{\"id\": \"2\", \"username\": \"evil\\u001b]0;x\\u0007\", "
+	    "\"timestamp\": \"2026-11-20T09:00:00+0000\", "
+	    "\"text\": \"red \\u001b[31mALERT \\u202egnp.exe\"}", 0),
+	    "@evil^[]0;x^G \xc2\xb7 2026-11-20 09:00 UTC\n"
+	    "  red ^[[31mALERT <U+202E>gnp.exe\n"
+	    "\n", "escapes and a bidi override, in the name and the text, are shown as text");
+
+	o.width = 20;
+	is_str(one(&o, "{\"id\": \"3\", \"timestamp\": \"2026-11-20T09:00:00+0000\", "
+	    "\"text\": \"\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\xe6\x97\xa5\xe6\x9c\xac"
+	    "\xe8\xaa\x9e\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\xe6\x97\xa5\xe6\x9c\xac"
+	    "\xe8\xaa\x9e and more\"}", 0),
+	    "@? \xc2\xb7 2026-11-20 09:00 UTC\n"
+	    "  \xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e"
+	    "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\xe6\x97\xa5\n"
+	    "  \xe6\x9c\xac\xe8\xaa\x9e and more\n"
+	    "\n", "wide characters count two columns: ten fill a line (never under 20)");
+	o.width = 40;
+
+	is_str(one(&o, "{\"username\": \"bob\", \"name\": \"Bob\", \"is_verified\": true, "
+	    "\"biography\": \"hi\", \"follower_count\": 12}", 0),
+	    "@bob (Bob) verified\n  hi\n  followers 12\n\n", "a profile");
+	is_str(one(&o, "{\"quota\": \"posts\", \"used\": 3, \"total\": 250}", 0),
+	    "posts        3/250   used, 247 left\n", "a quota");
+	is_str(one(&o, "{\"k\": 1, \"s\": \"v\\u0007\"}", 0), "k 1  s v^G\n",
+	    "any other object: key value pairs");
+	is_str(one(&o, "[1, 2]", 0), "", "not an object: nothing");
+
+	is_str(all(&o,
+	    "{\"id\": \"9\", \"username\": \"b\", \"timestamp\": \"2026-11-20T09:00:00+0000\", "
+	    "\"text\": \"reply\", \"replied_to\": {\"id\": \"8\"}}\n"
+	    "{\"date\": \"2026-11-20\", \"views\": 1}\n"
+	    "{\"date\": \"2026-11-21\", \"views\": 8}\n"
+	    "{\"id\": \"8\", \"username\": \"a\", \"timestamp\": \"2026-11-20T09:00:00+0000\", "
+	    "\"text\": \"parent\"}\n"),
+	    "views 2026-11-20..2026-11-21 \xe2\x96\x81\xe2\x96\x88 min 1 max 8 total 9\n"
+	    "@a \xc2\xb7 2026-11-20 09:00 UTC\n  parent\n\n"
+	    "  @b \xc2\xb7 2026-11-20 09:00 UTC\n    reply\n\n",
+	    "  a series as one sparkline; a reply before its parent, under it");
+	o.utf8 = 0;
+	is_str(all(&o, "{\"date\": \"2026-11-20\", \"views\": 1}\n"
+	    "{\"date\": \"2026-11-21\", \"views\": 8}\n"),
+	    "views 2026-11-20..2026-11-21 _# min 1 max 8 total 9\n",
+	    "  not UTF-8: ASCII bars");
+	return done_testing();
+}
