@@ -4,11 +4,14 @@
  * than reported, because the callers differ in what they make of it
  * (html.c returns NULL, th-show dies, http aborts the transfer).
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <unistd.h>
 
 #include "buf.h"
 
@@ -112,6 +115,27 @@ th_buf_take(struct th_buf *b)
 	s = b->s;
 	th_buf_init(b);
 	return s;
+}
+
+int
+th_buf_readfd(struct th_buf *b, int fd)
+{
+	char chunk[8192];
+	ssize_t n;
+
+	for (;;) {
+		if ((n = read(fd, chunk, sizeof(chunk))) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0)
+			return 0;
+		if (th_buf_add(b, chunk, (size_t)n) == -1) {
+			errno = ENOMEM;
+			return -1;
+		}
+	}
 }
 
 void

@@ -37,6 +37,9 @@ void th_buf_truncate(struct th_buf *b, size_t len);
  * was added, NULL when an append failed (the bytes are freed then). b is
  * empty again after, either way. */
 char *th_buf_take(struct th_buf *b);
+/* Append everything fd has until its end. 0, or -1 with errno (ENOMEM
+ * when out of memory). */
+int th_buf_readfd(struct th_buf *b, int fd);
 /* Release the bytes; b is empty again. */
 void th_buf_free(struct th_buf *b);
 #endif

@@ -118,19 +118,13 @@ onbody(char *data, size_t size, size_t nmemb, void *arg)
 {
 	struct th_http_req *r = arg;
 	size_t n = size * nmemb;
-	char *p;
 
-	if (r->len + n > (size_t)conf.max_body) {
+	if (r->rbody.len + n > (size_t)conf.max_body) {
 		r->err = TH_HTTP_ETOOBIG;
 		return 0;	/* aborts the transfer */
 	}
-	if ((p = realloc(r->resp, r->len + n + 1)) == NULL)
-		return 0;
-	r->resp = p;
-	memcpy(r->resp + r->len, data, n);
-	r->len += n;
-	r->resp[r->len] = '\0';
-	return n;
+	/* out of memory aborts it too */
+	return th_buf_add(&r->rbody, data, n) == 0 ? n : 0;
 }
 
 static size_t
@@ -232,6 +226,7 @@ start(struct th_http_req *r)
 	r->retry_after = -1;
 	free(r->resp);
 	r->resp = NULL;
+	th_buf_free(&r->rbody);
 	r->len = 0;
 	free(r->location);
 	r->location = NULL;
@@ -373,6 +368,11 @@ attemptdone(CURL *e, CURLcode cc)
 	inflight--;
 	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &r->status);
 	curl_easy_getinfo(e, CURLINFO_TOTAL_TIME, &secs);
+	/* an empty body stays NULL: api parses resp only when there is one */
+	r->len = r->rbody.len;
+	if ((r->resp = r->rbody.len > 0 ? th_buf_take(&r->rbody) : NULL) == NULL)
+		r->len = 0;
+	th_buf_free(&r->rbody);
 	if (cc != CURLE_OK && r->err == TH_HTTP_OK) {
 		if (cc == CURLE_OPERATION_TIMEDOUT)
 			r->err = TH_HTTP_ETIMEOUT;
@@ -491,6 +491,7 @@ th_http_req_free(struct th_http_req *r)
 	r->connect_to = NULL;
 	free(r->resp);
 	r->resp = NULL;
+	th_buf_free(&r->rbody);
 	r->len = 0;
 	free(r->location);
 	r->location = NULL;

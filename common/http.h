@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <curl/curl.h>
 
+#include "buf.h"
+
 enum th_http_err {
 	TH_HTTP_OK = 0,		/* a response arrived (any status) */
 	TH_HTTP_ENET,		/* connect failed, reset, truncated */
@@ -48,6 +50,8 @@ struct th_http_req {
 	struct curl_slist *hdrs, *connect_to;
 	long long	 not_before, deadline;	/* monotonic ms */
 	struct th_http_req *next;
+	struct th_buf	 rbody;		/* the body as it arrives; resp and
+					 * len when the attempt ends */
 };
 
 /*

@@ -23,6 +23,7 @@
 #include "config.h"
 #include "json.h"
 #include "ap.h"
+#include "buf.h"
 #include "list.h"
 #include "msg.h"
 #include "out.h"
@@ -211,9 +212,9 @@ pushline(struct th_list *l, const char *s, size_t len)
 int
 th_list_read(const char *name, struct th_list *l)
 {
-	char *buf = NULL, *p, *e, real[PATH_MAX];
-	size_t len = 0, cap = 0;
-	ssize_t r;
+	struct th_buf b = TH_BUF_INIT;
+	char *buf, *p, *e, real[PATH_MAX];
+	size_t len;
 	struct stat st;
 	int fd, rc;
 
@@ -233,25 +234,12 @@ th_list_read(const char *name, struct th_list *l)
 	}
 	if (fstat(fd, &st) == 0)
 		l->mode = st.st_mode & 07777;
-	for (;;) {
-		if (len + 8192 > cap) {
-			cap = cap ? cap * 2 : 16384;
-			if ((p = realloc(buf, cap)) == NULL) {
-				rc = th_msg(TH_EIO, "out of memory");
-				goto out;
-			}
-			buf = p;
-		}
-		if ((r = read(fd, buf + len, cap - len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			rc = th_msg(TH_EIO, "list %s: %s", name, strerror(errno));
-			goto out;
-		}
-		if (r == 0)
-			break;
-		len += (size_t)r;
+	if (th_buf_readfd(&b, fd) == -1) {
+		rc = th_msg(TH_EIO, "list %s: %s", name, strerror(errno));
+		goto out;
 	}
+	buf = b.s;
+	len = b.len;
 	l->exists = 1;
 	for (p = buf; p < buf + len; p = e + 1) {
 		if ((e = memchr(p, '\n', (size_t)(buf + len - p))) == NULL) {
@@ -265,7 +253,7 @@ th_list_read(const char *name, struct th_list *l)
 	}
 	rc = 0;
 out:
-	free(buf);
+	th_buf_free(&b);
 	close(fd);
 	return rc;
 }
