@@ -186,6 +186,18 @@ finish(struct th_http_req *r)
 	*pp = r;
 }
 
+/* forgets what the last attempt received */
+static void
+dropanswer(struct th_http_req *r)
+{
+	free(r->resp);
+	r->resp = NULL;
+	th_buf_free(&r->rbody);
+	r->len = 0;
+	free(r->location);
+	r->location = NULL;
+}
+
 static void
 start(struct th_http_req *r)
 {
@@ -224,12 +236,7 @@ start(struct th_http_req *r)
 	r->err = TH_HTTP_OK;
 	r->errbuf[0] = '\0';
 	r->retry_after = -1;
-	free(r->resp);
-	r->resp = NULL;
-	th_buf_free(&r->rbody);
-	r->len = 0;
-	free(r->location);
-	r->location = NULL;
+	dropanswer(r);
 	if (left < 1)
 		left = 1;
 
@@ -489,12 +496,7 @@ th_http_req_free(struct th_http_req *r)
 	r->hdrs = NULL;
 	curl_slist_free_all(r->connect_to);
 	r->connect_to = NULL;
-	free(r->resp);
-	r->resp = NULL;
-	th_buf_free(&r->rbody);
-	r->len = 0;
-	free(r->location);
-	r->location = NULL;
+	dropanswer(r);
 }
 
 void

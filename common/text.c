@@ -217,6 +217,21 @@ normlink(const char *p, size_t n)
 	return r;
 }
 
+/* keeps l in seen[] unless it is there already; the new count */
+static int
+addlink(char **seen, int n, char *l)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(seen[i], l) == 0) {
+			free(l);
+			return n;
+		}
+	seen[n] = l;
+	return n + 1;
+}
+
 int
 th_text_links(const char *s, size_t len, const char *extra)
 {
@@ -233,27 +248,13 @@ th_text_links(const char *s, size_t len, const char *extra)
 		for (q = p; q < end && !isspace((unsigned char)*q) && *q != '<' &&
 		    *q != '>'; q++)
 			;
-		if ((l = normlink(p, (size_t)(q - p))) != NULL) {
-			for (i = 0; i < n; i++)
-				if (strcmp(seen[i], l) == 0)
-					break;
-			if (i < n)
-				free(l);
-			else
-				seen[n++] = l;
-		}
+		if ((l = normlink(p, (size_t)(q - p))) != NULL)
+			n = addlink(seen, n, l);
 		p = q;
 	}
 	if (extra != NULL && extra[0] != '\0' && n < 64 &&
-	    (l = normlink(extra, strlen(extra))) != NULL) {
-		for (i = 0; i < n; i++)
-			if (strcmp(seen[i], l) == 0)
-				break;
-		if (i < n)
-			free(l);
-		else
-			seen[n++] = l;
-	}
+	    (l = normlink(extra, strlen(extra))) != NULL)
+		n = addlink(seen, n, l);
 	for (i = 0; i < n; i++)
 		free(seen[i]);
 	return n;
