@@ -117,10 +117,7 @@ whois(const char *item, jv rec, void *arg)
 		return whois("me", jv_null(), arg);
 	}
 	if (rc != 0) {
-		if (rc == TH_EFAIL && k == TH_SRC_USER)
-			snprintf(res.why + strlen(res.why), sizeof(res.why) -
-			    strlen(res.why), ": no such user, or not a public "
-			    "profile the API may read");
+		/* th_api_reason() says "no such user" for profile lookup */
 		rc = th_api_report(&res, src);
 		th_api_res_free(&res);
 		return rc;
@@ -137,7 +134,6 @@ whois(const char *item, jv rec, void *arg)
 int
 main(int argc, char **argv)
 {
-	char *me[] = { "me" };
 	int c, rc, i;
 
 	th_cli_init(argc, argv, usage);
@@ -147,10 +143,7 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	th_cli_ready();
-	if (argc == 0 && isatty(STDIN_FILENO))
-		rc = th_cli_items(1, me, whois, NULL);
-	else
-		rc = th_cli_items(argc, argv, whois, NULL);
+	rc = th_cli_items_or("me", argc, argv, whois, NULL);
 	for (i = 0; i < ndone; i++)
 		free(done[i]);
 	free(done);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -27,9 +28,11 @@
 #include "http.h"
 #include "json.h"
 #include "out.h"
+#include "show.h"
 
 static void (*usagefn)(int);
 static const char *jqfilter;	/* --jq, or NULL */
+static int json;		/* --json or TH_JSON: NDJSON on a terminal too */
 
 void
 th_cli_init(int argc, char **argv, void (*usage)(int))
@@ -44,6 +47,8 @@ th_cli_init(int argc, char **argv, void (*usage)(int))
 	usagefn = usage;
 	if ((e = getenv("TH_ERRORS")) != NULL && strcmp(e, "json") == 0)
 		th_msg_json(1);
+	if ((e = getenv("TH_JSON")) != NULL && e[0] != '\0' && strcmp(e, "0") != 0)
+		json = 1;
 	/* first registered, so run last: whatever dies on the way out,
 	 * stdout is still flushed and checked (--version, usage too) */
 	th_atexit_status(th_out_exit);
@@ -77,6 +82,9 @@ th_cli_common(int c, const char *arg)
 	case TH_OPT_JQ:
 		jqfilter = arg;
 		return 1;
+	case TH_OPT_JSON:
+		json = 1;
+		return 1;
 	case TH_OPT_ERRORS:
 		if (strcmp(arg, "json") == 0)
 			th_msg_json(1);
@@ -99,6 +107,23 @@ th_cli_common(int c, const char *arg)
 	return 0;
 }
 
+/* A record for a person at a terminal, as th-show draws it alone. */
+static int
+draw(struct th_buf *b, jv rec)
+{
+	static struct th_show o;
+	static int ready;
+
+	/* not before the first record: th_show_term() sets LC_CTYPE */
+	if (!ready) {
+		th_show_term(&o, STDOUT_FILENO, 80);
+		ready = 1;
+	}
+	o.now = time(NULL);	/* th-timeline -f runs for hours */
+	th_show_record(b, &o, rec, 0);
+	return 0;
+}
+
 void
 th_cli_ready(void)
 {
@@ -106,6 +131,9 @@ th_cli_ready(void)
 
 	if ((rc = th_out_init(jqfilter)) != 0)
 		th_exit(rc);
+	/* a filter's output is the user's own format, never drawn */
+	if (!json && jqfilter == NULL)
+		th_out_render(draw);
 	/* after the options: -v comes with them */
 	if (th_http_configure(&(struct th_http_conf){
 		.api_base = th_cfg.api_base,
@@ -125,7 +153,8 @@ th_cli_ready(void)
 }
 
 static int
-oneline(char *line, size_t len, long lineno, th_item_fn *fn, void *arg)
+oneline(char *line, size_t len, long lineno, th_item_fn *fn, void *arg,
+    long *items)
 {
 	jv rec;
 	int rc;
@@ -134,6 +163,7 @@ oneline(char *line, size_t len, long lineno, th_item_fn *fn, void *arg)
 		line[--len] = '\0';
 	if (len == 0)
 		return 0;
+	(*items)++;
 	if (memchr(line, '\0', len) != NULL)
 		return th_msg(TH_EDATA, "stdin:%ld: NUL byte in input", lineno);
 	if (len > TH_NDJSON_MAX)
@@ -162,12 +192,23 @@ oneline(char *line, size_t len, long lineno, th_item_fn *fn, void *arg)
 int
 th_cli_items(int argc, char **argv, th_item_fn *fn, void *arg)
 {
-	char *line = NULL;
+	return th_cli_items_or(NULL, argc, argv, fn, arg);
+}
+
+int
+th_cli_items_or(const char *dflt, int argc, char **argv, th_item_fn *fn,
+    void *arg)
+{
+	char *line = NULL, *d[1];
 	size_t cap = 0;
 	ssize_t n;
-	long lineno = 0;
+	long lineno = 0, items = 0;
 	int i, rc, status = 0;
 
+	if (argc == 0 && dflt != NULL && isatty(STDIN_FILENO)) {
+		d[0] = (char *)dflt;
+		return th_cli_items_or(NULL, 1, d, fn, arg);
+	}
 	if (argc > 0) {
 		for (i = 0; i < argc; i++) {
 			rc = fn(argv[i], jv_null(), arg);
@@ -181,7 +222,7 @@ th_cli_items(int argc, char **argv, th_item_fn *fn, void *arg)
 		return th_msg(TH_EUSAGE, "no items: give operands or pipe them on stdin");
 	while ((n = getline(&line, &cap, stdin)) != -1) {
 		lineno++;
-		rc = oneline(line, (size_t)n, lineno, fn, arg);
+		rc = oneline(line, (size_t)n, lineno, fn, arg, &items);
 		status = th_status_merge(status, rc);
 		if (rc == TH_EIO || rc == TH_EAUTH || rc == TH_ETEMP)
 			break;
@@ -190,5 +231,12 @@ th_cli_items(int argc, char **argv, th_item_fn *fn, void *arg)
 		status = th_status_merge(status,
 		    th_msg(TH_EDATA, "stdin: %s", strerror(errno)));
 	free(line);
-	return status;
+	if (items > 0 || ferror(stdin))
+		return status;
+	/* cron and CI run verbs with an empty stdin: never silently */
+	if (dflt != NULL) {
+		d[0] = (char *)dflt;
+		return th_cli_items_or(NULL, 1, d, fn, arg);
+	}
+	return th_msg(status, "nothing to do: no items on stdin");
 }

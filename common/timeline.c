@@ -137,7 +137,7 @@ th_tl_when(const char *s, const char *opt)
 
 	if (t < 0)
 		th_die(TH_EUSAGE, "%s '%s': a date (2026-11-01), a time "
-		    "(2026-11-01T09:00:00Z), epoch seconds, or an age (90m, 2h, 3d)",
+		    "(2026-11-01T09:00:00Z), epoch seconds, or an age (90m, 2h, 3d, 1w)",
 		    opt, s);
 	return t;
 }
@@ -229,6 +229,44 @@ mkfeed(struct th_tl *t, jv cursors, long long firstsince, const char *fields)
 	if (t->limit > 0 && t->limit < 100)
 		th_feed_pagesize(f, (int)t->limit);
 	return f;
+}
+
+/*
+ * -v with --new or --state: where each source starts reading, so that a
+ * first run that prints nothing says why (everything was older).
+ */
+static void
+saystart(struct th_tl *t, jv cursors, long long first)
+{
+	char when[32];
+	long long ts;
+	time_t tt;
+	jv c, cts;
+	int i;
+
+	if (th_opts.verbose < 1 || t->state == NULL)
+		return;
+	for (i = 0; i < t->nsrc; i++) {
+		c = jv_get_kind(cursors) == JV_KIND_OBJECT ? jv_object_get(
+		    jv_copy(cursors), jv_string(t->src[i].label)) : jv_null();
+		cts = jv_get_kind(c) == JV_KIND_OBJECT ?
+		    jv_object_get(jv_copy(c), jv_string("ts")) : jv_null();
+		ts = jv_get_kind(cts) == JV_KIND_NUMBER ? th_jv_num(cts) :
+		    t->since > 0 ? t->since : first;
+		tt = (time_t)ts;
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", gmtime(&tt));
+		if (jv_get_kind(cts) == JV_KIND_NUMBER)
+			th_msg(0, "%s: from its cursor, posts after %s", t->src[i].label,
+			    when);
+		else if (t->since > 0)
+			th_msg(0, "%s: first run: from --since, %s", t->src[i].label,
+			    when);
+		else
+			th_msg(0, "%s: first run: from a day back, %s (--since starts "
+			    "further back)", t->src[i].label, when);
+		jv_free(cts);
+		jv_free(c);
+	}
 }
 
 /* Move each of the item's sources' cursors up to it. */
@@ -507,6 +545,7 @@ run(struct th_tl *t)
 		mode = t->state != NULL ? OLDEST : t->reverse ? NEWEST : STREAM;
 		first = t->state != NULL && t->since == 0 ? now - FIRST_WINDOW : 0;
 		f = mkfeed(t, cursors, first, fields);
+		saystart(t, cursors, first);
 		rc = pass(t, f, mode, t->limit, t->state ? &cursors : NULL, NULL);
 		st = th_feed_status(f);
 		th_feed_free(f);
@@ -533,6 +572,7 @@ run(struct th_tl *t)
 	seen = jv_copy(cursors);
 	first = t->state != NULL ? now - FIRST_WINDOW : 0;
 	f = mkfeed(t, cursors, first, fields);
+	saystart(t, cursors, first);
 	if (t->state != NULL)
 		rc = pass(t, f, OLDEST, t->limit, &cursors, &seen);
 	else
