@@ -31,11 +31,11 @@ static const struct option longopts[] = {
 static void
 usage(int status)
 {
-	FILE *f = status ? stderr : stdout;
-
-	fprintf(f, "usage: th-api [-v] [-a account] [-X method] [--paginate] "
-	    "[--jq filter]\n              [--errors=json] path [key=value ...]\n");
-	th_exit(status);
+	th_cli_usage(status,
+	    "usage: th-api [-v] [-a account] [-X method] [--paginate] "
+	    "[--jq filter]\n              [--errors=json] path [key=value ...]\n",
+	    "  -X, --method METHOD     GET (the default), POST or DELETE\n"
+	    "      --paginate          every item of every page, one per line\n");
 }
 
 /* key=value operands into an object; refuses secrets on argv. */

@@ -52,15 +52,17 @@ static const char *scopes = "threads_basic,threads_content_publish,"
 static void
 usage(int status)
 {
-	FILE *f = status ? stderr : stdout;
-
-	fprintf(f,
+	th_cli_usage(status,
 	    "usage: th-auth login [--with-token] [-a name] [--scopes list]\n"
 	    "       th-auth status [--fail-within days]\n"
 	    "       th-auth refresh [--if-within days]\n"
 	    "       th-auth token | logout | accounts [--default name]\n"
-	    "       (common: [-v] [--jq filter] [--errors=json])\n");
-	th_exit(status);
+	    "       (common: [-v] [--jq filter] [--errors=json])\n",
+	    "      --with-token        login: read a token on stdin, no OAuth\n"
+	    "      --scopes LIST       login: the OAuth scopes, comma-separated\n"
+	    "      --fail-within DAYS  status: fail when a token expires within DAYS\n"
+	    "      --if-within DAYS    refresh: only when the token expires within DAYS\n"
+	    "      --default NAME      accounts: make NAME the default\n");
 }
 
 static long

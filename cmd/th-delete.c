@@ -36,11 +36,11 @@ static int nids;
 static void
 usage(int status)
 {
-	FILE *f = status ? stderr : stdout;
-
-	fprintf(f, "usage: th-delete [-nv] [--jq filter] id ...\n"
-	    "       th-delete [-nv] --last count\n");
-	th_exit(status);
+	th_cli_usage(status,
+	    "usage: th-delete [-nv] [--jq filter] id ...\n"
+	    "       th-delete [-nv] --last count\n",
+	    "  -n, --dry-run           print what would be deleted, delete nothing\n"
+	    "      --last COUNT        delete the COUNT newest posts th-post published\n");
 }
 
 static void

@@ -33,16 +33,15 @@ static const struct option longopts[] = {
 static void
 usage(int status)
 {
-	FILE *f = status ? stderr : stdout;
-
-	fprintf(f,
+	th_cli_usage(status,
 	    "usage: th-follow [-v] [show] [--check] [--jq filter]\n"
 	    "       th-follow [add] source ...\n"
 	    "       th-follow rm source ...\n"
 	    "       th-follow --intent @user ...\n"
 	    "sources: @user, #tag, me, mentions, list:NAME, @user@host,\n"
-	    "         https://host/actor (fediverse)\n");
-	th_exit(status);
+	    "         https://host/actor (fediverse)\n",
+	    "      --check             show: print follows that are gone or not public\n"
+	    "      --intent            print Threads' follow-intent URL of each @user\n");
 }
 
 /* The only follow Threads offers: a page the user opens and clicks. */

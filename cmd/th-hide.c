@@ -21,10 +21,9 @@ static int unhide;
 static void
 usage(int status)
 {
-	FILE *f = status ? stderr : stdout;
-
-	fprintf(f, "usage: th-hide [-uv] [--jq filter] reply-id ...\n");
-	th_exit(status);
+	th_cli_usage(status,
+	    "usage: th-hide [-uv] [--jq filter] reply-id ...\n",
+	    "  -u, --unhide            unhide: show the replies again\n");
 }
 
 static int

@@ -29,9 +29,7 @@ static const struct option longopts[] = {
 static void
 usage(int status)
 {
-	FILE *f = status ? stderr : stdout;
-
-	fprintf(f,
+	th_cli_usage(status,
 	    "usage: th-list [-v] [--jq filter]\n"
 	    "       th-list [show] [--check] name ...\n"
 	    "       th-list create name ...\n"
@@ -40,8 +38,8 @@ usage(int status)
 	    "       th-list delete name ...\n"
 	    "       th-list rename old new\n"
 	    "sources: me, mentions, @user, #tag, list:NAME, @user@host,\n"
-	    "         https://host/actor (fediverse)\n");
-	th_exit(status);
+	    "         https://host/actor (fediverse)\n",
+	    "      --check             show: print members that are gone or not public\n");
 }
 
 int

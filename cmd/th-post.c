@@ -67,9 +67,7 @@ static struct th_pubopts opts = {
 static void
 usage(int status)
 {
-	FILE *f = status ? stderr : stdout;
-
-	fprintf(f,
+	th_cli_usage(status,
 	    "usage: th-post [-nv] [-a account] [-F file] [-k key] [-r id] [-i url]\n"
 	    "               [--video url] [--alt text] [--quote id] [--poll 'A|B']\n"
 	    "               [--tag topic] [--link url] [--reply-control value]\n"
@@ -78,8 +76,31 @@ usage(int status)
 	    "               [--wait-timeout secs] [--window days] [--republish]\n"
 	    "               [--jq filter]\n"
 	    "               [text ... | -]\n"
-	    "       th-post --batch [options] < records.ndjson\n");
-	th_exit(status);
+	    "       th-post --batch [options] < records.ndjson\n",
+	    "  -F, --file FILE         read the text from FILE (-: stdin)\n"
+	    "  -i, --image URL         an image; repeat for a carousel\n"
+	    "      --video URL         a video; may be mixed with images in a carousel\n"
+	    "      --alt TEXT          alt text of the image or video before it\n"
+	    "  -r, --reply-to ID       reply to the post ID\n"
+	    "      --quote ID          quote the post ID\n"
+	    "      --poll A|B|...      a poll of 2 to 4 options (text posts only)\n"
+	    "      --tag TOPIC         the post's topic tag\n"
+	    "      --link URL          the link attachment (text posts only)\n"
+	    "      --attachment FILE   attach the long text in FILE (-: stdin)\n"
+	    "      --reply-control VALUE\n"
+	    "                          who may reply (everyone, mentioned_only, ...)\n"
+	    "      --spoiler           mark the media as a spoiler\n"
+	    "      --location ID       the location id (from location search)\n"
+	    "      --countries CC,...  show the post only in these countries (ISO 3166)\n"
+	    "      --thread            split a long text into a reply chain\n"
+	    "      --number            with --thread, append k/n to each part\n"
+	    "      --batch             one post per NDJSON record on stdin\n"
+	    "  -k, --key KEY           post at most once under KEY (ledger)\n"
+	    "  -n, --dry-run           print the requests, send nothing\n"
+	    "      --wait-timeout TIME\n"
+	    "                          how long to wait for Threads (default 300s)\n"
+	    "      --window TIME       how far back to look for a key's post (default 7d)\n"
+	    "      --republish         publish again a key whose post was deleted\n");
 }
 
 /* Read all of f, at most MAXTEXT bytes. NULL after a message. */

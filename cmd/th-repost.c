@@ -22,10 +22,9 @@ static char uid[32];
 static void
 usage(int status)
 {
-	FILE *f = status ? stderr : stdout;
-
-	fprintf(f, "usage: th-repost [-v] [--jq filter] id ...\n");
-	th_exit(status);
+	th_cli_usage(status,
+	    "usage: th-repost [-v] [--jq filter] id ...\n",
+	    "");
 }
 
 static int

@@ -35,14 +35,23 @@ static const struct option longopts[] = {
 static void
 usage(int status)
 {
-	FILE *f = status ? stderr : stdout;
-
-	fprintf(f,
+	th_cli_usage(status,
 	    "usage: th-search [-v] [--tag] [--recent | --top] [--author user]\n"
 	    "                 [--media TEXT|IMAGE|VIDEO] [--since time] [--until time]\n"
 	    "                 [-n count] [--fields list] [--reverse]\n"
-	    "                 [--new name | --state file] [--jq filter] query ...\n");
-	th_exit(status);
+	    "                 [--new name | --state file] [--jq filter] query ...\n",
+	    "      --tag               search a topic tag, not the text\n"
+	    "      --recent            newest first (the default with --new)\n"
+	    "      --top               most relevant first (the default)\n"
+	    "      --author USER       only posts by USER\n"
+	    "      --media TYPE        only TEXT, IMAGE or VIDEO posts\n"
+	    "  -n, --limit COUNT       at most COUNT posts; 100 without --since/--new\n"
+	    "      --since TIME        only posts since TIME (2026-11-01, 1700000000, 3d)\n"
+	    "      --until TIME        only posts before TIME (same forms as --since)\n"
+	    "      --fields LIST       the post fields to ask for, comma-separated\n"
+	    "      --reverse           the newest posts, printed oldest first\n"
+	    "      --new NAME          only posts new since the last run of NAME\n"
+	    "      --state FILE        as --new, with the cursors kept in FILE\n");
 }
 
 /* What the command line asks of the search, beside the timeline's. */

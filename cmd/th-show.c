@@ -31,10 +31,9 @@ static const struct option longopts[] = {
 static void
 usage(int status)
 {
-	FILE *f = status ? stderr : stdout;
-
-	fprintf(f, "usage: th-show [-w width] < records.ndjson\n");
-	th_exit(status);
+	th_cli_usage(status,
+	    "usage: th-show [-w width] < records.ndjson\n",
+	    "  -w, --width WIDTH       wrap at WIDTH columns (default: the terminal's)\n");
 }
 
 /* The options; returns the width asked for (80 when none). */

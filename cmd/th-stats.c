@@ -36,12 +36,13 @@ static long long since, until;
 static void
 usage(int status)
 {
-	FILE *f = status ? stderr : stdout;
-
-	fprintf(f, "usage: th-stats [-v] [--jq filter] id ...\n"
+	th_cli_usage(status,
+	    "usage: th-stats [-v] [--jq filter] id ...\n"
 	    "       th-stats [-v] [--since time] [--until time] me\n"
-	    "       th-stats [-v] --quota\n");
-	th_exit(status);
+	    "       th-stats [-v] --quota\n",
+	    "      --quota             the 24-hour publishing quotas and what is left\n"
+	    "      --since TIME        me: insights since TIME (2026-11-01, 1700000000, 7d)\n"
+	    "      --until TIME        me: insights until TIME (same forms as --since)\n");
 }
 
 #define POST_METRICS	"views,likes,replies,reposts,quotes,shares"

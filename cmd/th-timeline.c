@@ -41,16 +41,25 @@ static struct th_tl tl;
 static void
 usage(int status)
 {
-	FILE *f = status ? stderr : stdout;
-
-	fprintf(f,
+	th_cli_usage(status,
 	    "usage: th-timeline [-fv] [-n count] [--since time] [--until time]\n"
 	    "                   [--fields list] [--reverse] [-P parallel]\n"
 	    "                   [--new name | --state file] [--interval secs]\n"
 	    "                   [-r id] [-c id] [--jq filter] [source ...]\n"
 	    "sources: me, mentions, @user, #tag, list:NAME, @user@host,\n"
-	    "         https://host/actor (none: following)\n");
-	th_exit(status);
+	    "         https://host/actor (none: following)\n",
+	    "  -n, --limit COUNT       at most COUNT posts; 100 without --since/--new/-f\n"
+	    "      --since TIME        only posts since TIME (2026-11-01, 1700000000, 3d)\n"
+	    "      --until TIME        only posts before TIME (same forms as --since)\n"
+	    "      --fields LIST       the post fields to ask for, comma-separated\n"
+	    "      --reverse           the newest posts, printed oldest first\n"
+	    "      --new NAME          only posts new since the last run of NAME\n"
+	    "      --state FILE        as --new, with the cursors kept in FILE\n"
+	    "  -P, --parallel N        at most N requests at once (default 8)\n"
+	    "  -f, --follow            keep polling, print new posts until killed\n"
+	    "      --interval SECONDS  with -f, poll every SECONDS (default 60)\n"
+	    "  -r, --replies ID        the top-level replies of post ID, as a source\n"
+	    "  -c, --conversation ID   every reply under post ID, as a source\n");
 }
 
 static long

@@ -37,10 +37,9 @@ static int ndone;
 static void
 usage(int status)
 {
-	FILE *f = status ? stderr : stdout;
-
-	fprintf(f, "usage: th-whois [-v] [--jq filter] [me | @user ...]\n");
-	th_exit(status);
+	th_cli_usage(status,
+	    "usage: th-whois [-v] [--jq filter] [me | @user ...]\n",
+	    "");
 }
 
 /* Each profile once a run: th-timeline | th-whois asks once per author. */

@@ -212,3 +212,28 @@ th_cli_items_or(const char *dflt, int argc, char **argv, th_item_fn *fn,
 	}
 	return th_msg(status, "nothing to do: no items on stdin");
 }
+
+static const char commonopts[] =
+	    "  -h, --help              print this help and exit\n"
+	    "      --version           print the version and exit\n"
+	    "  -a, --account NAME      use the stored token of account NAME\n"
+	    "  -v, --verbose           log requests and answers on stderr, redacted\n"
+	    "      --jq FILTER         filter each record with jq; strings print raw\n"
+	    "      --errors FORMAT     messages on stderr as json or text\n"
+	    "      --token-file FILE   read the token from FILE (mode 0600)\n";
+
+void
+th_cli_usage(int status, const char *synopsis, const char *options)
+{
+	FILE *f = status ? stderr : stdout;
+
+	fputs(synopsis, f);
+	/* a usage error shows the synopsis; --help the whole of it */
+	if (status == 0) {
+		if (options[0] != '\0')
+			fprintf(f, "\noptions:\n%s", options);
+		fprintf(f, "\ncommon options:\n%s\nsee %s(1) and th(7)\n",
+		    commonopts, getprogname());
+	}
+	th_exit(status);
+}

@@ -28,6 +28,13 @@ enum {
  * (74 when it cannot be written). Call before getopt_long().
  */
 void th_cli_init(int argc, char **argv, void (*usage)(int));
+/*
+ * A verb's usage(): the synopsis (on stderr with a non-zero status);
+ * with status 0 (--help) on stdout, followed by the verb's options, one
+ * a line, the common ones, and the man page to read. Exits with status.
+ */
+void th_cli_usage(int status, const char *synopsis, const char *options)
+    __attribute__((noreturn));
 /* Handle a common option c. Returns 1 when handled, 0 if c is not common. */
 int th_cli_common(int c, const char *arg);
 /*
