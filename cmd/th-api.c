@@ -159,6 +159,7 @@ main(int argc, char **argv)
 	if (paginate && strcmp(method, "GET") != 0)
 		th_die(TH_EUSAGE, "--paginate works with GET only");
 	th_cli_ready();
+	th_out_render(NULL);	/* the API's answer as it is, as gh api prints it */
 	if (paginate)
 		th_exit(pages(path, params(argc - 1, argv + 1)));
 	th_exit(once(method, path, params(argc - 1, argv + 1)));

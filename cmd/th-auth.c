@@ -9,7 +9,8 @@
  * login --with-token reads a token on stdin and checks it against /me;
  * login alone runs the OAuth code flow (the code is pasted back). Accounts
  * are files $XDG_CONFIG_HOME/th/accounts/NAME, 0600 in a 0700 directory.
- * status prints one NDJSON record per account; refresh replaces the token
+ * status prints one NDJSON record per token (whose it is, its expiry),
+ * then exits 77 if the API refused any; refresh replaces the token
  * under a lock; token prints it for piping. Tokens never go on argv.
  */
 #include <errno.h>
@@ -191,40 +192,76 @@ eachaccount(th_account_fn *fn, void *arg)
 	return rc;
 }
 
-/* --fail-within's verdict, and the warnings a record cannot carry. */
-static int
-verdict(const char *name, const struct th_account *a,
-    const struct th_tokstat *st)
+/* "3 days", "5 hours": how long left seconds is, in the record's unit
+ * (whole days, as days_left) until the last day. */
+static void
+inwords(char *buf, size_t size, long long left)
 {
-	if (failwithin >= 0 && (!st->valid ||
-	    (st->expires_at != 0 && st->left < failwithin * 86400))) {
-		th_msg(TH_EAUTH, "%s: %s", name, !st->valid ? "the token is not "
-		    "valid" : "the token expires within the window");
-		return TH_EAUTH;
-	}
-	if (a == NULL && st->valid && st->expires_at != 0 &&
-	    st->left <= 7 * 86400LL)
-		th_msg(0, "warning: TH_ACCESS_TOKEN expires in %lld days",
-		    st->left / 86400);
-	if (st->valid && st->expires_at == 0)
-		th_msg(0, "%s: the token's expiry is unknown (debug_token: %s); %s",
-		    name, st->why[0] ? st->why : "no expires_at", a != NULL ?
-		    "th refreshes it once it is 24 h old, which tells" :
-		    "TH_ACCESS_TOKEN_EXPIRES can say it");
-	return 0;
+	if (left >= 86400)
+		snprintf(buf, size, "%lld day%s", left / 86400,
+		    left < 2 * 86400 ? "" : "s");
+	else if (left >= 3600)
+		snprintf(buf, size, "%lld hour%s", left / 3600,
+		    left < 2 * 3600 ? "" : "s");
+	else
+		snprintf(buf, size, "under an hour");
 }
 
-/* One status record. a is the stored account, or NULL for TH_ACCESS_TOKEN. */
+/*
+ * The verdict on one record, after it is printed: 77 for a token the
+ * API refused, or one that expires within --fail-within; the failure
+ * status when the check itself failed; warnings a record cannot carry.
+ * name is the stored account, or NULL.
+ */
 static int
-status_rec(const char *name, const char *tok, struct th_account *a,
+verdict(const char *name, const struct th_tokstat *st)
+{
+	char when[32], left[32], hint[128] = "";
+
+	if (st->expires_at != 0)
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC",
+		    gmtime(&(time_t){ (time_t)st->expires_at }));
+	if (name != NULL)
+		snprintf(hint, sizeof(hint), ": run th-auth login -a %s", name);
+	if (st->valid < 0)
+		return st->err;		/* reported where it failed */
+	if (!st->valid && st->expires_at != 0 && st->left <= 0)
+		return th_msg(TH_EAUTH, "%s: the token expired on %s%s",
+		    st->label, when, hint);
+	if (!st->valid)
+		return th_msg(TH_EAUTH, "%s: the token is not valid: the API "
+		    "refused it%s", st->label, hint);
+	if (st->expires_at == 0) {
+		th_msg(0, "%s: the token's expiry is unknown (debug_token: %s)%s%s",
+		    st->label, st->why[0] ? st->why : "no expires_at",
+		    failwithin >= 0 ? ", so --fail-within cannot judge it" : "",
+		    name != NULL ? "; th refreshes it once it is 24 h old, which "
+		    "tells" : "; TH_ACCESS_TOKEN_EXPIRES can say it");
+		return st->err;
+	}
+	inwords(left, sizeof(left), st->left);
+	if (failwithin >= 0 && st->left < failwithin * 86400)
+		return th_msg(TH_EAUTH, "%s: the token expires in %s (%s), within "
+		    "--fail-within %ld", st->label, left, when, failwithin);
+	/* stored tokens are refreshed by every verb; others are not */
+	if (name == NULL && st->left <= 7 * 86400LL)
+		th_msg(0, "warning: %s: the token expires in %s (%s)", st->label,
+		    left, when);
+	return st->err;
+}
+
+/* One status record, then its verdict. a is the stored account, or NULL
+ * for a token from source (TH_ACCESS_TOKEN, a token file). */
+static int
+status_rec(const char *source, const char *tok, struct th_account *a,
     const char *def)
 {
 	struct th_tokstat st;
 	int rc;
 
-	if ((rc = th_out_emit(th_auth_status(name, tok, a, def, &st))) != 0)
+	if ((rc = th_out_emit(th_auth_status(source, tok, a, def, &st))) != 0)
 		return rc;
-	return verdict(name, a, &st);
+	return verdict(a != NULL ? a->name : NULL, &st);
 }
 
 static int
@@ -235,13 +272,14 @@ status1(const char *name, void *arg)
 
 	if ((rc = th_auth_load(name, &a)) != 0)
 		return rc;
-	rc = status_rec(name, a.token, &a, arg);
+	rc = status_rec(NULL, a.token, &a, arg);
 	th_auth_account_free(&a);
 	return rc;
 }
 
-/* TH_ACCESS_TOKEN unless -a names an account; else the account named,
- * or every one. */
+/* The token verbs use: TH_ACCESS_TOKEN or the token file, unless -a
+ * names an account; else the account named, or every one. Every record
+ * is printed before the status says how they fared. */
 static int
 status(const char *name)
 {
@@ -251,7 +289,12 @@ status(const char *name)
 	if ((tok = getenv("TH_ACCESS_TOKEN")) != NULL && tok[0] != '\0' &&
 	    !th_cfg.account_opt)
 		rc = status_rec("TH_ACCESS_TOKEN", tok, NULL, NULL);
-	else if (th_cfg.account[0] != '\0')
+	else if (th_cfg.token_file[0] != '\0' && !th_cfg.account_opt) {
+		if ((rc = th_auth_token(&tok)) == 0) {
+			rc = status_rec(th_cfg.token_file, tok, NULL, NULL);
+			burn(tok);
+		}
+	} else if (th_cfg.account[0] != '\0')
 		rc = status1(th_cfg.account, def);
 	else
 		rc = eachaccount(status1, def);
@@ -278,15 +321,19 @@ accounts1(const char *name, void *arg)
 	return th_out_emit(o);
 }
 
-/* List the accounts, or with --default make one of them the default. */
+/* List the accounts, or with --default make one of them the default
+ * and print its record, as gh auth switch says what it switched to. */
 static int
 accounts(const char *name)
 {
 	char *def;
 	int rc;
 
-	if (setdefault != NULL)
-		return th_auth_set_default(setdefault);
+	if (setdefault != NULL) {
+		if ((rc = th_auth_set_default(setdefault)) != 0)
+			return rc;
+		return accounts1(setdefault, (void *)setdefault);
+	}
 	def = th_auth_get_default();
 	rc = eachaccount(accounts1, def);
 	free(def);

@@ -1,7 +1,8 @@
 /*
  * th-delete: delete your posts.
  *
- *	th-delete [-n] id ...          ids, or ids / records with "id" on stdin
+ *	th-delete [-n] id ...          ids or permalinks, or the same / records
+ *	                               with "id" on stdin
  *	th-delete [-n] --last N        the N newest posts th-post published
  *
  * The delete quota (100 a day) is read first: when it is spent nothing is
@@ -18,6 +19,7 @@
 #include "json.h"
 #include "ledger.h"
 #include "out.h"
+#include "permalink.h"
 #include "quota.h"
 
 enum { OPT_LAST = TH_OPT_VERB };
@@ -60,15 +62,16 @@ addid(const char *id)
 static int
 gather(const char *item, jv rec, void *arg)
 {
-	char *id = item ? strdup(item) : th_jv_idstr(rec, "id");
-	int rc = 0;
+	char *s = item ? strdup(item) : th_jv_idstr(rec, "id"), id[32];
+	int rc;
 
 	(void)arg;
-	if (id == NULL || !th_isid(id))
-		rc = th_msg(TH_EDATA, "'%s': not a post id", id ? id : "(a record without id)");
-	else
+	if (s == NULL || (rc = th_permalink_id(s, id, sizeof(id))) == -1)
+		rc = th_msg(TH_EDATA, "'%s': not a post id or permalink",
+		    s ? s : "(a record without id)");
+	else if (rc == 0)
 		addid(id);
-	free(id);
+	free(s);
 	return rc;
 }
 
@@ -254,6 +257,8 @@ main(int argc, char **argv)
 	/* every id first: a bad one and nothing is deleted */
 	if (n < 0 && (rc = th_cli_items(argc, argv, gather, NULL)) != 0)
 		th_exit(rc);
+	if (n < 0 && nids == 0)
+		th_exit(0);	/* th_cli_items said: nothing to do */
 	if ((rc = th_api_uid(uid, sizeof(uid))) != 0)
 		th_exit(rc);
 	if (n > 0 && (rc = last(n)) != 0)

@@ -1,5 +1,6 @@
 /*
- * th-hide: hide (or with -u unhide) replies to your posts.
+ * th-hide: hide (or with -u unhide) replies to your posts, named by id
+ * or permalink.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include "cli.h"
 #include "json.h"
 #include "out.h"
+#include "permalink.h"
 
 static const struct option longopts[] = {
 	TH_CLI_LONGOPTS,
@@ -30,15 +32,16 @@ static int
 hide(const char *item, jv rec, void *arg)
 {
 	struct th_api_res res;
-	char path[64], *id = item ? strdup(item) : th_jv_idstr(rec, "id");
+	char path[64], id[32], *s = item ? strdup(item) : th_jv_idstr(rec, "id");
 	int rc;
 
 	(void)arg;
-	if (id == NULL || !th_isid(id)) {
-		rc = th_msg(TH_EDATA, "'%s': not a reply id", id ? id : "(a record without id)");
-		free(id);
+	if (s == NULL || (rc = th_permalink_id(s, id, sizeof(id))) == -1)
+		rc = th_msg(TH_EDATA, "'%s': not a reply id or permalink",
+		    s ? s : "(a record without id)");
+	free(s);
+	if (rc != 0)
 		return rc;
-	}
 	snprintf(path, sizeof(path), "%s/manage_reply", id);
 	/* hiding is idempotent: a lost answer may be asked again */
 	if ((rc = th_api_call("POST", path, jv_object_set(jv_object(),
@@ -51,14 +54,11 @@ hide(const char *item, jv rec, void *arg)
 	if (rc != 0) {
 		rc = th_api_report(&res, id);
 		th_api_res_free(&res);
-		free(id);
 		return rc;
 	}
 	th_api_res_free(&res);
-	rc = th_out_emit(jv_object_set(jv_object_set(jv_object(), jv_string("id"),
+	return th_out_emit(jv_object_set(jv_object_set(jv_object(), jv_string("id"),
 	    jv_string(id)), jv_string("hidden"), jv_bool(!unhide)));
-	free(id);
-	return rc;
 }
 
 int

@@ -21,6 +21,7 @@
 #include "cli.h"
 #include "json.h"
 #include "out.h"
+#include "permalink.h"
 #include "post.h"
 #include "publish.h"
 
@@ -96,7 +97,7 @@ usage(int status)
 	    "      --number            with --thread, append k/n to each part\n"
 	    "      --batch             one post per NDJSON record on stdin\n"
 	    "  -k, --key KEY           post at most once under KEY (ledger)\n"
-	    "  -n, --dry-run           print the requests, send nothing\n"
+	    "  -n, --dry-run           make the real run's reads; send nothing\n"
 	    "      --wait-timeout TIME\n"
 	    "                          how long to wait for Threads (default 300s)\n"
 	    "      --window TIME       how far back to look for a key's post (default 7d)\n"
@@ -316,6 +317,24 @@ readtext(int argc, char **argv, const char *file)
 	return text;
 }
 
+/* A permalink given for --reply-to or --quote: the id it names, looked
+ * up (reads only) before anything is sent. Anything else is left for
+ * th_publish()'s checks to refuse. */
+static void
+resolve(char **s)
+{
+	char id[32];
+	int rc;
+
+	if (*s == NULL || th_isid(*s) ||
+	    (rc = th_permalink_id(*s, id, sizeof(id))) == -1)
+		return;
+	if (rc != 0)
+		th_exit(rc);
+	free(*s);
+	*s = th_strdup(id);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -331,6 +350,8 @@ main(int argc, char **argv)
 	argc -= n;
 	argv += n;
 	th_cli_ready();
+	resolve(&p.reply_to);
+	resolve(&p.quote);
 
 	if (batchmode) {
 		if (argc > 0 || file != NULL)

@@ -1,6 +1,6 @@
 /*
- * th-repost: repost posts by id (operands, or ids / records with "id" on
- * stdin); prints each repost as the API has it.
+ * th-repost: repost posts by id or permalink (operands, or the same /
+ * records with "id" on stdin); prints each repost as the API has it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +11,7 @@
 #include "json.h"
 #include "ledger.h"
 #include "out.h"
+#include "permalink.h"
 
 static const struct option longopts[] = {
 	TH_CLI_LONGOPTS,
@@ -31,16 +32,24 @@ static int
 repost(const char *item, jv rec, void *arg)
 {
 	struct th_api_res res;
-	char path[64], *id = item ? strdup(item) : th_jv_idstr(rec, "id"), *rid;
+	char path[64], id[32], *s = item ? strdup(item) : th_jv_idstr(rec, "id"),
+	    *rid;
 	jv o;
 	int rc;
 
 	(void)arg;
-	if (id == NULL || !th_isid(id)) {
-		rc = th_msg(TH_EDATA, "'%s': not a post id", id ? id : "(a record without id)");
-		free(id);
+	/* who reposts, for the ledger: asked with the first item, so that
+	 * an empty stdin asks nothing */
+	if (uid[0] == '\0' && (rc = th_api_uid(uid, sizeof(uid))) != 0) {
+		free(s);
 		return rc;
 	}
+	if (s == NULL || (rc = th_permalink_id(s, id, sizeof(id))) == -1)
+		rc = th_msg(TH_EDATA, "'%s': not a post id or permalink",
+		    s ? s : "(a record without id)");
+	free(s);
+	if (rc != 0)
+		return rc;
 	snprintf(path, sizeof(path), "%s/repost", id);
 	/* a write: sent once, never again blindly */
 	if (th_api_call("POST", path, jv_object(), &res) != 0) {
@@ -50,15 +59,12 @@ repost(const char *item, jv rec, void *arg)
 			    "check before trying again)");
 		rc = th_api_report(&res, id);
 		th_api_res_free(&res);
-		free(id);
 		return rc;
 	}
 	rid = th_jv_idstr(res.body, "id");
 	th_api_res_free(&res);
-	if (rid == NULL) {
-		free(id);
+	if (rid == NULL)
 		return th_msg(TH_EUNAVAIL, "%s: the answer has no repost id", path);
-	}
 	th_ledger_append(jv_object_set(jv_object_set(jv_object_set(jv_object_set(
 	    jv_object(), jv_string("event"), jv_string("reposted")), jv_string("uid"),
 	    jv_string(uid)), jv_string("id"), jv_string(rid)), jv_string("of"),
@@ -72,7 +78,6 @@ repost(const char *item, jv rec, void *arg)
 		    jv_string(rid)), jv_string("reposted_post"), jv_object_set(
 		    jv_object(), jv_string("id"), jv_string(id)));
 	th_api_res_free(&res);
-	free(id);
 	free(rid);
 	return th_out_emit(o);
 }
@@ -80,7 +85,7 @@ repost(const char *item, jv rec, void *arg)
 int
 main(int argc, char **argv)
 {
-	int c, rc;
+	int c;
 
 	th_cli_init(argc, argv, usage);
 	while ((c = getopt_long(argc, argv, TH_CLI_SHORTOPTS, longopts, NULL)) != -1)
@@ -89,7 +94,5 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	th_cli_ready();
-	if ((rc = th_api_uid(uid, sizeof(uid))) != 0)
-		th_exit(rc);
 	th_exit(th_cli_items(argc, argv, repost, NULL));
 }

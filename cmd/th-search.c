@@ -1,5 +1,6 @@
 /*
- * th-search: keyword or topic-tag search, as th-timeline's NDJSON.
+ * th-search: keyword or topic-tag search, as th-timeline's NDJSON; a
+ * query that starts with '#' is a tag, as it is everywhere in th.
  *
  *	th-search [--tag] [--recent | --top] [--author user]
  *	          [--media TEXT|IMAGE|VIDEO] [--since t] [--until t] [-n N]
@@ -195,6 +196,10 @@ main(int argc, char **argv)
 	if (tl.limit < 0 && tl.since == 0 && tl.state == NULL)
 		tl.limit = 100;
 
+	/* '#tag' is a tag here as in every source list: searching the
+	 * keyword "#release" is not what anyone who typed it meant */
+	if (argv[0][0] == '#')
+		s.tag = 1;
 	q = query(argc, argv, s.tag);
 	filters(&s, author);
 	p = params(q, &s);

@@ -4,9 +4,10 @@
  *	th-timeline | th-show
  *
  * The one verb whose output is not NDJSON. Posts get a header (@user,
- * time: relative on a terminal), their text wrapped to the width, media
- * and permalink; a reply whose parent is in the input is shown indented
- * under it. Profiles, th-stats records and quotas get a line or two; a
+ * whose post a repost repeats, the time in the local zone or with --utc
+ * in UTC, also relative on a terminal), their text wrapped to the width,
+ * media and permalink; a reply whose parent is in the input is shown
+ * indented under it. Profiles, th-stats records and quotas get a line or two; a
  * th-stats time series becomes one sparkline. Post text is untrusted:
  * control characters, escape sequences and bidi overrides are shown as
  * visible text (^[ ^G <U+202E>), never passed to the terminal. The
@@ -25,6 +26,7 @@
 static const struct option longopts[] = {
 	TH_CLI_LONGOPTS,
 	{ "width",	required_argument,	NULL, 'w' },
+	{ "utc",	no_argument,		NULL, 'U' },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -33,8 +35,11 @@ usage(int status)
 {
 	th_cli_usage(status,
 	    "usage: th-show [-w width] < records.ndjson\n",
-	    "  -w, --width WIDTH       wrap at WIDTH columns (default: the terminal's)\n");
+	    "  -w, --width WIDTH       wrap at WIDTH columns (default: the terminal's)\n"
+	    "      --utc               times in UTC, not in the local zone (TZ)\n");
 }
+
+static int utc;	/* --utc: times in UTC, not in the local zone */
 
 /* The options; returns the width asked for (80 when none). */
 static int
@@ -48,7 +53,9 @@ options(int argc, char **argv)
 			width = (int)strtonum(optarg, 20, 1000, &errstr);
 			if (errstr != NULL)
 				th_die(TH_EUSAGE, "-w '%s': %s (20..1000)", optarg, errstr);
-		} else if (!th_cli_common(c, optarg))
+		} else if (c == 'U')
+			utc = 1;
+		else if (!th_cli_common(c, optarg))
 			usage(TH_EUSAGE);
 	}
 	if (optind != argc)
@@ -66,6 +73,7 @@ main(int argc, char **argv)
 
 	th_cli_init(argc, argv, usage);
 	th_show_term(&o, STDOUT_FILENO, options(argc, argv));
+	o.utc = utc;
 
 	/* all of it first: a reply may come before its parent */
 	th_ndjson_open(&nd, stdin, "stdin");

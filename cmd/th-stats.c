@@ -1,7 +1,7 @@
 /*
  * th-stats: insights and quotas, as flat NDJSON records.
  *
- *	th-stats id ...                    {id, views, likes, replies, reposts, quotes, shares}
+ *	th-stats id|permalink ...          {id, views, likes, replies, reposts, quotes, shares}
  *	th-stats me [--since t] [--until t]
  *	                                   {date, views} a day, then the totals
  *	th-stats --quota                   {quota, used, total, left, frees_at}
@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "json.h"
 #include "out.h"
+#include "permalink.h"
 #include "quota.h"
 
 enum { OPT_QUOTA = TH_OPT_VERB, OPT_SINCE, OPT_UNTIL };
@@ -70,31 +71,30 @@ static int
 post(const char *item, jv rec, void *arg)
 {
 	struct th_api_res res;
-	char path[64], *id = item ? strdup(item) : th_jv_idstr(rec, "id");
+	char path[64], id[32], *s = item ? strdup(item) : th_jv_idstr(rec, "id");
 	jv o;
 	int rc;
 
 	(void)arg;
-	if (id != NULL && strcmp(id, "me") == 0) {
-		free(id);
+	if (s != NULL && strcmp(s, "me") == 0) {
+		free(s);
 		return account();
 	}
-	if (id == NULL || !th_isid(id)) {
-		rc = th_msg(TH_EDATA, "'%s': not a post id", id ? id : "(a record without id)");
-		free(id);
+	if (s == NULL || (rc = th_permalink_id(s, id, sizeof(id))) == -1)
+		rc = th_msg(TH_EDATA, "'%s': not a post id or permalink",
+		    s ? s : "(a record without id)");
+	free(s);
+	if (rc != 0)
 		return rc;
-	}
 	snprintf(path, sizeof(path), "%s/insights", id);
 	if (th_api_call("GET", path, jv_object_set(jv_object(), jv_string("metric"),
 	    jv_string(POST_METRICS)), &res) != 0) {
 		rc = th_api_report(&res, id);
 		th_api_res_free(&res);
-		free(id);
 		return rc;
 	}
 	o = th_answer_insights(res.body, id, POST_METRICS);
 	th_api_res_free(&res);
-	free(id);
 	return th_out_emit(o);
 }
 

@@ -4,8 +4,9 @@
  *	th-timeline [options] [source ...]
  *
  * Sources: me, mentions, @user, #tag, list:NAME, @user@host or an
- * actor's https URL (the fediverse); -r ID (a post's
- * replies), -c ID (its conversation). No source: the list "following"
+ * actor's https URL (the fediverse), a post's permalink (its
+ * conversation); -r ID (a post's replies), -c ID (its conversation), ID an
+ * id or a permalink. No source: the list "following"
  * (th-follow's), the home timeline. All of them are read at once and
  * merged into one NDJSON stream, newest first, each post once, with
  * "th_sources" naming where it came from.
@@ -19,6 +20,7 @@
 #include "config.h"
 #include "json.h"
 #include "list.h"
+#include "permalink.h"
 #include "timeline.h"
 
 enum {
@@ -77,8 +79,18 @@ number(const char *s, const char *opt, long min, long max)
 static int
 addsource(const char *src, void *arg)
 {
-	char label[TH_SRC_MAX + 16];
-	jv p = jv_object();
+	char label[TH_SRC_MAX + 16], u[32], sc[32], pid[32];
+	jv p;
+	int rc;
+
+	if (th_permalink_parse(src, u, sizeof(u), sc, sizeof(sc))) {
+		/* a post's permalink: its conversation */
+		if ((rc = th_permalink_id(src, pid, sizeof(pid))) != 0)
+			return rc;
+		snprintf(label, sizeof(label), "conversation:%s", pid);
+		return addsource(label, arg);
+	}
+	p = jv_object();
 
 	(void)arg;
 	if (strcmp(src, "me") == 0)
@@ -123,6 +135,7 @@ struct opts {
 static int
 options(int argc, char **argv, struct opts *o)
 {
+	char u[32], sc[32];
 	int c;
 
 	while ((c = getopt_long(argc, argv, TH_CLI_SHORTOPTS "n:P:fr:c:", longopts,
@@ -139,8 +152,10 @@ options(int argc, char **argv, struct opts *o)
 			break;
 		case 'r':
 		case 'c':
-			if (!th_isid(optarg))
-				th_die(TH_EUSAGE, "-%c '%s': not a post id", c, optarg);
+			if (!th_isid(optarg) && !th_permalink_parse(optarg, u, sizeof(u),
+			    sc, sizeof(sc)))
+				th_die(TH_EUSAGE, "-%c '%s': not a post id or permalink",
+				    c, optarg);
 			if ((o->posts = reallocarray(o->posts, (size_t)o->nposts + 1,
 			    sizeof(*o->posts))) == NULL || (o->kinds = reallocarray(o->kinds,
 			    (size_t)o->nposts + 1, sizeof(*o->kinds))) == NULL)
@@ -163,21 +178,26 @@ options(int argc, char **argv, struct opts *o)
 static int
 sources(int argc, char **argv, const struct opts *o)
 {
-	char out[TH_SRC_MAX], why[256], label[64];
-	int i, rc = 0;
+	char out[TH_SRC_MAX], why[256], label[64], id[32];
+	int i, k, rc = 0;
 
 	for (i = 0; i < argc; i++)
-		if (th_source(argv[i], 1, out, why, sizeof(why)) == TH_SRC_BAD)
+		if (th_source(argv[i], 0, out, why, sizeof(why)) == TH_SRC_BAD)
 			rc = th_msg(TH_EDATA, "%s", why);
 	if (rc != 0)
 		th_exit(rc);
 	for (i = 0; i < o->nposts; i++) {
+		/* an id as it is; a permalink is looked up */
+		if ((k = th_permalink_id(o->posts[i], id, sizeof(id))) != 0) {
+			rc = th_status_merge(rc, k);
+			continue;
+		}
 		snprintf(label, sizeof(label), "%s:%s", o->kinds[i] == 'r' ? "replies" :
-		    "conversation", o->posts[i]);
+		    "conversation", id);
 		addsource(label, NULL);
 	}
 	for (i = 0; i < argc; i++) {
-		int k = th_source(argv[i], 1, out, why, sizeof(why));
+		k = th_source(argv[i], 0, out, why, sizeof(why));
 		if (k == TH_SRC_LIST)
 			rc = th_status_merge(rc, th_list_expand(out + 5, addsource, NULL));
 		else

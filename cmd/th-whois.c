@@ -116,10 +116,7 @@ whois(const char *item, jv rec, void *arg)
 		return whois("me", jv_null(), arg);
 	}
 	if (rc != 0) {
-		if (rc == TH_EFAIL && k == TH_SRC_USER)
-			snprintf(res.why + strlen(res.why), sizeof(res.why) -
-			    strlen(res.why), ": no such user, or not a public "
-			    "profile the API may read");
+		/* th_api_reason() says "no such user" for profile lookup */
 		rc = th_api_report(&res, src);
 		th_api_res_free(&res);
 		return rc;

@@ -370,6 +370,22 @@ prepare(struct th_http_req *r, const char *method, const char *path, jv params,
 	return 0;
 }
 
+/* The path of an API URL ("123/insights"): no origin, version or query. */
+static void
+pathof(const char *url, char *buf, size_t size)
+{
+	size_t blen = strlen(th_cfg.api_base);
+
+	if (strncmp(url, th_cfg.api_base, blen) == 0)
+		url += blen;
+	while (*url == '/')
+		url++;
+	if (url[0] == 'v' && url[1] >= '0' && url[1] <= '9' &&
+	    strchr(url, '/') != NULL)
+		url = strchr(url, '/') + 1;
+	snprintf(buf, size, "%.*s", (int)strcspn(url, "?#"), url);
+}
+
 /* What the finished request r amounts to, in res. */
 static int
 finish(struct th_http_req *r, struct th_api_res *res, int raw)
@@ -377,6 +393,10 @@ finish(struct th_http_req *r, struct th_api_res *res, int raw)
 	enum th_api_kind k;
 
 	res->http = r->status;
+	res->attempts = r->attempts;
+	snprintf(res->method, sizeof(res->method), "%s", r->method);
+	if (!raw && r->url != NULL)
+		pathof(r->url, res->path, sizeof(res->path));
 	switch (r->err) {
 	case TH_HTTP_OK:
 		res->body = r->resp ? th_json_parse(r->resp, r->len) : jv_null();
@@ -419,6 +439,7 @@ finish(struct th_http_req *r, struct th_api_res *res, int raw)
 		res->status = TH_EUNAVAIL;
 		break;
 	}
+	res->apiwhy = strlen(res->why);
 	th_http_req_free(r);
 	return res->status;
 }
@@ -502,10 +523,153 @@ th_api_next(struct th_api_res *res)
 	return q;
 }
 
+const char *
+th_api_permission(const char *method, const char *path)
+{
+	const char *edge = strrchr(path, '/');
+	int post = strcmp(method, "POST") == 0;
+
+	edge = edge != NULL ? edge + 1 : path;
+	if (strcmp(edge, "threads_publishing_limit") == 0)
+		return NULL;	/* by the fields asked: one for each quota */
+	if (strncmp(path, "profile_", 8) == 0)
+		return "threads_profile_discovery";
+	if (strcmp(path, "keyword_search") == 0)
+		return "threads_keyword_search";
+	if (strcmp(edge, "mentions") == 0)
+		return "threads_manage_mentions";
+	if (strcmp(edge, "replies") == 0 || strcmp(edge, "conversation") == 0)
+		return "threads_read_replies";
+	if (strcmp(edge, "insights") == 0 || strcmp(edge, "threads_insights") == 0)
+		return "threads_manage_insights";
+	if (strcmp(edge, "manage_reply") == 0)
+		return "threads_manage_replies";
+	if (strcmp(method, "DELETE") == 0)
+		return "threads_delete";
+	if (post && (strcmp(edge, "repost") == 0 || strcmp(edge, "threads") == 0 ||
+	    strcmp(edge, "threads_publish") == 0))
+		return "threads_content_publish";
+	return "threads_basic";
+}
+
+/* th's words for res's API error: what it means for what was asked, in
+ * the user's terms, with what to do when there is one. */
+static void
+words(const struct th_api_res *res, long code, long sub, char *buf, size_t size)
+{
+	const char *p = res->path, *perm = th_api_permission(res->method, p);
+	int post = p[0] >= '0' && p[0] <= '9';	/* "123", "123/insights" */
+	jv t = th_jv_get(res->error, "is_transient");
+	int transient = jv_get_kind(t) == JV_KIND_TRUE;
+
+	jv_free(t);
+	if (code == 4 || code == 17 || code == 32 || code == 613 || res->http == 429)
+		snprintf(buf, size, "rate limited: try again later");
+	else if ((transient || code == 1 || code == 2) && res->attempts > 1)
+		snprintf(buf, size, "the API failed, %d attempts", res->attempts);
+	else if (transient || code == 1 || code == 2)
+		snprintf(buf, size, "the API failed");
+	else if (code == 190 && sub == 463)
+		snprintf(buf, size, "the token has expired: run th-auth login");
+	else if (code == 190 || code == 102)
+		snprintf(buf, size, "the token is not valid: run th-auth login");
+	else if ((code == 10 || (code >= 200 && code <= 299)) && sub == 4279067)
+		snprintf(buf, size, "the app's access tier does not reach this: "
+		    "%s needs advanced access, granted by Meta's App Review; "
+		    "until then it reaches only a few accounts",
+		    perm != NULL ? perm : "it");
+	else if ((code == 10 || (code >= 200 && code <= 299)) && perm != NULL)
+		snprintf(buf, size, "the app or the token lacks the %s permission",
+		    perm);
+	else if (code == 10 || (code >= 200 && code <= 299))
+		snprintf(buf, size, "the app or the token lacks a permission "
+		    "this needs");
+	else if (code == 100 && strncmp(p, "profile_", 8) == 0)
+		snprintf(buf, size, "no such user, or not a public profile the "
+		    "API may read");
+	else if (code == 100 && sub == 33)
+		snprintf(buf, size, "no such %s, or not one this token may read",
+		    post ? "post" : "object");
+	else
+		snprintf(buf, size, "refused");
+}
+
+/*
+ * The API's text without what misleads: a sentence that names an
+ * object ("Object with ID 'zuck' does not exist, cannot be loaded due to
+ * missing permissions, or does not support this operation") names what
+ * the API was asked, which need not be what the user typed, and says
+ * three things at once where th's words say the one that holds. A code
+ * in front ("(#4) ") and a last full stop go too: the code follows, and
+ * the text sits inside th's parentheses.
+ */
+static void
+apitext(const char *m, char *buf, size_t size)
+{
+	const char *s, *e, *orig = m;
+	size_t n = 0, l;
+
+	buf[0] = '\0';
+	/* "(#4) Application request limit reached": the code, said again */
+	if (m[0] == '(' && m[1] == '#' && (s = strstr(m, ") ")) != NULL &&
+	    strspn(m + 2, "0123456789") == (size_t)(s - m - 2))
+		m = s + 2;
+	for (s = m; *s != '\0'; s = e) {
+		if ((e = strstr(s, ". ")) != NULL)
+			e += 2;
+		else
+			e = s + strlen(s);
+		if (memmem(s, (size_t)(e - s), "Object with ID ", 15) != NULL)
+			continue;
+		if (n < size)
+			n += (size_t)snprintf(buf + n, size - n, "%.*s",
+			    (int)(e - s), s);
+	}
+	l = strlen(buf);
+	while (l > 0 && (buf[l - 1] == ' ' || buf[l - 1] == '.'))
+		buf[--l] = '\0';
+	if (buf[0] == '\0')	/* nothing left: the text as it came */
+		snprintf(buf, size, "%s", orig);
+}
+
+void
+th_api_reason(const struct th_api_res *res, char *buf, size_t size)
+{
+	char w[256], text[512], code[48], *m, *um;
+	const char *add = "";
+	long c, sub;
+
+	if (jv_get_kind(res->error) != JV_KIND_OBJECT) {
+		snprintf(buf, size, "%s", res->why);
+		return;
+	}
+	if ((c = codeof(res->error, "code")) == 0)
+		c = codeof(res->error, "error_code");
+	sub = codeof(res->error, "error_subcode");
+	m = th_jv_strdup(res->error, "message");
+	um = th_jv_strdup(res->error, "error_user_msg");
+	words(res, c, sub, w, sizeof(w));
+	apitext(m != NULL ? m : "error", text, sizeof(text));
+	if (sub != 0)
+		snprintf(code, sizeof(code), "code %ld/%ld", c, sub);
+	else
+		snprintf(code, sizeof(code), "code %ld", c);
+	/* what a caller added to why after api's part (0: api wrote none) */
+	if (res->apiwhy > 0 && res->apiwhy <= strlen(res->why))
+		add = res->why + res->apiwhy;
+	snprintf(buf, size, "%s (API: %s%s%s, %s)%s", w, text, um ? ": " : "",
+	    um ? um : "", code, add);
+	free(m);
+	free(um);
+}
+
 int
 th_api_report(struct th_api_res *res, const char *what)
 {
-	return th_msgj(res->status, res->error, "%s: %s", what, res->why);
+	char reason[1024];
+
+	th_api_reason(res, reason, sizeof(reason));
+	return th_msgj(res->status, res->error, "%s: %s", what, reason);
 }
 
 void

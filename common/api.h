@@ -22,8 +22,17 @@ struct th_api_res {
 	long	 http;		/* HTTP status, 0 if none */
 	jv	 body;		/* the parsed answer, jv_null() if none; owned */
 	jv	 error;		/* {code,error_subcode,type,message,…} or null; owned */
-	char	 why[512];	/* on failure, the reason in words */
+	char	 why[512];	/* on failure, the reason in words: the API's
+				 * text as it came; th_api_reason() for a message */
 	char	*location;	/* th_api_fetch(): the Location header, or NULL */
+	/* what was asked, for th_api_reason()'s words: the request's method
+	 * and path ("GET", "123/insights"), and how many attempts it took */
+	char	 method[8];
+	char	 path[128];
+	int	 attempts;
+	size_t	 apiwhy;	/* why's length as api left it (0: not api's):
+				 * words a caller adds after it stay in the
+				 * message */
 };
 
 /*
@@ -96,7 +105,22 @@ int th_api_lost(const struct th_api_res *res);
 /* A number in the error detail ("code", "error_subcode"), or -1. */
 long th_api_errcode(const struct th_api_res *res, const char *key);
 
-/* Print "what: why" with the API detail; returns res->status. */
+/*
+ * The one shape of an error line after "th-verb: what: ": th's words
+ * about what failed first, then the API's text, less what misleads:
+ *	no such user, or not a public profile the API may read
+ *	    (API: The requested user could not be found or is not public, code 100)
+ * The words come from the error's code and the request's path (a user,
+ * a post, a permission); a failure the API did not explain (no answer,
+ * HTTP only) is res->why alone. Fills buf (size bytes) from res
+ * (borrowed).
+ */
+void th_api_reason(const struct th_api_res *res, char *buf, size_t size);
+/* The permission that method on path needs ("threads_manage_insights"),
+ * or NULL when it depends on more than the path (the quotas' fields). */
+const char *th_api_permission(const char *method, const char *path);
+/* Print "what: reason" (th_api_reason()), with the API's detail in the
+ * JSON form; returns res->status. */
 int th_api_report(struct th_api_res *res, const char *what);
 void th_api_res_free(struct th_api_res *res);
 

@@ -208,6 +208,8 @@ th_auth_account_free(struct th_account *a)
 	memset(a, 0, sizeof(*a));
 }
 
+static int soleaccount(char *, size_t);
+
 char *
 th_auth_get_default(void)
 {
@@ -215,15 +217,18 @@ th_auth_get_default(void)
 	FILE *f;
 	char *r = NULL;
 
-	if (cfgpath(path, sizeof(path), "default_account") != 0 ||
-	    (f = fopen(path, "r")) == NULL)
-		return NULL;
-	if (fgets(buf, sizeof(buf), f) != NULL) {
-		buf[strcspn(buf, "\r\n")] = '\0';
-		if (th_auth_valid_name(buf))
-			r = strdup(buf);
+	if (cfgpath(path, sizeof(path), "default_account") == 0 &&
+	    (f = fopen(path, "r")) != NULL) {
+		if (fgets(buf, sizeof(buf), f) != NULL) {
+			buf[strcspn(buf, "\r\n")] = '\0';
+			if (th_auth_valid_name(buf))
+				r = strdup(buf);
+		}
+		fclose(f);
 	}
-	fclose(f);
+	/* a lone account is the one every verb uses: say so */
+	if (r == NULL && soleaccount(buf, sizeof(buf)))
+		r = strdup(buf);
 	return r;
 }
 
@@ -330,8 +335,6 @@ th_auth_account_name(char *name, size_t size)
 		free(d);
 		return 0;
 	}
-	if (soleaccount(name, size))
-		return 0;
 	return th_msg(TH_EAUTH, "no token: run th-auth login, or set TH_ACCESS_TOKEN");
 }
 
@@ -480,9 +483,11 @@ th_auth_debug(const char *tok, struct th_tokinfo *ti, char *why,
 	return 0;
 }
 
-/* Check tok against /me; fill username and id. Returns 0 or a status. */
+/* Check tok against /me; fill username and id. Returns 0 or a status,
+ * after a message prefixed what -- none for a refused token (77) when
+ * quiet, for the caller to say it its own way. */
 static int
-whoami(const char *tok, struct th_account *a)
+whoami(const char *tok, struct th_account *a, const char *what, int quiet)
 {
 	struct th_api_res res;
 	char *u, *id;
@@ -492,7 +497,8 @@ whoami(const char *tok, struct th_account *a)
 	rc = th_api_call("GET", "me", jv_object_set(jv_object(),
 	    jv_string("fields"), jv_string("id,username")), &res);
 	if (rc != 0) {
-		rc = th_api_report(&res, "cannot verify the token");
+		if (!quiet || rc != TH_EAUTH)
+			rc = th_api_report(&res, what);
 		th_api_res_free(&res);
 		return rc;
 	}
@@ -535,7 +541,7 @@ th_auth_login(const char *tok, long long expires_at)
 	memset(&a, 0, sizeof(a));
 	a.token = th_strdup(tok);
 	a.expires_at = expires_at;
-	if ((rc = whoami(tok, &a)) != 0)
+	if ((rc = whoami(tok, &a, "cannot verify the token", 0)) != 0)
 		goto out;
 	strlcpy(a.name, th_cfg.account[0] != '\0' ? th_cfg.account :
 	    a.username, sizeof(a.name));
@@ -559,22 +565,6 @@ out:
 	return rc;
 }
 
-/* Does /me take tok? A failure that is not the token's is reported. */
-static int
-works(const char *name, const char *tok)
-{
-	struct th_api_res res;
-	int ok;
-
-	th_api_set_token(tok);
-	ok = th_api_call("GET", "me", jv_object_set(jv_object(),
-	    jv_string("fields"), jv_string("id")), &res) == 0;
-	if (!ok && res.status != TH_EAUTH)
-		th_api_report(&res, name);	/* the API is down, not the token */
-	th_api_res_free(&res);
-	return ok;
-}
-
 /* t as the API writes a time, or null when it is not known (0) or has
  * no date (a year past int: gmtime_r fails). */
 static jv
@@ -591,40 +581,77 @@ isotime(long long t)
 }
 
 jv
-th_auth_status(const char *name, const char *tok, const struct th_account *a,
+th_auth_status(const char *source, const char *tok, const struct th_account *a,
     const char *def, struct th_tokstat *st)
 {
 	struct th_tokinfo ti;
+	struct th_account u;	/* whose token: the account's, or /me's */
+	char path[PATH_MAX];
 	long long iss = 0;
+	int rc, asked;
 	jv o = jv_object();
 
 	memset(st, 0, sizeof(*st));
-	st->expires_at = a != NULL ? a->expires_at : 0;
-	if (th_auth_debug(tok, &ti, st->why, sizeof(st->why)) == 0) {
-		st->valid = ti.valid;
-		if (st->expires_at == 0) {	/* TH_ACCESS_TOKEN, or unknown at login */
-			st->expires_at = ti.expires_at;
-			iss = ti.issued_at;
-		}
-	} else
-		st->valid = works(name, tok);
-	st->left = st->expires_at ? st->expires_at - (long long)time(NULL) : 0;
-	o = jv_object_set(o, jv_string("account"), jv_string(name));
+	memset(&u, 0, sizeof(u));
 	if (a != NULL) {
-		o = jv_object_set(o, jv_string("username"), jv_string(a->username));
-		o = jv_object_set(o, jv_string("user_id"), jv_string(a->user_id));
+		strlcpy(u.username, a->username, sizeof(u.username));
+		strlcpy(u.user_id, a->user_id, sizeof(u.user_id));
+		st->expires_at = a->expires_at;
 		iss = a->issued_at;
+		snprintf(st->label, sizeof(st->label), "account '%s'%s%s%s",
+		    a->name, a->username[0] ? " (@" : "", a->username,
+		    a->username[0] ? ")" : "");
+	} else if (strcmp(source, "TH_ACCESS_TOKEN") == 0)
+		snprintf(st->label, sizeof(st->label), "%s", source);
+	else
+		snprintf(st->label, sizeof(st->label), "token file %s", source);
+	if ((asked = th_auth_debug(tok, &ti, st->why, sizeof(st->why)) == 0)) {
+		st->valid = ti.valid;
+		if (st->expires_at == 0) {	/* not stored, or unknown at login */
+			st->expires_at = ti.expires_at;
+			if (a == NULL)
+				iss = ti.issued_at;
+		}
 	}
+	/* /me tells whether the token works when debug_token cannot, and
+	 * whose a token from outside the accounts is; a failure that is
+	 * not the token's (the API is down) is reported, and leaves
+	 * validity unknown unless debug_token told it */
+	if (!asked || (a == NULL && st->valid)) {
+		rc = whoami(tok, &u, st->label, 1);
+		if (rc == 0 || rc == TH_EAUTH)
+			st->valid = rc == 0;
+		else {
+			st->err = rc;
+			if (!asked)
+				st->valid = -1;
+		}
+	}
+	st->left = st->expires_at ? st->expires_at - (long long)time(NULL) : 0;
+	if (a == NULL && u.username[0] != '\0')
+		snprintf(st->label + strlen(st->label), sizeof(st->label) -
+		    strlen(st->label), " (@%s)", u.username);
+	if (a != NULL && accpath(path, sizeof(path), a->name, NULL) == 0)
+		source = path;
+	o = jv_object_set(o, jv_string("account"), a != NULL ?
+	    jv_string(a->name) : jv_null());
+	o = jv_object_set(o, jv_string("source"), jv_string(source));
+	o = jv_object_set(o, jv_string("username"), u.username[0] != '\0' ?
+	    jv_string(u.username) : jv_null());
+	o = jv_object_set(o, jv_string("user_id"), u.user_id[0] != '\0' ?
+	    jv_string(u.user_id) : jv_null());
 	o = jv_object_set(o, jv_string("issued_at"), isotime(iss));
 	o = jv_object_set(o, jv_string("expires_at"), isotime(st->expires_at));
 	o = jv_object_set(o, jv_string("days_left"), st->expires_at ? jv_number(
 	    st->left > 0 ? (double)(st->left / 86400) : 0) : jv_null());
 	o = jv_object_set(o, jv_string("expiry_known"), jv_bool(st->expires_at != 0));
-	o = jv_object_set(o, jv_string("valid"), jv_bool(st->valid));
-	if (jv_get_kind(ti.scopes) != JV_KIND_NULL)
+	o = jv_object_set(o, jv_string("valid"), st->valid < 0 ? jv_null() :
+	    jv_bool(st->valid));
+	if (jv_get_kind(ti.scopes) != JV_KIND_NULL)	/* null when not asked */
 		o = jv_object_set(o, jv_string("scopes"), ti.scopes);
-	return jv_object_set(o, jv_string("default"),
-	    jv_bool(def != NULL && strcmp(def, name) == 0));
+	/* a token from outside the accounts is the one every verb uses */
+	return jv_object_set(o, jv_string("default"), jv_bool(a == NULL ||
+	    (def != NULL && strcmp(def, a->name) == 0)));
 }
 
 /* TH_ACCESS_TOKEN is used as is; TH_ACCESS_TOKEN_EXPIRES (epoch seconds),

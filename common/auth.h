@@ -2,6 +2,7 @@
 #ifndef TH_AUTH_H
 #define TH_AUTH_H
 
+#include <limits.h>
 #include <stddef.h>
 
 #include <jv.h>
@@ -84,24 +85,33 @@ int th_auth_debug(const char *tok, struct th_tokinfo *ti, char *why,
 
 /* What th-auth status judges a token by. */
 struct th_tokstat {
-	int		 valid;
+	int		 valid;		/* 1: the API takes it; 0: refuses it;
+					 * -1: could not tell (err says why) */
+	int		 err;		/* a failure that was not the token's
+					 * (reported), or 0 */
 	long long	 expires_at;	/* epoch seconds, 0 when unknown */
 	long long	 left;		/* seconds to expires_at, when known */
 	char		 why[512];	/* why debug_token could not tell, or "" */
+	char		 label[PATH_MAX + 160];	/* for messages: "account 'NAME'
+					 * (@user)", "TH_ACCESS_TOKEN (@user)",
+					 * "token file PATH (@user)" */
 };
 /*
- * The status record (owned) of tok, the token of account name: a is the
- * stored account (borrowed), or NULL for TH_ACCESS_TOKEN; def names the
- * default account, or is NULL. debug_token tells validity, expiry and
- * scopes; when the app cannot ask it (not a tester), /me still tells
- * whether the token works, and a failure that is not the token's is
- * reported. *st gets what the record says, for the caller to judge.
+ * The status record (owned) of tok. a is the stored account it is
+ * (borrowed), or NULL for a token from elsewhere: source then says where,
+ * "TH_ACCESS_TOKEN" or a token file's path, and /me tells whose it is.
+ * def names the default account (th_auth_get_default()), or is NULL.
+ * debug_token tells validity, expiry and scopes; when the app cannot ask
+ * it (not a tester), /me still tells whether the token works, and a
+ * failure that is not the token's is reported. *st gets what the record
+ * says, for the caller to judge.
  */
-jv th_auth_status(const char *name, const char *tok,
+jv th_auth_status(const char *source, const char *tok,
     const struct th_account *a, const char *def, struct th_tokstat *st);
 
-/* The default account (malloc'd name or NULL); make an account the
- * default (0, or th_auth_load()'s 77 or 78, or 78). */
+/* The default account (malloc'd name or NULL): the one default_account
+ * names, or else the only account there is, since every verb uses it.
+ * Make an account the default (0, or th_auth_load()'s 77 or 78, or 78). */
 char *th_auth_get_default(void);
 int th_auth_set_default(const char *name);
 #endif

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -27,9 +28,11 @@
 #include "http.h"
 #include "json.h"
 #include "out.h"
+#include "show.h"
 
 static void (*usagefn)(int);
 static const char *jqfilter;	/* --jq, or NULL */
+static int json;		/* --json or TH_JSON: NDJSON on a terminal too */
 
 void
 th_cli_init(int argc, char **argv, void (*usage)(int))
@@ -44,6 +47,8 @@ th_cli_init(int argc, char **argv, void (*usage)(int))
 	usagefn = usage;
 	if ((e = getenv("TH_ERRORS")) != NULL && strcmp(e, "json") == 0)
 		th_msg_json(1);
+	if ((e = getenv("TH_JSON")) != NULL && e[0] != '\0' && strcmp(e, "0") != 0)
+		json = 1;
 	/* first registered, so run last: whatever dies on the way out,
 	 * stdout is still flushed and checked (--version, usage too) */
 	th_atexit_status(th_out_exit);
@@ -77,6 +82,9 @@ th_cli_common(int c, const char *arg)
 	case TH_OPT_JQ:
 		jqfilter = arg;
 		return 1;
+	case TH_OPT_JSON:
+		json = 1;
+		return 1;
 	case TH_OPT_ERRORS:
 		if (strcmp(arg, "json") == 0)
 			th_msg_json(1);
@@ -99,6 +107,23 @@ th_cli_common(int c, const char *arg)
 	return 0;
 }
 
+/* A record for a person at a terminal, as th-show draws it alone. */
+static int
+draw(struct th_buf *b, jv rec)
+{
+	static struct th_show o;
+	static int ready;
+
+	/* not before the first record: th_show_term() sets LC_CTYPE */
+	if (!ready) {
+		th_show_term(&o, STDOUT_FILENO, 80);
+		ready = 1;
+	}
+	o.now = time(NULL);	/* th-timeline -f runs for hours */
+	th_show_record(b, &o, rec, 0);
+	return 0;
+}
+
 void
 th_cli_ready(void)
 {
@@ -106,6 +131,9 @@ th_cli_ready(void)
 
 	if ((rc = th_out_init(jqfilter)) != 0)
 		th_exit(rc);
+	/* a filter's output is the user's own format, never drawn */
+	if (!json && jqfilter == NULL)
+		th_out_render(draw);
 	/* after the options: -v comes with them */
 	if (th_http_configure(&(struct th_http_conf){
 		.api_base = th_cfg.api_base,
@@ -219,6 +247,7 @@ static const char commonopts[] =
 	    "  -a, --account NAME      use the stored token of account NAME\n"
 	    "  -v, --verbose           log requests and answers on stderr, redacted\n"
 	    "      --jq FILTER         filter each record with jq; strings print raw\n"
+	    "      --json              records as NDJSON even at a terminal\n"
 	    "      --errors FORMAT     messages on stderr as json or text\n"
 	    "      --token-file FILE   read the token from FILE (mode 0600)\n";
 

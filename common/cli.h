@@ -9,6 +9,7 @@
 /* Long-only common options; short ones are -h, -a, -v. */
 enum {
 	TH_OPT_VERSION = 0x100, TH_OPT_JQ, TH_OPT_ERRORS, TH_OPT_TOKEN_FILE,
+	TH_OPT_JSON,
 	TH_OPT_VERB		/* first value free for a verb's own options */
 };
 
@@ -20,7 +21,8 @@ enum {
 	{ "verbose",	no_argument,		NULL, 'v' }, \
 	{ "jq",		required_argument,	NULL, TH_OPT_JQ }, \
 	{ "errors",	required_argument,	NULL, TH_OPT_ERRORS }, \
-	{ "token-file",	required_argument,	NULL, TH_OPT_TOKEN_FILE }
+	{ "token-file",	required_argument,	NULL, TH_OPT_TOKEN_FILE }, \
+	{ "json",	no_argument,		NULL, TH_OPT_JSON }
 
 /*
  * Start a verb: load the configuration (exits 78 on a bad one), remember
@@ -41,6 +43,9 @@ int th_cli_common(int c, const char *arg);
  * After option parsing: set up the output filter (exits 64 if it is
  * bad), tell http its settings (the configuration and -v), and give api
  * auth's token look-up, asked on the first request that needs a token.
+ * Records go to a terminal as th-show draws them, unless --jq, --json or
+ * TH_JSON (set, not empty, not 0) says otherwise; a verb whose output is
+ * not records (th-api: the API's answer) calls th_out_render(NULL) after.
  */
 void th_cli_ready(void);
 

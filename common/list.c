@@ -27,6 +27,7 @@
 #include "list.h"
 #include "msg.h"
 #include "out.h"
+#include "permalink.h"
 #include "store.h"
 #include "text.h"
 
@@ -69,6 +70,7 @@ th_source(const char *s, int bare, char out[TH_SRC_MAX], char *why,
     size_t whysize)
 {
 	const char *u, *at;
+	char user[32], code[32];
 	size_t n, len;
 
 	while (*s == ' ' || *s == '\t')
@@ -101,6 +103,12 @@ th_source(const char *s, int bare, char out[TH_SRC_MAX], char *why,
 			return TH_SRC_BAD;
 		}
 		return TH_SRC_LIST;
+	}
+	if (th_permalink_parse(out, user, sizeof(user), code, sizeof(code))) {
+		/* a post's conversation; one spelling, whatever the app shared */
+		snprintf(out, TH_SRC_MAX, "https://www.threads.com/@%s/post/%s",
+		    user, code);
+		return TH_SRC_POST;
 	}
 	if (strncasecmp(out, "https://", 8) == 0) {
 		/* a fediverse actor by its URL; kept as written but for the
@@ -142,8 +150,22 @@ th_source(const char *s, int bare, char out[TH_SRC_MAX], char *why,
 		while (*u == '@')	/* "@@user" is "@user": one @ is stored */
 			u++;
 	} else if (!bare) {
-		snprintf(why, whysize, "'%s': not a source (me, mentions, @user, "
-		    "#tag, list:NAME, @user@host, https://host/actor)", out);
+		/* "ramen" could be either: taking it for @ramen once
+		 * followed a user where a tag was meant, silently */
+		int asuser = validuser(out, len) || ((at = strchr(out, '@')) !=
+		    NULL && at > out && validhost(at + 1));
+		int astag = th_text_chars(out, len) <= 50 &&
+		    strpbrk(out, ".&@") == NULL;
+
+		if (asuser || astag)
+			snprintf(why, whysize, "'%s': a bare word is not a source: "
+			    "%s%s%s%s%s?", out, asuser ? "@" : "", asuser ? out : "",
+			    asuser && astag ? " or " : "", astag ? "#" : "",
+			    astag ? out : "");
+		else
+			snprintf(why, whysize, "'%s': not a source (me, mentions, "
+			    "@user, #tag, list:NAME, @user@host, https://host/actor, "
+			    "a post's permalink)", out);
 		return TH_SRC_BAD;
 	}
 	if ((at = strchr(u, '@')) != NULL) {
@@ -406,13 +428,13 @@ th_list_gather(int argc, char **argv, char ***src, int *n)
 	size_t cap = 0;
 	ssize_t len;
 	long lineno = 0;
-	int i, rc = 0, bad = 0;
+	int i, rc = 0, bad = 0, user;
 	jv rec;
 
 	*src = NULL;
 	*n = 0;
 	for (i = 0; i < argc && rc == 0; i++) {
-		if (th_source(argv[i], 1, out, why, sizeof(why)) == TH_SRC_BAD)
+		if (th_source(argv[i], 0, out, why, sizeof(why)) == TH_SRC_BAD)
 			bad = th_msg(TH_EDATA, "%s", why);
 		else
 			rc = addsrc(src, n, out);
@@ -430,6 +452,7 @@ th_list_gather(int argc, char **argv, char ***src, int *n)
 		if (*v == '\0' || (v[0] == '#' && (v[1] == ' ' || v[1] == '\0')))
 			continue;
 		if (*v == '{') {
+			user = 0;
 			rec = th_json_parse(v, strlen(v));
 			if (jv_get_kind(rec) != JV_KIND_OBJECT || th_jv_hasnul(rec)) {
 				bad = th_msg(TH_EDATA, "stdin:%ld: %s", lineno,
@@ -438,22 +461,25 @@ th_list_gather(int argc, char **argv, char ***src, int *n)
 				jv_free(rec);
 				continue;
 			}
+			/* a record's username is a user's, never a tag */
 			if ((v = th_jv_strdup(rec, "source")) == NULL &&
-			    (v = th_jv_strdup(rec, "username")) == NULL) {
+			    (v = th_jv_strdup(rec, "username")) != NULL)
+				user = 1;
+			if (v == NULL) {
 				jv_free(rec);
 				bad = th_msg(TH_EDATA, "stdin:%ld: a record needs "
 				    "\"source\" or \"username\"", lineno);
 				continue;
 			}
 			jv_free(rec);
-			if (th_source(v, 1, out, why, sizeof(why)) == TH_SRC_BAD)
+			if (th_source(v, user, out, why, sizeof(why)) == TH_SRC_BAD)
 				bad = th_msg(TH_EDATA, "stdin:%ld: %s", lineno, why);
 			else
 				rc = addsrc(src, n, out);
 			free(v);
 			continue;
 		}
-		if (th_source(v, 1, out, why, sizeof(why)) == TH_SRC_BAD)
+		if (th_source(v, 0, out, why, sizeof(why)) == TH_SRC_BAD)
 			bad = th_msg(TH_EDATA, "stdin:%ld: %s", lineno, why);
 		else
 			rc = addsrc(src, n, out);

@@ -15,15 +15,19 @@ enum th_src {
 	TH_SRC_TAG,		/* #tag */
 	TH_SRC_LIST,		/* list:NAME */
 	TH_SRC_FEDI,		/* @user@host */
+	TH_SRC_POST,		/* a post's permalink: its conversation */
 };
 
 #define TH_SRC_MAX	128	/* the longest canonical source, with its NUL */
 
 /*
  * The canonical form of source s in out: "me", "mentions", "@user" (lower
- * case, one @), "#tag", "list:NAME", "@user@host" (lower case). With bare
- * set, a bare username is taken as @username. Returns the kind, or
- * TH_SRC_BAD with the broken rule in why.
+ * case, one @), "#tag", "list:NAME", "@user@host" (lower case), a post's
+ * permalink as https://www.threads.com/@user/post/SHORTCODE. With bare
+ * set (where only a user can be meant: a record's username, th-whois), a
+ * bare username is taken as @username; else a bare word is refused with
+ * the hint "@word or #word?". Returns the kind, or TH_SRC_BAD with the
+ * broken rule in why.
  */
 int th_source(const char *s, int bare, char out[TH_SRC_MAX], char *why,
     size_t whysize);
@@ -63,7 +67,7 @@ int th_list_lock(const char *name);
  * and returns an exit status.
  */
 /* Sources from the operands, or stdin (one per line: a source, or an
- * NDJSON record with "source" or "username"). All of them valid, or 65
+ * NDJSON record with "source", or "username": a user's, @ or not). All of them valid, or 65
  * after naming every bad one. *src is malloc'd, canonical, distinct. */
 int th_list_gather(int argc, char **argv, char ***src, int *n);
 void th_list_gather_free(char **src, int n);

@@ -1,7 +1,7 @@
 /*
  * out: everything a verb prints on stdout goes through th_out_emit(), so
- * that --jq, line buffering, write errors and what a terminal may be sent
- * are handled in one place.
+ * that --jq, line buffering, write errors, what a terminal may be sent
+ * and records drawn for a person there are handled in one place.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -11,6 +11,7 @@
 
 #include <jq.h>
 
+#include "buf.h"
 #include "msg.h"
 #include "out.h"
 #include "text.h"
@@ -21,6 +22,7 @@ static int npath;
 static int werr;	/* a write failed: report once, stop writing; 2: EPIPE */
 static int jqfailed;	/* the filter failed on a record: the run's status is 1 */
 static int tty = -1;	/* is stdout a terminal? -1: not asked yet */
+static th_out_renderfn *render;	/* draws an object for a terminal, or NULL */
 static int finished;
 
 static void
@@ -85,6 +87,32 @@ th_out_init(const char *filter)
 	return 0;
 }
 
+static int
+isterm(void)
+{
+	if (tty == -1)
+		tty = isatty(STDOUT_FILENO);
+	return tty;
+}
+
+/* len bytes of s, then a newline when nl is set, flushed. */
+static int
+put(const char *s, size_t len, int nl)
+{
+	if (werr)
+		return TH_EIO;
+	if (fwrite(s, 1, len, stdout) != len || (nl && putchar('\n') == EOF) ||
+	    fflush(stdout) == EOF) {
+		if (errno == EPIPE) {
+			werr = 2;	/* the reader is gone: an end, not news */
+			return TH_EIO;
+		}
+		werr = 1;
+		return th_msg(TH_EIO, "cannot write output: %s", strerror(errno));
+	}
+	return 0;
+}
+
 /*
  * One line out. A terminal is sent nothing that drives it: post text is
  * untrusted, and a fediverse post can spell ESC as &#27;. A raw string
@@ -97,13 +125,11 @@ static int
 writeline(const char *s, size_t len, int raw)
 {
 	char *vis = NULL;
-	int rc = 0;
+	int rc;
 
 	if (werr)
 		return TH_EIO;
-	if (tty == -1)
-		tty = isatty(STDOUT_FILENO);
-	if (tty) {
+	if (isterm()) {
 		if ((vis = th_text_visible(s, len, raw ? TH_TEXT_NL | TH_TEXT_TAB :
 		    TH_TEXT_JSON)) == NULL) {
 			werr = 1;
@@ -112,17 +138,31 @@ writeline(const char *s, size_t len, int raw)
 		s = vis;
 		len = strlen(vis);
 	}
-	if (fwrite(s, 1, len, stdout) != len || putchar('\n') == EOF ||
-	    fflush(stdout) == EOF) {
-		if (errno == EPIPE) {
-			werr = 2;	/* the reader is gone: an end, not news */
-			rc = TH_EIO;
-		} else {
-			werr = 1;
-			rc = th_msg(TH_EIO, "cannot write output: %s", strerror(errno));
-		}
-	}
+	rc = put(s, len, 1);
 	free(vis);
+	return rc;
+}
+
+/* v (borrowed) drawn by the renderer; -1 when it does not draw it. */
+static int
+drawn(jv v)
+{
+	struct th_buf b = TH_BUF_INIT;
+	int rc;
+
+	if (werr)
+		return TH_EIO;
+	if (render(&b, v) != 0) {
+		th_buf_free(&b);
+		return -1;
+	}
+	if (b.oom) {
+		th_buf_free(&b);
+		werr = 1;
+		return th_msg(TH_EIO, "cannot write output: out of memory");
+	}
+	rc = put(b.s != NULL ? b.s : "", b.len, 0);
+	th_buf_free(&b);
 	return rc;
 }
 
@@ -174,12 +214,26 @@ emitpath(jv v)
 	return writejv(v);
 }
 
+void
+th_out_render(th_out_renderfn *fn)
+{
+	render = fn;
+}
+
 int
 th_out_emit(jv v)
 {
 	jv r;
 	int rc = 0, wrc;
 
+	/* a filter's output is the user's own format: never drawn */
+	if (render != NULL && jq == NULL && npath == 0 &&
+	    jv_get_kind(v) == JV_KIND_OBJECT && isterm() &&
+	    (rc = drawn(v)) != -1) {
+		jv_free(v);
+		return rc;
+	}
+	rc = 0;
 	if (npath > 0)
 		return emitpath(v);
 	if (jq == NULL) {

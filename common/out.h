@@ -3,14 +3,28 @@
 #define TH_OUT_H
 #include <jv.h>
 
+#include "buf.h"
+
 /* Compile filter (NULL: none, libjq's compiler is never started).
  * Returns 0, or 64 after printing the compile error. */
 int th_out_init(const char *filter);
 /*
+ * Records drawn for a person: with a renderer registered, no filter, and
+ * stdout a terminal, th_out_emit() writes what fn appends to b for an
+ * object instead of its JSON line (gh and git do the same). fn borrows
+ * rec; what it appends must be safe for a terminal as it is (th-show's
+ * renderer makes every string visible first); it returns -1 when it does
+ * not draw such a record, which is then written as JSON. A pipe or a
+ * file always gets NDJSON. NULL: none, the default.
+ */
+typedef int th_out_renderfn(struct th_buf *b, jv rec);
+void th_out_render(th_out_renderfn *fn);
+/*
  * Write v (consumed) as one compact line, or the results of the filter
  * applied to it: a string result is printed raw. Flushed per line. On a
- * terminal nothing that drives it is written (see th_text_visible()); a
- * pipe gets the bytes as they are. Returns 0, also after a filter error
+ * terminal nothing that drives it is written (see th_text_visible()), and
+ * an object is drawn when a renderer is registered; a pipe gets the bytes
+ * as they are. Returns 0, also after a filter error
  * (reported and remembered for th_out_finish(): the other records still
  * print); 74 when stdout cannot be written (reported once).
  */

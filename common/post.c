@@ -10,6 +10,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -464,6 +465,83 @@ th_post_item(const struct th_media *m)
 	o = th_jv_setstr(o, m->video ? "video_url" : "image_url", m->url);
 	o = th_jv_setstr(o, "is_carousel_item", "true");
 	return th_jv_setstr(o, "alt_text", m->alt);
+}
+
+/* FNV-1a over n strings, each ended by a 0xff byte (never in UTF-8):
+ * ("ab", "c") and ("a", "bc") differ, and so do NULL and "". */
+static void
+fnv(uint64_t *h, const char *s)
+{
+	if (s == NULL)
+		*h = (*h ^ 0xfe) * 1099511628211ULL;
+	else
+		for (; *s != '\0'; s++)
+			*h = (*h ^ (unsigned char)*s) * 1099511628211ULL;
+	*h = (*h ^ 0xff) * 1099511628211ULL;
+}
+
+/* o with key set to the digest of s, when s is set. */
+static jv
+digest1(jv o, const char *key, const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	char hex[17];
+
+	if (s == NULL)
+		return o;
+	fnv(&h, s);
+	snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)h);
+	return th_jv_setstr(o, key, hex);
+}
+
+jv
+th_post_digest(const struct th_post *p, int k, const char *text)
+{
+	char opt[8][128], *poll = NULL, *media = NULL, *s;
+	jv o = jv_object();
+	int i, n;
+
+	o = digest1(o, "text", text != NULL && text[0] != '\0' ? text : NULL);
+	if (k == 0) {
+		/* the media as a list of kind, URL (or path) and alt text;
+		 * the spoiler flag marks them */
+		for (i = 0; i < p->nm && i < TH_POST_MAXMEDIA; i++) {
+			if (asprintf(&s, "%s%s\n%s\n%s\n", media ? media : "",
+			    p->m[i].video ? "video" : "image", p->m[i].url,
+			    p->m[i].alt ? p->m[i].alt : "") == -1)
+				th_die(TH_EIO, "out of memory");
+			free(media);
+			media = s;
+		}
+		if (media != NULL && p->spoiler) {
+			if (asprintf(&s, "%sspoiler", media) == -1)
+				th_die(TH_EIO, "out of memory");
+			free(media);
+			media = s;
+		}
+		o = digest1(o, "media", media);
+		o = digest1(o, "reply_to", p->reply_to);
+		o = digest1(o, "quote", p->quote);
+		o = digest1(o, "tag", p->tag);
+		o = digest1(o, "link", p->link);
+		if (p->poll != NULL) {	/* as sent: options trimmed */
+			n = polloptions(p->poll, opt);
+			for (i = 0; i < n && i < 8; i++) {
+				if (asprintf(&s, "%s%s\n", poll ? poll : "", opt[i]) == -1)
+					th_die(TH_EIO, "out of memory");
+				free(poll);
+				poll = s;
+			}
+		}
+		o = digest1(o, "poll", poll);
+		o = digest1(o, "attachment", p->attach);
+		o = digest1(o, "location", p->location);
+	}
+	o = digest1(o, "reply_control", p->rctl);
+	o = digest1(o, "countries", p->countries);
+	free(media);
+	free(poll);
+	return o;
 }
 
 static int

@@ -72,6 +72,15 @@ void th_parts_free(struct th_parts *parts);
  * children is a carousel's comma-separated container ids. Owned. */
 jv th_post_params(const struct th_post *p, int k, const char *text,
     const char *target, const char *children);
+/*
+ * What part k (its text given) asks for, for the ledger to tell a key's
+ * request from another: {field: digest} for each field that is set,
+ * among text, media (kind, URL or path, alt text, spoiler), reply_to,
+ * quote, tag, link, poll, attachment, location (part 1 only),
+ * reply_control and countries. A digest is 16 hex digits of FNV-1a 64:
+ * it tells requests apart, it does not hide them. Owned.
+ */
+jv th_post_digest(const struct th_post *p, int k, const char *text);
 /* The container parameters of one carousel item. Owned. */
 jv th_post_item(const struct th_media *m);
 #endif

@@ -7,11 +7,13 @@
  * post is found among the account's posts by its text; FINISHED: publish
  * again). With a key, a post published before is printed again with
  * "duplicate": true, from the ledger or, on a machine that has none, from
- * the account's own recent posts.
+ * the account's own recent posts; a key is for one post, and the ledger
+ * keeps digests of what it asked for to refuse it for another.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -33,6 +35,7 @@ struct run {
 	struct th_post		*p;
 	const struct th_pubopts	*o;
 	struct th_fail		*f;
+	const jv		*dg;		/* each part's th_post_digest() */
 	char			 uid[32];	/* the account's: ledger records */
 	long long		 start;		/* epoch seconds */
 };
@@ -43,7 +46,14 @@ struct state {
 	char		**pub;		/* the published id */
 	char		**cont;		/* the last container the ledger has */
 	jv		 *have;		/* a published part as read back */
+	jv		 *dg;		/* what each part asks for (digests) */
+	jv		 *was;		/* what the ledger says the key asked
+					   for, part by part; null: not known */
+	int		  more;		/* the key's parts in the ledger, when
+					   it has more than pt.n; else 0 */
 	int		  known;	/* the ledger knows the key */
+	int		  recheck;	/* the part to look for once more just
+					   before it is published, or -1 */
 	int		  lockfd;	/* the key's lock, or -1 */
 };
 
@@ -51,9 +61,12 @@ struct state {
 static int
 apifail(struct run *r, struct th_api_res *res, const char *what)
 {
+	char why[1024];
 	int rc;
 
-	th_fail(r->f, res->status, "%s: %s", what, res->why);
+	/* the one shape of an error line: th's words, then the API's */
+	th_api_reason(res, why, sizeof(why));
+	th_fail(r->f, res->status, "%s: %s", what, why);
 	rc = res->status;
 	th_api_res_free(res);
 	return rc;
@@ -251,12 +264,13 @@ out:
 
 /*
  * Find our own post with this text (and reply target), newest first,
- * published since `since`. Returns 0 with *id, -1 when there is none, or
- * the exit status of a failed read.
+ * published since `since`. Returns 0 with *id (and *hit, the post as
+ * listed, when hit is not NULL), -1 when there is none, or the exit
+ * status of a failed read.
  */
 static int
 findpost(struct run *r, const char *text, const char *target,
-    long long since, char **id)
+    long long since, char **id, jv *hit)
 {
 	struct th_pager pg;
 	struct th_api_res res;
@@ -266,11 +280,16 @@ findpost(struct run *r, const char *text, const char *target,
 	int rc, seen = 0, found = -1;
 
 	*id = NULL;
+	if (hit != NULL)
+		*hit = jv_null();
 	snprintf(sbuf, sizeof(sbuf), "%lld", since);
+	/* the fields a key's post is told by (see apicheck()) */
 	th_pager_init(&pg, target ? "me/replies" : "me/threads",
 	    jv_object_set(jv_object_set(jv_object_set(jv_object(),
-	    jv_string("fields"), jv_string(target ? "id,text,timestamp,replied_to" :
-	    "id,text,timestamp")), jv_string("since"), jv_string(sbuf)),
+	    jv_string("fields"), jv_string(target ? "id,text,timestamp,permalink,"
+	    "media_type,topic_tag,quoted_post,link_attachment_url,replied_to" :
+	    "id,text,timestamp,permalink,media_type,topic_tag,quoted_post,"
+	    "link_attachment_url")), jv_string("since"), jv_string(sbuf)),
 	    jv_string("limit"), jv_string("100")));
 	while (found == -1 && seen < 2000 && (rc = th_pager_next(&pg, &item, &res)) == 1) {
 		seen++;
@@ -285,6 +304,8 @@ findpost(struct run *r, const char *text, const char *target,
 		    (target == NULL || (rid != NULL && strcmp(rid, target) == 0))) {
 			*id = th_jv_idstr(item, "id");
 			found = *id != NULL ? 0 : -1;
+			if (found == 0 && hit != NULL)
+				*hit = jv_copy(item);
 		}
 		free(t);
 		free(rid);
@@ -308,7 +329,7 @@ settle(struct run *r, const char *cid, const char *text,
 		if (i > 0)
 			th_http_sleep(th_cfg.backoff_ms << i);
 		if ((rc = findpost(r, text, target, (long long)time(NULL) - r->o->window,
-		    id)) != -1)
+		    id, NULL)) != -1)
 			break;
 	}
 	if (rc == -1)
@@ -427,6 +448,9 @@ ledger(struct run *r, int k, const char *event, const char *cid,
 	rec = jv_object_set(rec, jv_string("part"), jv_number(k));
 	rec = th_jv_setstr(rec, "container", cid);
 	rec = th_jv_setstr(rec, "id", id);
+	/* what the key asked for: a key is for one post (see reused()) */
+	if (r->p->key != NULL && r->dg != NULL)
+		rec = jv_object_set(rec, jv_string("digest"), jv_copy(r->dg[k]));
 	return th_ledger_append(rec);
 }
 
@@ -473,6 +497,133 @@ emit(const char *id, int dup)
 	return th_out_emit(o);
 }
 
+/* The fields of a digest (th_post_digest()), in words. */
+static const struct { const char *field, *words; } fields[] = {
+	{ "text", "another text" }, { "media", "other media" },
+	{ "reply_to", "another reply target" }, { "quote", "another quoted post" },
+	{ "tag", "another topic tag" }, { "link", "another link attachment" },
+	{ "poll", "another poll" }, { "attachment", "another text attachment" },
+	{ "location", "another location" },
+	{ "reply_control", "another reply control" },
+	{ "countries", "other countries" },
+};
+
+/* The n words as "a", "a and b", "a, b and c". */
+static void
+join(char *buf, size_t size, const char **w, int n)
+{
+	size_t len;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < n; i++) {
+		len = strlen(buf);
+		snprintf(buf + len, size - len, "%s%s", i == 0 ? "" : i == n - 1 ?
+		    " and " : ", ", w[i]);
+	}
+}
+
+/* What differs between two digests, in words (empty: nothing). */
+static void
+differ(jv was, jv now, char *buf, size_t size)
+{
+	const char *w[sizeof(fields) / sizeof(fields[0])];
+	char *a, *b;
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		a = th_jv_strdup(was, fields[i].field);
+		b = th_jv_strdup(now, fields[i].field);
+		if ((a == NULL) != (b == NULL) || (a != NULL && strcmp(a, b) != 0))
+			w[n++] = fields[i].words;
+		free(a);
+		free(b);
+	}
+	join(buf, size, w, n);
+}
+
+/* What a key made, in words: "post ID (permalink)", "post ID (deleted
+ * since)", or "container CID (not published yet)"; have is post id as
+ * read back (borrowed). */
+static void
+made(char *buf, size_t size, const char *id, jv have, const char *cid)
+{
+	char *link = th_jv_strdup(have, "permalink");
+	jv d = th_jv_get(have, "deleted");
+
+	if (id != NULL && jv_get_kind(d) == JV_KIND_TRUE)
+		snprintf(buf, size, "post %s (deleted since)", id);
+	else if (id != NULL && link != NULL)
+		snprintf(buf, size, "post %s (%s)", id, link);
+	else if (id != NULL)
+		snprintf(buf, size, "post %s", id);
+	else
+		snprintf(buf, size, "container %s (not published yet)",
+		    cid != NULL ? cid : "?");
+	jv_free(d);
+	free(link);
+}
+
+/* A key reused for another post: 65, naming the key, what it made and,
+ * after how it was found, what differs. */
+static int
+refuse(struct run *r, int k, const char *id, jv have, const char *cid,
+    const char *how, const char *what)
+{
+	char part[32] = "", where[600];
+
+	if (r->p->thread)
+		snprintf(part, sizeof(part), " as part %d", k + 1);
+	made(where, sizeof(where), id, have, cid);
+	return th_fail(r->f, TH_EDATA, "key '%s' already made %s%s%s with %s: "
+	    "reuse a key only for the same post", r->p->key, where, part, how,
+	    what);
+}
+
+/*
+ * A key's post found among the account's posts by its text (and reply
+ * target): is it the post asked for? What the listing shows of part 1 is
+ * compared: the kind of media, the topic tag (in any case), the quoted
+ * post and the link attachment. 0, or 65 with a message.
+ */
+static int
+apicheck(struct run *r, int k, const char *id, jv hit)
+{
+	const struct th_post *p = r->p;
+	const char *kind, *w[4];
+	char *a, buf[256];
+	int n = 0;
+	jv q;
+
+	if (k > 0)
+		return 0;
+	kind = p->nm == 0 ? "TEXT_POST" : p->nm >= 2 ? "CAROUSEL_ALBUM" :
+	    p->m[0].video ? "VIDEO" : "IMAGE";
+	if ((a = th_jv_strdup(hit, "media_type")) != NULL && strcmp(a, kind) != 0)
+		w[n++] = "other media";
+	free(a);
+	a = th_jv_strdup(hit, "topic_tag");
+	if ((a == NULL) != (p->tag == NULL) || (a != NULL && strcasecmp(a, p->tag) != 0))
+		w[n++] = "another topic tag";
+	free(a);
+	q = th_jv_get(hit, "quoted_post");
+	a = th_jv_idstr(q, "id");
+	jv_free(q);
+	if ((a == NULL) != (p->quote == NULL) || (a != NULL && strcmp(a, p->quote) != 0))
+		w[n++] = "another quoted post";
+	free(a);
+	a = th_jv_strdup(hit, "link_attachment_url");
+	if ((a == NULL) != (p->link == NULL) || (a != NULL && strcmp(a, p->link) != 0))
+		w[n++] = "another link attachment";
+	free(a);
+	if (n == 0)
+		return 0;
+	join(buf, sizeof(buf), w, n);
+	return refuse(r, k, id, hit, NULL, ", found by its text among your "
+	    "recent posts,", buf);
+}
+
 /*
  * Container *cid is FINISHED but has answered 24/4279009 for the whole
  * budget; some never recover and only a new container works. Unless the
@@ -489,7 +640,7 @@ renew(struct run *r, int k, const char *text, const char *target,
 	int rc;
 
 	if (text[0] != '\0' &&
-	    (rc = findpost(r, text, target, r->start - 60, id)) != -1)
+	    (rc = findpost(r, text, target, r->start - 60, id, NULL)) != -1)
 		return rc;	/* 0: it was published after all */
 	if (r->f->line > 0)
 		th_msg(0, "line %ld: container %s is FINISHED but Threads still "
@@ -558,8 +709,11 @@ onepart(struct run *r, int k, const char *text, const char *target,
 		rc = settle(r, cid, text, target, id);
 	else if (rc == 0 && recheck) {
 		th_http_sleep(arc4random_uniform(2000));
+		/* a twin run of the same job published meanwhile: its post
+		 * stands for this one, whatever options it shows (a twin
+		 * with other content under one key is not told apart) */
 		if ((rc = findpost(r, text, target, (long long)time(NULL) - r->o->window,
-		    id)) == 0) {
+		    id, NULL)) == 0) {
 			*dup = 1;	/* the container is never published */
 			rc = ledger(r, k, "published", NULL, *id);
 			goto out;
@@ -636,24 +790,30 @@ dryreq(const char *path, jv params)
 	return th_out_emit(jv_object_set(o, jv_string("params"), params));
 }
 
-/* Print the requests a run would send: redacted (there is no secret in
- * them: the token travels in a header). */
+/* Print the parts out there already, as read back, with "duplicate":
+ * true (and "deleted"); a dry run prints them the same way. */
 static int
-dry(struct run *r, const struct th_parts *pt, char **pub)
+dups(struct state *s, int k)
+{
+	return th_out_emit(jv_object_set(jv_copy(s->have[k]), jv_string("duplicate"),
+	    jv_true()));
+}
+
+/* Print the requests a run would send (there is no secret in them: the
+ * token travels in a header); the parts out there already as a real run
+ * prints them. */
+static int
+dry(struct run *r, struct state *s)
 {
 	char ph[64], prev[64];
 	const char *target = r->p->reply_to;
 	int i, k, rc;
-	jv o;
 
-	for (k = 0; k < pt->n; k++) {
-		if (pub != NULL && pub[k] != NULL) {
-			o = jv_object_set(jv_object(), jv_string("dry_run"), jv_true());
-			o = th_jv_setstr(o, "id", pub[k]);
-			o = jv_object_set(o, jv_string("duplicate"), jv_true());
-			if ((rc = th_out_emit(o)) != 0)
+	for (k = 0; k < s->pt.n; k++) {
+		if (s->pub[k] != NULL) {
+			if ((rc = dups(s, k)) != 0)
 				return rc;
-			snprintf(prev, sizeof(prev), "%s", pub[k]);
+			snprintf(prev, sizeof(prev), "%s", s->pub[k]);
 			target = prev;
 			continue;
 		}
@@ -662,7 +822,7 @@ dry(struct run *r, const struct th_parts *pt, char **pub)
 			    th_post_item(&r->p->m[i]))) != 0)
 				return rc;
 		if ((rc = dryreq("/v1.0/me/threads", th_post_params(r->p, k,
-		    pt->text[k], target, r->p->nm >= 2 && k == 0 ?
+		    s->pt.text[k], target, r->p->nm >= 2 && k == 0 ?
 		    "<carousel items>" : NULL))) != 0)
 			return rc;
 		snprintf(ph, sizeof(ph), "<container of part %d>", k + 1);
@@ -694,7 +854,7 @@ whoami(struct run *r)
 static int
 recall(struct run *r, struct state *s)
 {
-	jv recs;
+	jv recs, d;
 	char *ev;
 	long part;
 
@@ -706,6 +866,17 @@ recall(struct run *r, struct state *s)
 	jv_array_foreach(recs, i, e) {
 		ev = th_jv_strdup(e, "event");
 		part = numat(e, "part", NULL);
+		/* what the key asked for, as the last record of the part
+		 * says; records older than digests say nothing */
+		d = th_jv_get(e, "digest");
+		if (jv_get_kind(d) == JV_KIND_OBJECT && part >= s->pt.n &&
+		    part < 1000 && part + 1 > s->more)
+			s->more = (int)part + 1;
+		if (jv_get_kind(d) == JV_KIND_OBJECT && part >= 0 && part < s->pt.n) {
+			jv_free(s->was[part]);
+			s->was[part] = d;
+		} else
+			jv_free(d);
 		if (ev != NULL && part >= 0 && part < s->pt.n) {
 			if (strcmp(ev, "published") == 0) {
 				/* the last: a deleted post published again
@@ -722,6 +893,47 @@ recall(struct run *r, struct state *s)
 	}
 	jv_free(recs);
 	return 0;
+}
+
+/*
+ * A key is for one post: the same key asking for another (another text,
+ * media, reply target, ... part by part; a thread of fewer parts) is
+ * refused with 65 before anything is sent, naming what the key made.
+ * Parts the ledger recorded without a digest (by an earlier th) are not
+ * compared.
+ */
+static int
+reused(struct run *r, struct state *s)
+{
+	char what[512];
+	int k, rc;
+	jv have;
+
+	what[0] = '\0';
+	for (k = 0; k < s->pt.n; k++) {
+		if (jv_get_kind(s->was[k]) != JV_KIND_OBJECT)
+			continue;
+		differ(s->was[k], s->dg[k], what, sizeof(what));
+		if (what[0] != '\0')
+			break;
+	}
+	if (k == s->pt.n && s->more == 0)
+		return 0;
+	have = jv_null();
+	if (k == s->pt.n)
+		k = 0;
+	if (s->pub[k] != NULL && (rc = readback(s->pub[k], &have)) == 1)
+		have = jv_object_set(have, jv_string("deleted"), jv_true());
+	if (what[0] == '\0') {	/* the same parts, and more before */
+		made(what, sizeof(what), s->pub[0], have, s->cont[0]);
+		rc = th_fail(r->f, TH_EDATA, "key '%s' already made a thread of "
+		    "%s%d parts, starting with %s; this one has %d: reuse a key "
+		    "only for the same post", r->p->key, s->more > 1 ?
+		    "at least " : "", s->more, what, s->pt.n);
+	} else
+		rc = refuse(r, k, s->pub[k], have, s->cont[k], "", what);
+	jv_free(have);
+	return rc;
 }
 
 /* What the key published, as it is now: a post deleted since (by
@@ -750,6 +962,48 @@ lookback(struct run *r, struct state *s)
 	}
 }
 
+/*
+ * A key this machine's ledger does not know (a fresh CI runner): its
+ * parts are looked for among the account's posts of the last --window,
+ * in order, by text and reply target, until one is not there; that one
+ * is looked for once more just before it is published (s->recheck). A
+ * post found must show what is asked (apicheck()). A dry run does the
+ * same reads and writes nothing.
+ */
+static int
+lookup(struct run *r, struct state *s)
+{
+	const char *target = r->p->reply_to, *text;
+	char *id;
+	int k, rc;
+	jv hit;
+
+	for (k = 0; k < s->pt.n; k++) {
+		text = s->pt.text[k];
+		if (text[0] == '\0')	/* a post without text is not found so */
+			return 0;
+		if ((rc = findpost(r, text, target, (long long)time(NULL) -
+		    r->o->window, &id, &hit)) == -1) {
+			s->recheck = k;
+			return 0;
+		}
+		if (rc > 0)
+			return rc;
+		if ((rc = apicheck(r, k, id, hit)) == 0 && !r->o->dryrun)
+			rc = ledger(r, k, "published", NULL, id);
+		jv_free(hit);
+		if (rc != 0) {
+			free(id);
+			return rc;
+		}
+		s->pub[k] = id;
+		jv_free(s->have[k]);
+		readback(id, &s->have[k]);
+		target = id;
+	}
+	return 0;
+}
+
 /* Local media go to the uploader; the URLs it prints replace them. */
 static int
 uploads(struct run *r)
@@ -769,47 +1023,25 @@ uploads(struct run *r)
 	return 0;
 }
 
-/*
- * Each part not out yet: found among the account's posts (a machine
- * without the ledger; the first part not found ends the search, and
- * that part is looked for once more before it is published), or
- * published; each printed, and the next replies to it.
- */
+/* Each part: printed as a duplicate when it is out there already, else
+ * published; each printed, and the next replies to it. */
 static int
 parts(struct run *r, struct state *s)
 {
-	const char *target = r->p->reply_to, *text;
-	int k, rc, dup, recheck, search = r->p->key != NULL && !s->known;
+	const char *target = r->p->reply_to;
+	int k, rc, dup;
 	char *id;
 
 	for (k = 0; k < s->pt.n; k++) {
-		text = s->pt.text[k];
 		if (s->pub[k] != NULL) {
-			if ((rc = th_out_emit(jv_object_set(jv_copy(s->have[k]),
-			    jv_string("duplicate"), jv_true()))) != 0)
+			if ((rc = dups(s, k)) != 0)
 				return rc;
 			target = s->pub[k];
 			continue;
 		}
 		id = NULL;
-		dup = recheck = 0;
-		if (search && text[0] != '\0') {
-			rc = findpost(r, text, target, (long long)time(NULL) -
-			    r->o->window, &id);
-			if (rc > 0)
-				return rc;
-			if (rc == 0) {
-				dup = 1;
-				if ((rc = ledger(r, k, "published", NULL, id)) != 0) {
-					free(id);
-					return rc;
-				}
-			} else
-				search = 0;
-			recheck = id == NULL;	/* once more before publishing */
-		}
-		if (id == NULL && (rc = onepart(r, k, text, target, s->cont[k],
-		    recheck, &id, &dup)) != 0) {
+		if ((rc = onepart(r, k, s->pt.text[k], target, s->cont[k],
+		    k == s->recheck, &id, &dup)) != 0) {
 			free(id);
 			return rc;
 		}
@@ -837,6 +1069,8 @@ needs(const struct run *r, const struct state *s, int *posts, int *replies)
 		}
 }
 
+/* A dry run makes every read the run would make (who am I, the ledger,
+ * the key's posts, the quota) and stops before the first write. */
 static int
 run(struct run *r, struct state *s)
 {
@@ -847,25 +1081,24 @@ run(struct run *r, struct state *s)
 	if ((r->p->key != NULL || !r->o->dryrun) && (rc = whoami(r)) != 0)
 		return rc;
 	if (r->p->key != NULL) {
-		if ((rc = recall(r, s)) != 0)
+		if ((rc = recall(r, s)) != 0 || (rc = reused(r, s)) != 0)
 			return rc;
 		lookback(r, s);
+		if (!s->known && (rc = lookup(r, s)) != 0)
+			return rc;
 	}
 	for (k = 0; k < s->pt.n && s->pub[k] != NULL; k++)
 		;
 	if (k == s->pt.n) {	/* all of it is out there already */
-		if (r->o->dryrun)
-			return dry(r, &s->pt, s->pub);
 		for (k = 0, rc = 0; k < s->pt.n && rc == 0; k++)
-			rc = th_out_emit(jv_object_set(jv_copy(s->have[k]),
-			    jv_string("duplicate"), jv_true()));
+			rc = dups(s, k);
 		return rc;
 	}
 	needs(r, s, &posts, &replies);
 	if ((rc = quota(r, posts, replies)) != 0)
 		return rc;
 	if (r->o->dryrun)
-		return dry(r, &s->pt, s->pub);
+		return dry(r, s);
 	if (s->pub[0] == NULL && (rc = uploads(r)) != 0)
 		return rc;
 	return parts(r, s);
@@ -885,6 +1118,7 @@ th_publish(struct th_post *p, const struct th_pubopts *o, struct th_fail *f)
 	r.f = f;
 	r.start = time(NULL);
 	s.lockfd = -1;
+	s.recheck = -1;
 	if ((rc = th_post_check(p, f)) != 0 ||
 	    (rc = th_post_split(p, &s.pt, f)) != 0) {
 		th_parts_free(&s.pt);
@@ -892,10 +1126,16 @@ th_publish(struct th_post *p, const struct th_pubopts *o, struct th_fail *f)
 	}
 	if ((s.pub = calloc((size_t)s.pt.n, sizeof(char *))) == NULL ||
 	    (s.cont = calloc((size_t)s.pt.n, sizeof(char *))) == NULL ||
-	    (s.have = calloc((size_t)s.pt.n, sizeof(jv))) == NULL)
+	    (s.have = calloc((size_t)s.pt.n, sizeof(jv))) == NULL ||
+	    (s.dg = calloc((size_t)s.pt.n, sizeof(jv))) == NULL ||
+	    (s.was = calloc((size_t)s.pt.n, sizeof(jv))) == NULL)
 		th_die(TH_EIO, "out of memory");
-	for (k = 0; k < s.pt.n; k++)
-		s.have[k] = jv_null();
+	/* before the uploader replaces local paths: the request as given */
+	for (k = 0; k < s.pt.n; k++) {
+		s.have[k] = s.was[k] = jv_null();
+		s.dg[k] = th_post_digest(p, k, s.pt.text[k]);
+	}
+	r.dg = s.dg;
 	rc = run(&r, &s);
 	if (s.lockfd != -1)
 		th_store_unlock(s.lockfd);
@@ -903,10 +1143,14 @@ th_publish(struct th_post *p, const struct th_pubopts *o, struct th_fail *f)
 		free(s.pub[k]);
 		free(s.cont[k]);
 		jv_free(s.have[k]);
+		jv_free(s.dg[k]);
+		jv_free(s.was[k]);
 	}
 	free(s.pub);
 	free(s.cont);
 	free(s.have);
+	free(s.dg);
+	free(s.was);
 	th_parts_free(&s.pt);
 	if (rc != 0 && f->status == 0)
 		f->status = rc;

@@ -4,7 +4,7 @@
 #include "post.h"
 
 struct th_pubopts {
-	int	 dryrun;	/* print the requests, send no write */
+	int	 dryrun;	/* every read, no write: print the requests */
 	int	 republish;	/* a key whose post was deleted posts again */
 	long	 waittimeout;	/* s: a container's processing */
 	long	 pubtimeout;	/* s: 24/4279009 after FINISHED, per container */
@@ -14,11 +14,14 @@ struct th_pubopts {
 /*
  * Publish p, a post or a --thread, and print each part as read back (or
  * with "duplicate": true, and "deleted", when the key has it already).
- * Checks p first (th_post_check), then: the ledger and, on a machine
- * without it, the account's recent posts for the key; the quota; the
- * uploader for local media; each part's container, recorded in the
- * ledger before it is published, waited for and published on a fresh
- * connection, any doubt settled by the container's status. Returns 0 or
+ * Checks p first (th_post_check), then: the ledger (a key that made
+ * another post is 65) and, on a machine without it, the account's
+ * recent posts for the key; the quota; the uploader for local media;
+ * each part's container, recorded in the ledger with the digests of
+ * what it asks for before it is published, waited for and published on
+ * a fresh connection, any doubt settled by the container's status. A
+ * dry run makes the same reads and no write: a key out there already is
+ * printed as the real run prints it, else the requests. Returns 0 or
  * the exit status, with f filled (its message printed already).
  */
 int th_publish(struct th_post *p, const struct th_pubopts *o,

@@ -1,8 +1,8 @@
 /*
  * show: NDJSON records for a person at a terminal, th-show's renderer.
- * Posts get a header (@user, time), their text wrapped to the width
- * (wide characters counted by wcwidth()), media, quote, repost and
- * permalink; profiles, th-stats records and quotas get a line or two; a
+ * Posts get a header (@user, time in the local zone, whom a repost
+ * repeats), their text wrapped to the width (wide characters counted by
+ * wcwidth()), media, quote, repost and permalink; profiles, th-stats records and quotas get a line or two; a
  * th-stats time series becomes one sparkline. Every string from a record
  * goes through th_text_visible() first: post text is untrusted.
  */
@@ -178,25 +178,45 @@ on(const struct th_show *o, const char *code)
 	return o->colour ? code : "";
 }
 
-static void
-when(const struct th_show *o, long long t, char *buf, size_t size)
+void
+th_show_time(const struct th_show *o, long long t, char *buf, size_t size)
 {
+	struct tm tm, today;
+	time_t tt = (time_t)t, now = (time_t)o->now;
 	long long d = o->now - t;
-	int rel = o->relative && d >= 0;
+	char rel[24], at[48];
+	const char *zone = o->utc ? " UTC" : "";
 
-	if (t <= 0)
+	if (t <= 0) {
 		snprintf(buf, size, "?");
-	else if (rel && d < 60)
-		snprintf(buf, size, "now");
-	else if (rel && d < 3600)
-		snprintf(buf, size, "%lldm", d / 60);
-	else if (rel && d < 86400)
-		snprintf(buf, size, "%lldh", d / 3600);
-	else if (rel && d < 7 * 86400)
-		snprintf(buf, size, "%lldd", d / 86400);
+		return;
+	}
+	if (o->utc) {
+		gmtime_r(&tt, &tm);
+		gmtime_r(&now, &today);
+	} else {
+		localtime_r(&tt, &tm);
+		localtime_r(&now, &today);
+	}
+	if (!o->relative || d < 0 || d >= 7 * 86400) {
+		/* a file has no "now" and no zone it is read in: name it */
+		strftime(at, sizeof(at), !o->relative && !o->utc ?
+		    "%Y-%m-%d %H:%M %Z" : "%Y-%m-%d %H:%M", &tm);
+		snprintf(buf, size, "%s%s", at, zone);
+		return;
+	}
+	if (d < 60)
+		snprintf(rel, sizeof(rel), "now");
+	else if (d < 3600)
+		snprintf(rel, sizeof(rel), "%lldm ago", d / 60);
+	else if (d < 86400)
+		snprintf(rel, sizeof(rel), "%lldh ago", d / 3600);
 	else
-		strftime(buf, size, o->relative ? "%Y-%m-%d" : "%Y-%m-%d %H:%M UTC",
-		    gmtime(&(time_t){ (time_t)t }));
+		snprintf(rel, sizeof(rel), "%lldd ago", d / 86400);
+	/* the time of day always: two posts of one day can be told apart */
+	strftime(at, sizeof(at), tm.tm_year == today.tm_year &&
+	    tm.tm_yday == today.tm_yday ? "%H:%M" : "%a %H:%M", &tm);
+	snprintf(buf, size, "%s%s (%s)", at, zone, rel);
 }
 
 static int
@@ -220,6 +240,63 @@ childid(jv p, const char *key)
 	return x;
 }
 
+/*
+ * An ActivityPub actor's URL as @name@host, in the two shapes Mastodon
+ * and most servers use (/users/name, /@name); any other as it is.
+ */
+static char *
+actor(const char *a)
+{
+	const char *h, *p, *n;
+	char *r;
+
+	if ((h = strstr(a, "://")) == NULL || (p = strchr(h + 3, '/')) == NULL)
+		return th_strdup(a);
+	h += 3;
+	if (strncmp(p, "/users/", 7) == 0)
+		n = p + 7;
+	else if (strncmp(p, "/@", 2) == 0)
+		n = p + 2;
+	else
+		return th_strdup(a);
+	if (*n == '\0' || strpbrk(n, "/?#@") != NULL)
+		return th_strdup(a);
+	if (asprintf(&r, "%s@%.*s", n, (int)(p - h), h) == -1)
+		th_die(TH_EIO, "out of memory");
+	return r;
+}
+
+/*
+ * Whose post repost p repeats, made harmless, malloc'd; NULL when the
+ * record does not say. Threads sends reposted_post as {"id"} alone; a
+ * username there comes from th-show's input or a client that asked for
+ * it; a fediverse boost has attributed_to (an actor URL, or user@host
+ * through Mastodon's API).
+ */
+static char *
+author(jv p)
+{
+	jv q = th_jv_get(p, "reposted_post");
+	char *u = str(q, "username"), *a;
+
+	if (u == NULL && (a = str(q, "attributed_to")) != NULL) {
+		u = actor(a);
+		free(a);
+	}
+	jv_free(q);
+	return u;
+}
+
+static int
+isrepost(jv p)
+{
+	char *mt = th_jv_strdup(p, "media_type");
+	int r = mt != NULL && strcmp(mt, "REPOST_FACADE") == 0;
+
+	free(mt);
+	return r;
+}
+
 /* "[what id]" under a post, for its quoted_post or reposted_post. */
 static void
 child(struct th_buf *b, jv p, const char *key, const char *what, int ind)
@@ -236,13 +313,26 @@ child(struct th_buf *b, jv p, const char *key, const char *what, int ind)
 static void
 post(struct th_buf *b, const struct th_show *o, jv p, int depth)
 {
-	char t[32], *u = str(p, "username"), *text = th_jv_strdup(p, "text"), *mt, *url,
-	    *perm;
-	int ind = 2 * depth;
+	char t[64], *u = str(p, "username"), *text = th_jv_strdup(p, "text"), *mt, *url,
+	    *perm, *who = NULL;
+	int ind = 2 * depth, repost = isrepost(p);
+	jv q;
 
 	pad(b, ind);
-	when(o, th_jv_time(p, "timestamp"), t, sizeof(t));
+	th_show_time(o, th_jv_time(p, "timestamp"), t, sizeof(t));
 	th_buf_printf(b, "%s@%s%s", on(o, BOLD), u ? u : "?", on(o, OFF));
+	if (repost) {
+		/* a repost has no text of its own: say what it repeats */
+		th_buf_adds(b, " reposted");
+		if ((who = author(p)) != NULL)
+			th_buf_printf(b, " %s%s%s%s", on(o, BOLD), who[0] == '@' ? "" : "@",
+			    who, on(o, OFF));
+		if (text == NULL) {
+			q = th_jv_get(p, "reposted_post");
+			text = th_jv_strdup(q, "text");
+			jv_free(q);
+		}
+	}
 	th_buf_printf(b, "%s \xc2\xb7 %s%s\n", on(o, DIM), t, on(o, OFF));	/* · */
 	if (text != NULL && text[0] != '\0') {
 		char *ct = clean(text, 1);
@@ -270,6 +360,7 @@ post(struct th_buf *b, const struct th_show *o, jv p, int depth)
 	free(mt);
 	free(url);
 	free(perm);
+	free(who);
 }
 
 static void
@@ -286,8 +377,8 @@ profile(struct th_buf *b, const struct th_show *o, jv p)
 		th_buf_adds(b, " verified");
 	jv_free(v);
 	th_buf_add(b, "\n", 1);
-	if ((bio = th_jv_strdup(p, "biography")) != NULL ||
-	    (bio = th_jv_strdup(p, "threads_biography")) != NULL) {
+	if (((bio = th_jv_strdup(p, "biography")) != NULL ||
+	    (bio = th_jv_strdup(p, "threads_biography")) != NULL) && bio[0] != '\0') {
 		char *cb = clean(bio, 1);
 		wrap(b, o, cb, 2);
 		free(cb);
@@ -306,9 +397,9 @@ profile(struct th_buf *b, const struct th_show *o, jv p)
 
 /* A th-stats --quota record. */
 static void
-quota(struct th_buf *b, jv q)
+quota(struct th_buf *b, const struct th_show *o, jv q)
 {
-	char *name = str(q, "quota"), line[160], t[40];
+	char *name = str(q, "quota"), line[160], t[64];
 	jv u = jv_object_get(jv_copy(q), jv_string("used")),
 	    tot = jv_object_get(jv_copy(q), jv_string("total"));
 	int both = jv_get_kind(u) == JV_KIND_NUMBER && jv_get_kind(tot) == JV_KIND_NUMBER;
@@ -323,36 +414,62 @@ quota(struct th_buf *b, jv q)
 	free(name);
 	th_buf_adds(b, line);
 	if (f > 0) {
-		strftime(t, sizeof(t), "%Y-%m-%d %H:%M UTC", gmtime(&(time_t){ (time_t)f }));
+		th_show_time(&(struct th_show){ .utc = o->utc }, f, t, sizeof(t));
 		th_buf_printf(b, ", frees up %s", t);
 	}
 	th_buf_add(b, "\n", 1);
 }
 
-/* Any other record: key: value pairs on one line. */
+/* One member: its key, sep, its value (a string as it is, else JSON). */
 static void
-generic(struct th_buf *b, jv o)
+member(struct th_buf *b, jv k, jv v, const char *sep)
 {
 	char *s, *c;
+
+	c = clean(jv_string_value(k), 0);
+	th_buf_adds(b, c);
+	free(c);
+	th_buf_adds(b, sep);
+	if (jv_get_kind(v) == JV_KIND_STRING)
+		c = clean(jv_string_value(v), 0);
+	else {
+		s = th_json_dump(jv_copy(v));
+		c = clean(s ? s : "?", 0);
+		free(s);
+	}
+	th_buf_adds(b, c);
+	free(c);
+}
+
+/*
+ * Any other record: "key value" pairs on one line when they fit the
+ * width (th-list, th-hide, th-delete), else one "key: value" a line and
+ * a blank line, so that a long record (th-auth status) is not a line
+ * the terminal folds at random.
+ */
+static void
+generic(struct th_buf *b, const struct th_show *o, jv r)
+{
+	size_t start = b->len;
 	int first = 1;
 
-	jv_object_foreach(o, k, v) {
+	jv_object_foreach(r, k, v) {
 		if (!first)
 			th_buf_adds(b, "  ");
 		first = 0;
-		c = clean(jv_string_value(k), 0);
-		th_buf_adds(b, c);
-		free(c);
-		th_buf_adds(b, " ");
-		if (jv_get_kind(v) == JV_KIND_STRING)
-			c = clean(jv_string_value(v), 0);
-		else {
-			s = th_json_dump(jv_copy(v));
-			c = clean(s ? s : "?", 0);
-			free(s);
-		}
-		th_buf_adds(b, c);
-		free(c);
+		member(b, k, v, " ");
+		jv_free(k);
+		jv_free(v);
+	}
+	if (b->len == start || b->oom ||
+	    wordcols(o, b->s + start, b->len - start) <= o->width) {
+		th_buf_add(b, "\n", 1);
+		return;
+	}
+	th_buf_truncate(b, start);
+	jv_object_foreach(r, k, v) {
+		member(b, k, v, ": ");
+		th_buf_add(b, "\n", 1);
 		jv_free(k);
 		jv_free(v);
 	}
@@ -452,11 +569,13 @@ static void
 single(struct th_buf *b, const struct th_show *o, jv r)
 {
 	if (has(r, "quota") && has(r, "used") && has(r, "total"))
-		quota(b, r);
-	else if (has(r, "username") && !has(r, "timestamp"))
-		profile(b, o, r);
+		quota(b, o, r);
+	else if (has(r, "username") && !has(r, "timestamp") && (has(r, "name") ||
+	    has(r, "biography") || has(r, "threads_biography") ||
+	    has(r, "follower_count") || has(r, "is_verified")))
+		profile(b, o, r);	/* th-whois; th-auth status is no profile */
 	else
-		generic(b, r);
+		generic(b, o, r);
 }
 
 static void
@@ -487,6 +606,40 @@ parentid(jv r)
 	return childid(r, "replied_to");
 }
 
+/*
+ * Repost r (consumed) with the username of the post it repeats, when
+ * that post is among recs and r does not say whose it is: Threads sends
+ * reposted_post as {"id"} alone.
+ */
+static jv
+reposted(jv recs, jv r)
+{
+	jv q, x;
+	char *rid, *xid;
+	int i, n;
+
+	if (!isrepost(r))
+		return r;
+	q = th_jv_get(r, "reposted_post");
+	if (jv_get_kind(q) != JV_KIND_OBJECT || has(q, "username") ||
+	    has(q, "attributed_to") || (rid = th_jv_idstr(q, "id")) == NULL) {
+		jv_free(q);
+		return r;
+	}
+	n = jv_array_length(jv_copy(recs));
+	for (i = 0; i < n; i++) {
+		x = jv_array_get(jv_copy(recs), i);
+		xid = th_jv_idstr(x, "id");
+		if (xid != NULL && strcmp(xid, rid) == 0 && jv_get_kind(x) == JV_KIND_OBJECT &&
+		    ispost(x) && has(x, "username"))
+			q = jv_object_set(q, jv_string("username"), th_jv_get(x, "username"));
+		free(xid);
+		jv_free(x);
+	}
+	free(rid);
+	return jv_object_set(r, jv_string("reposted_post"), q);
+}
+
 /* Print post i, then its replies among the records, indented. */
 static void
 tree(struct th_buf *b, const struct th_show *o, jv recs, int i, int depth, char *shown)
@@ -496,6 +649,7 @@ tree(struct th_buf *b, const struct th_show *o, jv recs, int i, int depth, char 
 	char *id = th_jv_idstr(r, "id"), *pid;
 
 	shown[i] = 1;
+	r = reposted(recs, r);
 	post(b, o, r, depth);
 	jv_free(r);
 	for (k = 0; id != NULL && k < n; k++) {

@@ -17,8 +17,13 @@ struct th_show {
 	int		 width;		/* columns text is wrapped to; a line
 					 * is never narrower than 20 */
 	int		 colour;	/* names bold, times and links dim (SGR) */
-	int		 relative;	/* times as now, 5m, 3h, 2d, or a date
-					 * after a week; 0: "%Y-%m-%d %H:%M UTC" */
+	int		 relative;	/* recent times also as "5m ago": a
+					 * time of day, "Tue" before it when
+					 * not today, within a week; then a
+					 * date and time; 0: "%Y-%m-%d %H:%M
+					 * JST", date, time and zone always */
+	int		 utc;		/* times in UTC, said so; 0: in the
+					 * local zone (TZ) */
 	int		 utf8;		/* the terminal shows UTF-8: columns by
 					 * wcwidth() (LC_CTYPE must be UTF-8),
 					 * sparkline bars; 0: a byte a column,
@@ -36,19 +41,29 @@ struct th_show {
 void th_show_term(struct th_show *o, int fd, int width);
 
 /*
+ * When t (epoch s) was, as o says (relative, utc), for a person: in
+ * the local zone, the time of day always there. At most 64 bytes.
+ */
+void th_show_time(const struct th_show *o, long long t, char *buf, size_t size);
+
+/*
  * One record (an object, borrowed) appended to b as it is shown alone: a
  * post, indented by 2 * depth columns (header, wrapped text, media,
- * quote, repost, permalink, a blank line); a profile; a th-stats --quota
- * record; any other object as "key value" pairs on one line. Dies (74)
- * when out of memory.
+ * quote, repost, permalink, a blank line); a repost says "@bob reposted
+ * @alice" when the record names whose post it is (reposted_post's
+ * username or attributed_to; Threads itself sends only its id), and shows
+ * the reposted text when the record has it; a profile; a th-stats
+ * --quota record; any other object as "key value" pairs on one line.
+ * Dies (74) when out of memory.
  */
 void th_show_record(struct th_buf *b, const struct th_show *o, jv rec, int depth);
 
 /*
  * Every record of recs (an array of objects, borrowed) to f, in order,
  * as th-show shows its input: a reply under its parent when the parent
- * is among them (at most 8 deep), a run of one th-stats time series
- * ({date, metric}...) as one sparkline. Written record by record, so
+ * is among them (at most 8 deep), a repost naming the author of the
+ * reposted post when that post is among them, a run of one th-stats time
+ * series ({date, metric}...) as one sparkline. Written record by record, so
  * that a long input shows up at once. Returns 0, or -1 with errno set
  * when f cannot be written (nothing more is written, nothing is said).
  * Dies (74) when out of memory.

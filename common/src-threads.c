@@ -61,50 +61,24 @@ next(void *self, const struct th_src_window *w, struct th_src_req *r)
 	return 1;
 }
 
-/* The permission a path needs, for a message that says what to do. */
-static const char *
-permission(const char *path)
-{
-	if (strncmp(path, "profile_", 8) == 0)
-		return "threads_profile_discovery";
-	if (strcmp(path, "keyword_search") == 0)
-		return "threads_keyword_search";
-	if (strstr(path, "mentions") != NULL)
-		return "threads_manage_mentions";
-	if (strstr(path, "replies") != NULL || strstr(path, "conversation") != NULL)
-		return "threads_read_replies";
-	return "threads_basic";
-}
-
-/* The request failed: what that means for this source, or for all. */
+/* The request failed: what that means for this source, or for all. The
+ * words are th_api_reason()'s, the one shape of an error line. */
 static enum th_src_yield
-failed(struct threads *t, const struct th_api_res *res, struct th_src_answer *a)
+failed(const struct th_api_res *res, struct th_src_answer *a)
 {
-	long code = th_api_errcode(res, "code"), sub = th_api_errcode(res, "error_subcode");
+	long code = th_api_errcode(res, "code");
+	char reason[1024];
 
 	a->detail = jv_copy(res->error);
 	a->status = res->status;
+	th_api_reason(res, reason, sizeof(reason));
 	if (res->status == TH_EAUTH && (code == 190 || code == 102 || code < 0)) {
-		snprintf(a->why, sizeof(a->why), "%s", res->why);
+		snprintf(a->why, sizeof(a->why), "%s", reason);
 		return TH_SRC_FATAL;	/* the token: no source will do better */
 	}
-	if (code == 10 || (code >= 200 && code <= 299)) {
-		if (sub == 4279067)
-			snprintf(a->why, sizeof(a->why), "skipped: the app's access "
-			    "tier does not reach this: %s needs advanced access, "
-			    "granted by Meta's App Review (until then it reaches "
-			    "only a few accounts)", permission(t->path));
-		else
-			snprintf(a->why, sizeof(a->why), "skipped: the app or the "
-			    "token lacks the %s permission (%s)",
-			    permission(t->path), res->why);
-		a->status = TH_EFAIL;
-	} else if (res->status == TH_EFAIL && code == 100 &&
-	    strncmp(t->path, "profile_", 8) == 0)
-		snprintf(a->why, sizeof(a->why), "skipped: no such user, or not a "
-		    "public profile the API may read (%s)", res->why);
-	else
-		snprintf(a->why, sizeof(a->why), "skipped: %s", res->why);
+	if (code == 10 || (code >= 200 && code <= 299))
+		a->status = TH_EFAIL;	/* a permission: the other sources go on */
+	snprintf(a->why, sizeof(a->why), "skipped: %s", reason);
 	return TH_SRC_FAILED;
 }
 
@@ -115,7 +89,7 @@ answer(void *self, const struct th_api_res *res, struct th_src_answer *a)
 	jv data;
 
 	if (res->status != 0)
-		return failed(t, res, a);
+		return failed(res, a);
 	data = jv_object_get(jv_copy(res->body), jv_string("data"));
 	if (jv_get_kind(data) != JV_KIND_ARRAY) {
 		jv_free(data);

@@ -16,15 +16,15 @@ fault '{"path": "^/v1.0/me$", "status": 500, "error": {"message": "Invalid param
 run th-api me fields=nope
 is "$status" 1 "a permanent error served with HTTP 500 (code 100) exits 1"
 is "$(requests /v1.0/me)" 1 "and is not retried"
-is "$err" "th-api: me: Invalid parameter (code 100): The field is not valid." \
-	"the message is the API's, with its code"
+is "$err" "th-api: me: refused (API: Invalid parameter: The field is not valid., code 100)" \
+	"th's words first, then the API's, with its code"
 is "$out" "" "nothing is printed on stdout"
 
 clearlog
 TH_ACCESS_TOKEN=THQVJnotatoken run th-api me
 is "$status" 77 "an invalid token (190, served with HTTP 500) exits 77"
 is "$(requests /v1.0/me)" 1 "and is not retried"
-like "$err" "*Invalid OAuth 2.0 Access Token (code 190)*" "the message says why"
+like "$err" "*the token is not valid*(API: Invalid OAuth 2.0 Access Token, code 190)*" "the message says why"
 
 sb POST /_control/token '{"token": "THQVJexpired", "age": 5184100}' >/dev/null
 TH_ACCESS_TOKEN=THQVJexpired run th-api me

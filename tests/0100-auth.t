@@ -28,7 +28,7 @@ is "$out" th_tester "other verbs use the stored account"
 run th-auth status
 is "$status" 0 "status succeeds"
 is "$(echo "$out" | jq -c '[.account, .username, .valid, (.days_left >= 59 and .days_left <= 60), .default]')" \
-	'["th_tester","th_tester",true,true,false]' "status: one record with validity and days left (60)"
+	'["th_tester","th_tester",true,true,true]' "status: one record with validity and days left (60); a lone account is the default"
 is "$(echo "$out" | jq -c '.scopes | index("threads_content_publish") != null')" true \
 	"status: the token's scopes, from debug_token"
 run th-auth status --fail-within 7
@@ -120,7 +120,7 @@ run th-auth login --with-token -a old <<<"$OLD"
 is "$(jq '(.expires_at - now) / 86400 | floor | . == 19 or . == 20' "$ACC/old")" true "login --with-token stores the real expiry (debug_token)"
 run th-auth status -a old --fail-within 30
 is "$status" 77 "and status --fail-within 30 fails on it"
-like "$err" "*old: the token expires within the window*" "naming the account"
+like "$err" "th-auth: account 'old' (@th_tester): the token expires in * days (*), within --fail-within 30" "naming the account, the user, the days left and the window"
 run th-auth logout -a old
 
 # TH_ACCESS_TOKEN: used as is, status asks debug_token, a warning a week ahead
@@ -132,7 +132,7 @@ TH_ACCESS_TOKEN=$CUR TH_ACCESS_TOKEN_EXPIRES=$((exp + 30*86400)) run th-api me
 is "$err" "" "and no warning when it is further out"
 TH_ACCESS_TOKEN=$OLD run th-auth status --fail-within 30
 is "$status" 77 "th-auth status checks TH_ACCESS_TOKEN itself (77 within the window)"
-is "$(echo "$out" | jq -c '[.account, .valid, (.days_left | . == 19 or . == 20)]')" '["TH_ACCESS_TOKEN",true,true]' \
+is "$(echo "$out" | jq -c '[.account, .source, .valid, (.days_left | . == 19 or . == 20)]')" '[null,"TH_ACCESS_TOKEN",true,true]' \
 	"one record for it, expiry from debug_token"
 unlike "$(cat "$XDG_CONFIG_HOME"/th/accounts/* "$XDG_STATE_HOME"/th/* 2>/dev/null)" "*$OLD*" \
 	"and it is written nowhere"
@@ -247,7 +247,7 @@ is "$(sblog 'select(.path == "/v1.0/debug_token") | .query.access_token | starts
 run th-auth status -a unk
 is "$(echo "$out" | jq -c '[.valid, .expires_at, .days_left, .expiry_known]')" '[true,null,null,false]' \
 	"status: valid, expiry null and expiry_known false"
-like "$err" "*unk: the token's expiry is unknown*" "  and says so"
+like "$err" "*account 'unk' (@th_tester): the token's expiry is unknown*" "  and says so"
 run th-api --jq .username -a unk me fields=username
 is "$(sblog 'select(.path == "/refresh_access_token")' | wc -l | tr -d ' ')" 0 "a verb the same day does not refresh it"
 jq -c --argjson i $(( $(date +%s) - 25*3600 )) '.issued_at = $i' "$ACC/unk" >"$T/acc" && cat "$T/acc" >"$ACC/unk"

@@ -280,7 +280,7 @@ clearlog
 fault '{"path": "threads_publish$", "status": 500, "error": {"message": "Application does not have permission for this action", "type": "OAuthException", "code": 10}}'
 run th-post "refused with code 10"
 is "$status" 77 "a publish refused with code 10, the container still FINISHED: 77"
-like "$err" "*cannot publish: Application does not have permission*" "  with the API's words"
+like "$err" "*cannot publish: the app or the token lacks*(API: Application does not have permission*" "  th's words, then the API's"
 is "$(sblogr 'select(.path != "/v1.0/me" and .method == "GET") | .query.fields' | tail -1)" \
 	"id,status,error_message" "  after asking the container"
 is "$(posts "refused with code 10")" 0 "  nothing was posted"

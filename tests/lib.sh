@@ -22,6 +22,8 @@ for v in $(env | sed -n 's/^\(TH_[A-Z_]*\)=.*/\1/p'); do
 	[ "$v" = TH_TEST_WRAPPER ] || unset "$v"
 done
 export TH_BACKOFF_MS=20 TH_TIMEOUT=30 TH_CONNECT_TIMEOUT=5
+# th-show draws times in the local zone: the golden files are in UTC
+export TZ=UTC
 # a sanitizer build (--enable-sanitizers) stops at the first error, exit 98
 export ASAN_OPTIONS="exitcode=98:detect_leaks=1:abort_on_error=0" \
 	UBSAN_OPTIONS="halt_on_error=1:exitcode=98:print_stacktrace=1"

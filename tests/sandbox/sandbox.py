@@ -32,7 +32,8 @@ Control endpoints (never logged, no token needed), JSON in and out:
                                  "age": SECS, "expires_in": SECS,
                                  "scopes": [...], "valid": bool}
   POST /_control/seed           {"user": NAME|"me", "posts": N,
-                                 "tag": T, "text": PREFIX}
+                                 "tag": T, "text": PREFIX,
+                                 "shortcode": SC (every one of them)}
                                 or {"oauth_code": C, "redirect_uri": U}
   POST /_control/config         {"processing_delay": SECS,
                                  "quota_posts": N, ...,
@@ -622,6 +623,14 @@ class Handler(BaseHTTPRequestHandler):
                     ids = w.seed_posts(user, int(arg.get("posts", 0)),
                                        w.now() - 60, tag=arg.get("tag"),
                                        prefix=arg.get("text"))
+                    if "shortcode" in arg:
+                        # a shortcode shared by every seeded post: what a
+                        # permalink resolver must call ambiguous
+                        for i in ids:
+                            p = w.posts[i]
+                            p["shortcode"] = arg["shortcode"]
+                            p["permalink"] = "https://www.threads.com/@%s/post/%s" % (
+                                user, arg["shortcode"])
                     return self.send_json(200, {"ids": ids[:5], "count": len(ids)})
             elif path == "/_control/config":
                 w.config.update(arg)

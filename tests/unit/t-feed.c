@@ -356,6 +356,10 @@ reply(struct th_source *s, int status, const char *body, const char *error,
 	res.body = body ? th_json_parse(body, strlen(body)) : jv_null();
 	res.error = error ? th_json_parse(error, strlen(error)) : jv_null();
 	snprintf(res.why, sizeof(res.why), "the reason");
+	/* what api's finish() fills: the error cases below are answers
+	 * to profile_posts */
+	snprintf(res.method, sizeof(res.method), "GET");
+	snprintf(res.path, sizeof(res.path), "profile_posts");
 	a->records = a->detail = jv_null();
 	a->more = a->status = 0;
 	a->why[0] = '\0';
@@ -408,24 +412,27 @@ threads(void)
 	    "  fails the source: 69");
 	is_int(reply(&s, 77, NULL, "{\"code\":190}", &a), TH_SRC_FATAL,
 	    "an expired token (190) ends the whole feed");
-	ok(a.status == 77 && strcmp(a.why, "the reason") == 0 &&
+	ok(a.status == 77 && strcmp(a.why, "the token is not valid: run th-auth "
+	    "login (API: error, code 190)") == 0 &&
 	    jv_get_kind(a.detail) == JV_KIND_OBJECT, "  77, the reason, the API's detail");
 	jv_free(a.detail);
 	is_int(reply(&s, 77, NULL, "{\"code\":10}", &a), TH_SRC_FAILED,
 	    "a missing permission (10) fails the source alone");
 	is_str(a.why, "skipped: the app or the token lacks the "
-	    "threads_profile_discovery permission (the reason)", "  naming it");
+	    "threads_profile_discovery permission (API: error, code 10)",
+	    "  naming it");
 	is_int(a.status, 1, "  exit 1");
 	jv_free(a.detail);
 	reply(&s, 77, NULL, "{\"code\":10,\"error_subcode\":4279067}", &a);
 	is_str(a.why, "skipped: the app's access tier does not reach this: "
 	    "threads_profile_discovery needs advanced access, granted by Meta's "
-	    "App Review (until then it reaches only a few accounts)",
+	    "App Review; until then it reaches only a few accounts (API: error, "
+	    "code 10/4279067)",
 	    "the access tier (4279067) said as such");
 	jv_free(a.detail);
 	reply(&s, 1, NULL, "{\"code\":100}", &a);
 	is_str(a.why, "skipped: no such user, or not a public profile the API may "
-	    "read (the reason)", "no such profile (100)");
+	    "read (API: error, code 100)", "no such profile (100)");
 	jv_free(a.detail);
 	s.ops->free(s.self);
 }

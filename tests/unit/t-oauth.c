@@ -236,8 +236,8 @@ errors(void)
 	    "already used\"}");
 	is_int(th_oauth_exchange(&o, SECRET, "AQBused", &tok), 1,
 	    "a flat OAuth error to the code exchange: refused (1)");
-	is_str(errs(), "t-oauth: login: Matching code was not found or was "
-	    "already used\n", "  with the API's message");
+	is_str(errs(), "t-oauth: login: refused (API: Matching code was not "
+	    "found or was already used, code 400)\n", "  th's word, then the API's message");
 	ok(tok == NULL, "  and no token");
 
 	reset();
@@ -245,8 +245,8 @@ errors(void)
 	    "\"code\":452,\"error_message\":\"Session key invalid\"}");
 	is_int(th_oauth_longlived(SECRET, "THQVJshort", &tok, &in), 1,
 	    "a flat OAuth error to the long-lived exchange: refused (1)");
-	is_str(errs(), "t-oauth: login: Session key invalid\n",
-	    "  with the API's message");
+	is_str(errs(), "t-oauth: login: refused (API: Session key invalid, code 452)\n",
+	    "  th's word, then the API's message");
 
 	reset();
 	answer("/oauth/access_token", 200, "{\"token_type\":\"bearer\"}");

@@ -112,9 +112,11 @@ count(const char *want)
 
 static char printed[4096];
 
-/* Publish text as a plain post; what it printed goes to printed. */
+/* Publish text as a plain post, under key (NULL: none); what it printed
+ * goes to printed. */
 static int
-post(const char *text, const struct th_pubopts *o, struct th_fail *f)
+postk(const char *text, const char *key, const struct th_pubopts *o,
+    struct th_fail *f)
 {
 	struct th_post p;
 	FILE *tmp = tmpfile();
@@ -124,6 +126,7 @@ post(const char *text, const struct th_pubopts *o, struct th_fail *f)
 	memset(&p, 0, sizeof(p));
 	memset(f, 0, sizeof(*f));
 	p.text = strdup(text);
+	p.key = key != NULL ? strdup(key) : NULL;
 	fflush(stdout);
 	saved = dup(STDOUT_FILENO);
 	dup2(fileno(tmp), STDOUT_FILENO);
@@ -137,6 +140,12 @@ post(const char *text, const struct th_pubopts *o, struct th_fail *f)
 	fclose(tmp);
 	th_post_free(&p);
 	return rc;
+}
+
+static int
+post(const char *text, const struct th_pubopts *o, struct th_fail *f)
+{
+	return postk(text, NULL, o, f);
 }
 
 static const char finished[] = "{\"id\":\"C1\",\"status\":\"FINISHED\"}";
@@ -284,6 +293,49 @@ main(void)
 	ok(strstr(f.why, "same --key") != NULL, "  saying how to settle it: %s",
 	    f.why);
 	is_int(count("POST /v1.0/me/threads_publish"), 1, "  never a second publish");
+
+	reset();
+	common();
+	answer("POST", "/v1.0/me/threads", 200, "{\"id\":\"C1\"}", 0);
+	answer("GET", "/v1.0/C1", 200, finished, 0);
+	answer("POST", "/v1.0/me/threads_publish", 200, "{\"id\":\"P1\"}", 0);
+	answer("GET", "/v1.0/me/threads", 200, "{\"data\":[]}", 0);
+	rc = postk("hello", "k1", &o, &f);
+	is_int(rc, 0, "a key: published");
+	reset();
+	common();
+	rc = postk("hello again", "k1", &o, &f);
+	is_int(rc, TH_EDATA, "the key again with another text: 65");
+	is_str(f.why, "key 'k1' already made post P1 with another text: reuse a "
+	    "key only for the same post", "  naming the key, the post, what differs");
+	is_int(count("POST /v1.0/me/threads") + count("POST /v1.0/me/threads_publish"),
+	    0, "  and nothing sent");
+	is_str(printed, "", "  nothing printed");
+	reset();
+	common();
+	rc = postk("hello", "k1", &o, &f);
+	is_int(rc, 0, "the key again with the same text: 0");
+	is_str(printed, "{\"id\":\"P1\",\"text\":\"hello\",\"duplicate\":true}\n",
+	    "  a duplicate");
+
+	{
+		struct th_pubopts dry = o;
+
+		dry.dryrun = 1;
+		reset();
+		common();
+		answer("GET", "/v1.0/me/threads", 200, mine, 0);
+		rc = postk("hello", "k2", &dry, &f);
+		is_int(rc, 0, "a dry run, the ledger without the key, the post "
+		    "among the account's: 0");
+		is_int(count("GET /v1.0/me/threads"), 1, "  it looked, as the real run does");
+		is_str(printed, "{\"id\":\"P1\",\"text\":\"hello\",\"duplicate\":true}\n",
+		    "  and printed the post as a duplicate, as the real run does");
+		is_int(count("POST /v1.0/me/threads"), 0, "  with no write");
+		rc = postk("hello", "k2", &o, &f);
+		is_str(printed, "{\"id\":\"P1\",\"text\":\"hello\",\"duplicate\":true}\n",
+		    "  the real run prints the same");
+	}
 
 	reset();
 	common();

@@ -1,11 +1,13 @@
 /* t-show: th-show's renderer (common/show.c) on records made here: the
- * header, relative and absolute times, colour, wrapping by columns,
- * untrusted text made visible, and a whole input with a reply under its
- * parent. th-show's golden file covers the rest (tests/0500-verbs.t). */
+ * header, relative and absolute times in the local zone or UTC, reposts,
+ * colour, wrapping by columns, untrusted text made visible, records that
+ * are not posts, and a whole input with a reply under its parent.
+ * th-show's golden file covers the rest (tests/0500-verbs.t). */
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jv.h>
 
@@ -14,9 +16,19 @@
 #include "show.h"
 #include "tap.h"
 
-#define T0	1795165200LL	/* 2026-11-20 09:00:00 UTC */
+#define T0	1795165200LL	/* Fri 2026-11-20 09:00:00 UTC, 18:00 JST */
 
 static char got[4096];
+
+/* When t was, as o shows it, in time zone tz. */
+static const char *
+at(struct th_show *o, const char *tz, long long t)
+{
+	setenv("TZ", tz, 1);
+	tzset();
+	th_show_time(o, t, got, sizeof(got));
+	return got;
+}
 
 /* rec (JSON text) rendered alone by o at depth. */
 static const char *
@@ -66,25 +78,51 @@ main(void)
 
 	o.utf8 = setlocale(LC_CTYPE, "C.UTF-8") != NULL;
 	ok(o.utf8, "the C.UTF-8 locale is there (wide characters need it)");
+	setenv("TZ", "UTC", 1);
+	tzset();
 
 	is_str(one(&o, post, 0),
-	    "@alice \xc2\xb7 2m\n"
+	    "@alice \xc2\xb7 09:00 (2m ago)\n"
 	    "  hello world\n"
 	    "  https://www.threads.net/@alice/post/A\n"
-	    "\n", "a post: header with a relative time, text, permalink, a blank line");
+	    "\n", "a post: header with the time and how long ago, text, permalink, a blank line");
 	is_str(one(&o, post, 1),
-	    "  @alice \xc2\xb7 2m\n"
+	    "  @alice \xc2\xb7 09:00 (2m ago)\n"
 	    "    hello world\n"
 	    "    https://www.threads.net/@alice/post/A\n"
 	    "\n", "  at depth 1, two columns in");
+
+	/* times: the local zone (TZ) or UTC, the time of day always */
 	o.now = T0 + 3 * 86400;
-	ok(strncmp(one(&o, post, 0), "@alice \xc2\xb7 3d\n", 13) == 0, "  3 days ago: 3d");
+	is_str(at(&o, "UTC", T0), "Fri 09:00 (3d ago)",
+	    "3 days ago: the day, the time of day and how long ago");
+	is_str(at(&o, "Asia/Tokyo", T0), "Fri 18:00 (3d ago)", "  in TZ's zone");
+	o.utc = 1;
+	is_str(at(&o, "Asia/Tokyo", T0), "Fri 09:00 UTC (3d ago)", "  utc: in UTC, said so");
+	o.utc = 0;
+	o.now = T0 + 30;
+	is_str(at(&o, "Asia/Tokyo", T0), "18:00 (now)", "under a minute: now, with the time");
+	o.now = T0 + 5 * 3600 + 59 * 60;
+	is_str(at(&o, "Asia/Tokyo", T0), "18:00 (5h ago)",
+	    "the same day where the reader is: the time of day alone");
+	o.now = T0 + 7 * 3600;
+	is_str(at(&o, "Asia/Tokyo", T0), "Fri 18:00 (7h ago)",
+	    "  past midnight there: the day too");
+	is_str(at(&o, "UTC", T0), "09:00 (7h ago)", "  not yet past it in UTC");
 	o.now = T0 + 8 * 86400;
-	ok(strncmp(one(&o, post, 0), "@alice \xc2\xb7 2026-11-20\n", 21) == 0,
-	    "  after a week: the date");
+	is_str(at(&o, "Asia/Tokyo", T0), "2026-11-20 18:00",
+	    "after a week: the date and the time");
+	o.now = T0 - 3600;
+	is_str(at(&o, "Asia/Tokyo", T0), "2026-11-20 18:00", "a time to come: the same");
 	o.relative = 0;
+	is_str(at(&o, "Asia/Tokyo", T0), "2026-11-20 18:00 JST",
+	    "not on a terminal: date, time and the zone's name");
+	o.utc = 1;
+	is_str(at(&o, "Asia/Tokyo", T0), "2026-11-20 09:00 UTC", "  utc: in UTC");
+	o.utc = 0;
+	is_str(at(&o, "UTC", 0), "?", "no time: ?");
 	ok(strncmp(one(&o, post, 0), "@alice \xc2\xb7 2026-11-20 09:00 UTC\n", 31) == 0,
-	    "  not on a terminal: date, time and zone");
+	    "a post not on a terminal, TZ=UTC: date, time and zone, as before");
 
 	o.colour = 1;
 	is_str(one(&o, post, 0),
@@ -118,8 +156,56 @@ main(void)
 	    "@bob (Bob) verified\n  hi\n  followers 12\n\n", "a profile");
 	is_str(one(&o, "{\"quota\": \"posts\", \"used\": 3, \"total\": 250}", 0),
 	    "posts        3/250   used, 247 left\n", "a quota");
+	is_str(one(&o, "{\"username\": \"bob\", \"valid\": true}", 0),
+	    "username bob  valid true\n", "  a username alone is not a profile (th-auth status)");
+	is_str(one(&o, "{\"username\": \"bob\", \"name\": \"Bob\", \"biography\": \"\"}", 0),
+	    "@bob (Bob)\n\n", "  an empty biography: no line for it");
 	is_str(one(&o, "{\"k\": 1, \"s\": \"v\\u0007\"}", 0), "k 1  s v^G\n",
 	    "any other object: key value pairs");
+	is_str(one(&o, "{\"account\": null, \"source\": \"TH_ACCESS_TOKEN\", "
+	    "\"days_left\": 58, \"scopes\": [\"threads_basic\"]}", 0),
+	    "account: null\nsource: TH_ACCESS_TOKEN\ndays_left: 58\nscopes: [\"threads_basic\"]\n\n",
+	    "  wider than the width: one key: value a line, then a blank line");
+
+	/* reposts: Threads sends reposted_post as {"id"} alone */
+	is_str(one(&o, "{\"id\": \"5\", \"username\": \"bob\", \"media_type\": \"REPOST_FACADE\", "
+	    "\"timestamp\": \"2026-11-20T09:00:00+0000\", \"reposted_post\": {\"id\": \"1\"}, "
+	    "\"permalink\": \"https://www.threads.com/@bob/post/R\"}", 0),
+	    "@bob reposted \xc2\xb7 2026-11-20 09:00 UTC\n"
+	    "  [repost of 1]\n"
+	    "  https://www.threads.com/@bob/post/R\n"
+	    "\n", "a repost says it is one, and of which post");
+	is_str(one(&o, "{\"id\": \"5\", \"username\": \"bob\", \"media_type\": \"REPOST_FACADE\", "
+	    "\"timestamp\": \"2026-11-20T09:00:00+0000\", "
+	    "\"reposted_post\": {\"id\": \"1\", \"username\": \"alice\", \"text\": \"hi\"}}", 0),
+	    "@bob reposted @alice \xc2\xb7 2026-11-20 09:00 UTC\n"
+	    "  hi\n"
+	    "  [repost of 1]\n"
+	    "\n", "  whose post and its text, when the record has them");
+	is_str(one(&o, "{\"id\": \"5\", \"username\": \"bob@b.example\", "
+	    "\"media_type\": \"REPOST_FACADE\", \"timestamp\": \"2026-11-20T09:00:00+0000\", "
+	    "\"reposted_post\": {\"id\": \"https://x.example/users/dave/statuses/7\", "
+	    "\"attributed_to\": \"https://x.example/users/dave\"}}", 0),
+	    "@bob@b.example reposted @dave@x.example \xc2\xb7 2026-11-20 09:00 UTC\n"
+	    "  [repost of https://x.example/users/dave/statuses/7]\n"
+	    "\n", "  a fediverse boost: the author's actor URL as @user@host");
+	is_str(one(&o, "{\"id\": \"5\", \"username\": \"bob@b.example\", "
+	    "\"media_type\": \"REPOST_FACADE\", \"timestamp\": \"2026-11-20T09:00:00+0000\", "
+	    "\"reposted_post\": {\"id\": \"9\", \"attributed_to\": \"dave@x.example\"}}", 0),
+	    "@bob@b.example reposted @dave@x.example \xc2\xb7 2026-11-20 09:00 UTC\n"
+	    "  [repost of 9]\n"
+	    "\n", "  through Mastodon's API: user@host");
+	is_str(all(&o,
+	    "{\"id\": \"5\", \"username\": \"bob\", \"media_type\": \"REPOST_FACADE\", "
+	    "\"timestamp\": \"2026-11-20T09:00:00+0000\", \"reposted_post\": {\"id\": \"1\"}}\n"
+	    "{\"id\": \"1\", \"username\": \"alice\", \"timestamp\": \"2026-11-20T08:00:00+0000\", "
+	    "\"text\": \"hi\"}\n"),
+	    "@bob reposted @alice \xc2\xb7 2026-11-20 09:00 UTC\n"
+	    "  [repost of 1]\n"
+	    "\n"
+	    "@alice \xc2\xb7 2026-11-20 08:00 UTC\n"
+	    "  hi\n"
+	    "\n", "  a whole input: named from the reposted post when it is there");
 	is_str(one(&o, "[1, 2]", 0), "", "not an object: nothing");
 
 	is_str(all(&o,
