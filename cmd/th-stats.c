@@ -21,6 +21,7 @@
 #include "out.h"
 #include "permalink.h"
 #include "quota.h"
+#include "timeline.h"
 
 enum { OPT_QUOTA = TH_OPT_VERB, OPT_SINCE, OPT_UNTIL };
 
@@ -171,11 +172,10 @@ main(int argc, char **argv)
 			showquota = 1;
 			break;
 		case OPT_SINCE:
+			since = th_tl_when(optarg, "--since");
+			break;
 		case OPT_UNTIL:
-			if ((c == OPT_SINCE ? (since = th_time_arg(optarg, time(NULL))) :
-			    (until = th_time_arg(optarg, time(NULL)))) < 0)
-				th_die(TH_EUSAGE, "'%s': a date, a time, epoch seconds, "
-				    "or an age (3d)", optarg);
+			until = th_tl_when(optarg, "--until");
 			break;
 		default:
 			if (!th_cli_common(c, optarg))

@@ -25,6 +25,9 @@ is "$(grep -c 'first run' "$T/err")" 0 "without -v: no start lines"
 run th-timeline --since 2x @meta
 is "$status:$err" "64:th-timeline: --since '2x': a date (2026-11-01), a time (2026-11-01T09:00:00Z), epoch seconds, or an age (90m, 2h, 3d, 1w)" \
 	"a bad --since names every unit, w included"
+run th-stats --since 2x me
+is "$status:$err" "64:th-stats: --since '2x': a date (2026-11-01), a time (2026-11-01T09:00:00Z), epoch seconds, or an age (90m, 2h, 3d, 1w)" \
+	"th-stats says the same"
 run th-timeline -n 1 --since 1w @meta
 is "$status" 0 "  and 1w is accepted"
 
