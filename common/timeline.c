@@ -579,6 +579,10 @@ run(struct th_tl *t)
 		rc = pass(t, f, NEWEST, t->limit < 0 ? 10 : t->limit, &cursors, &seen);
 	st = th_feed_status(f);
 	th_feed_free(f);
+	/* no token, a refused one, a bad configuration: polling again in a
+	 * minute would fail the same way, for ever and in silence */
+	if (rc == 0 && (st == TH_EAUTH || st == TH_ECONFIG))
+		rc = st;
 	if (t->state == NULL) {
 		/* what came before the start is not news: start from all of it */
 		jv_free(cursors);
@@ -596,7 +600,9 @@ run(struct th_tl *t)
 		rc = pass(t, f, OLDEST, -1, &cursors, NULL);
 		st = th_status_merge(st, th_feed_status(f));
 		th_feed_free(f);
-		if (rc == TH_EAUTH)
+		if (rc == 0 && (st == TH_EAUTH || st == TH_ECONFIG))
+			rc = st;
+		if (rc == TH_EAUTH || rc == TH_ECONFIG)
 			break;
 		if (rc != 0 && rc != TH_EIO && rc != TH_EFAIL) {
 			/* transient: back off, go on */

@@ -31,4 +31,24 @@ is "$status:$err" "64:th-stats: --since '2x': a date (2026-11-01), a time (2026-
 run th-timeline -n 1 --since 1w @meta
 is "$status" 0 "  and 1w is accepted"
 
+# -f never polls in silence what cannot work: no token, a revoked one
+(
+	unset TH_ACCESS_TOKEN
+	start=$(date +%s)
+	timeout 20 "$top_builddir/th-timeline" -f --new nf me >"$T/nf.out" 2>"$T/nf.err"
+	echo "$? $(( $(date +%s) - start ))" >"$T/nf.st"
+)
+read -r st secs <"$T/nf.st"
+is "$st" 77 "-f with no token: 77"
+ok "$([ "$secs" -lt 5 ] && echo 0 || echo 1)" "  at once, not after polling for ever ($secs s)"
+like "$(cat "$T/nf.err")" "*no token: run th-auth login*" "  saying what to do"
+
+timeout 30 "$top_builddir/th-timeline" -f --interval 1 me >"$T/rv.out" 2>"$T/rv.err" &
+pid=$!
+for i in $(seq 50); do [ -s "$T/rv.out" ] && break; sleep 0.1; done
+sb POST /_control/token "{\"token\": \"$CANARY\", \"valid\": false}" >/dev/null
+wait $pid
+is "$?" 77 "-f whose token is revoked while it polls: 77, not polling on"
+is "$(grep -c . "$T/rv.out" | tr -d ' ')" 10 "  after printing the latest ten"
+
 done_testing
