@@ -34,6 +34,7 @@ static const struct option longopts[] = {
 };
 
 static long long since, until;
+#define INSIGHTS_EPOCH	1712991600LL	/* the first day user insights have */
 
 static void
 usage(int status)
@@ -108,6 +109,11 @@ account(void)
 	int rc;
 
 	p = jv_object_set(jv_object(), jv_string("metric"), jv_string(ACCOUNT_METRICS));
+	/* the API refuses a window that starts before its insights do */
+	if (since > 0 && since < INSIGHTS_EPOCH) {
+		th_msg(0, "--since: insights begin on 2024-04-13; from there");
+		since = INSIGHTS_EPOCH;
+	}
 	if (since > 0) {
 		snprintf(buf, sizeof(buf), "%lld", since);
 		p = jv_object_set(p, jv_string("since"), jv_string(buf));

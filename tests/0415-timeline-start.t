@@ -28,6 +28,12 @@ is "$status:$err" "64:th-timeline: --since '2x': a date (2026-11-01), a time (20
 run th-stats --since 2x me
 is "$status:$err" "64:th-stats: --since '2x': a date (2026-11-01), a time (2026-11-01T09:00:00Z), epoch seconds, or an age (90m, 2h, 3d, 1w)" \
 	"th-stats says the same"
+clearlog
+run th-stats --since 2023-01-01 me
+is "$status" 0 "th-stats me --since before insights begin: 0"
+is "$err" "th-stats: --since: insights begin on 2024-04-13; from there" "  saying where it starts"
+is "$(sblogr 'select(.path == "/v1.0/me/threads_insights") | .query.since')" 1712991600 \
+	"  and asking from there, as the API demands"
 run th-timeline -n 1 --since 1w @meta
 is "$status" 0 "  and 1w is accepted"
 
