@@ -62,16 +62,12 @@ addid(const char *id)
 static int
 gather(const char *item, jv rec, void *arg)
 {
-	char *s = item ? strdup(item) : th_jv_idstr(rec, "id"), id[32];
+	char id[32];
 	int rc;
 
 	(void)arg;
-	if (s == NULL || (rc = th_permalink_id(s, id, sizeof(id))) == -1)
-		rc = th_msg(TH_EDATA, "'%s': not a post id or permalink",
-		    s ? s : "(a record without id)");
-	else if (rc == 0)
+	if ((rc = th_permalink_item(item, rec, "post", id, sizeof(id))) == 0)
 		addid(id);
-	free(s);
 	return rc;
 }
 

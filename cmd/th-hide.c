@@ -32,15 +32,11 @@ static int
 hide(const char *item, jv rec, void *arg)
 {
 	struct th_api_res res;
-	char path[64], id[32], *s = item ? strdup(item) : th_jv_idstr(rec, "id");
+	char path[64], id[32];
 	int rc;
 
 	(void)arg;
-	if (s == NULL || (rc = th_permalink_id(s, id, sizeof(id))) == -1)
-		rc = th_msg(TH_EDATA, "'%s': not a reply id or permalink",
-		    s ? s : "(a record without id)");
-	free(s);
-	if (rc != 0)
+	if ((rc = th_permalink_item(item, rec, "reply", id, sizeof(id))) != 0)
 		return rc;
 	snprintf(path, sizeof(path), "%s/manage_reply", id);
 	/* hiding is idempotent: a lost answer may be asked again */

@@ -32,23 +32,16 @@ static int
 repost(const char *item, jv rec, void *arg)
 {
 	struct th_api_res res;
-	char path[64], id[32], *s = item ? strdup(item) : th_jv_idstr(rec, "id"),
-	    *rid;
+	char path[64], id[32], *rid;
 	jv o;
 	int rc;
 
 	(void)arg;
 	/* who reposts, for the ledger: asked with the first item, so that
 	 * an empty stdin asks nothing */
-	if (uid[0] == '\0' && (rc = th_api_uid(uid, sizeof(uid))) != 0) {
-		free(s);
+	if (uid[0] == '\0' && (rc = th_api_uid(uid, sizeof(uid))) != 0)
 		return rc;
-	}
-	if (s == NULL || (rc = th_permalink_id(s, id, sizeof(id))) == -1)
-		rc = th_msg(TH_EDATA, "'%s': not a post id or permalink",
-		    s ? s : "(a record without id)");
-	free(s);
-	if (rc != 0)
+	if ((rc = th_permalink_item(item, rec, "post", id, sizeof(id))) != 0)
 		return rc;
 	snprintf(path, sizeof(path), "%s/repost", id);
 	/* a write: sent once, never again blindly */

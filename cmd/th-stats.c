@@ -73,20 +73,14 @@ static int
 post(const char *item, jv rec, void *arg)
 {
 	struct th_api_res res;
-	char path[64], id[32], *s = item ? strdup(item) : th_jv_idstr(rec, "id");
+	char path[64], id[32];
 	jv o;
 	int rc;
 
 	(void)arg;
-	if (s != NULL && strcmp(s, "me") == 0) {
-		free(s);
+	if (item != NULL && strcmp(item, "me") == 0)
 		return account();
-	}
-	if (s == NULL || (rc = th_permalink_id(s, id, sizeof(id))) == -1)
-		rc = th_msg(TH_EDATA, "'%s': not a post id or permalink",
-		    s ? s : "(a record without id)");
-	free(s);
-	if (rc != 0)
+	if ((rc = th_permalink_item(item, rec, "post", id, sizeof(id))) != 0)
 		return rc;
 	snprintf(path, sizeof(path), "%s/insights", id);
 	if (th_api_call("GET", path, jv_object_set(jv_object(), jv_string("metric"),

@@ -164,3 +164,17 @@ out:
 	free(twice);
 	return rc;
 }
+
+int
+th_permalink_item(const char *item, jv rec, const char *what, char *id,
+    size_t size)
+{
+	char *s = item != NULL ? th_strdup(item) : th_jv_idstr(rec, "id");
+	int rc;
+
+	if (s == NULL || (rc = th_permalink_id(s, id, size)) == -1)
+		rc = th_msg(TH_EDATA, "'%s': not a %s id or permalink",
+		    s != NULL ? s : "(a record without id)", what);
+	free(s);
+	return rc;
+}

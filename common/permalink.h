@@ -3,6 +3,8 @@
 #define TH_PERMALINK_H
 #include <stddef.h>
 
+#include <jv.h>
+
 /* Pages of 100 posts a permalink is looked for in, newest first. */
 #define TH_PERMALINK_PAGES	10
 
@@ -25,4 +27,12 @@ int th_permalink_parse(const char *s, char *user, size_t usize, char *code,
  * the shortcode is there twice, saying how far it looked, or the API's.
  */
 int th_permalink_id(const char *s, char *id, size_t size);
+
+/*
+ * The same for an item of th_cli_items(): the item, or the record's "id"
+ * (rec borrowed). When it names no post, says "'...': not a WHAT id or
+ * permalink" and returns 65.
+ */
+int th_permalink_item(const char *item, jv rec, const char *what, char *id,
+    size_t size);
 #endif
