@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "buf.h"
 #include "config.h"
 #include "json.h"
 #include "msg.h"
@@ -497,50 +498,43 @@ digest1(jv o, const char *key, const char *s)
 jv
 th_post_digest(const struct th_post *p, int k, const char *text)
 {
-	char opt[8][128], *poll = NULL, *media = NULL, *s;
+	struct th_buf media, poll;
+	char opt[8][128];
 	jv o = jv_object();
 	int i, n;
 
+	th_buf_init(&media);
+	th_buf_init(&poll);
 	o = digest1(o, "text", text != NULL && text[0] != '\0' ? text : NULL);
 	if (k == 0) {
 		/* the media as a list of kind, URL (or path) and alt text;
 		 * the spoiler flag marks them */
-		for (i = 0; i < p->nm && i < TH_POST_MAXMEDIA; i++) {
-			if (asprintf(&s, "%s%s\n%s\n%s\n", media ? media : "",
-			    p->m[i].video ? "video" : "image", p->m[i].url,
-			    p->m[i].alt ? p->m[i].alt : "") == -1)
+		for (i = 0; i < p->nm && i < TH_POST_MAXMEDIA; i++)
+			if (th_buf_printf(&media, "%s\n%s\n%s\n", p->m[i].video ?
+			    "video" : "image", p->m[i].url, p->m[i].alt ?
+			    p->m[i].alt : "") != 0)
 				th_die(TH_EIO, "out of memory");
-			free(media);
-			media = s;
-		}
-		if (media != NULL && p->spoiler) {
-			if (asprintf(&s, "%sspoiler", media) == -1)
-				th_die(TH_EIO, "out of memory");
-			free(media);
-			media = s;
-		}
-		o = digest1(o, "media", media);
+		if (media.len > 0 && p->spoiler && th_buf_adds(&media, "spoiler") != 0)
+			th_die(TH_EIO, "out of memory");
+		o = digest1(o, "media", media.len > 0 ? media.s : NULL);
 		o = digest1(o, "reply_to", p->reply_to);
 		o = digest1(o, "quote", p->quote);
 		o = digest1(o, "tag", p->tag);
 		o = digest1(o, "link", p->link);
 		if (p->poll != NULL) {	/* as sent: options trimmed */
 			n = polloptions(p->poll, opt);
-			for (i = 0; i < n && i < 8; i++) {
-				if (asprintf(&s, "%s%s\n", poll ? poll : "", opt[i]) == -1)
+			for (i = 0; i < n && i < 8; i++)
+				if (th_buf_printf(&poll, "%s\n", opt[i]) != 0)
 					th_die(TH_EIO, "out of memory");
-				free(poll);
-				poll = s;
-			}
 		}
-		o = digest1(o, "poll", poll);
+		o = digest1(o, "poll", poll.len > 0 ? poll.s : NULL);
 		o = digest1(o, "attachment", p->attach);
 		o = digest1(o, "location", p->location);
 	}
 	o = digest1(o, "reply_control", p->rctl);
 	o = digest1(o, "countries", p->countries);
-	free(media);
-	free(poll);
+	th_buf_free(&media);
+	th_buf_free(&poll);
 	return o;
 }
 
