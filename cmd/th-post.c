@@ -148,11 +148,12 @@ batch(const struct th_post *base)
 	struct th_ndjson nd;
 	struct th_post p;
 	struct th_fail f;
-	int rc, st, any = 0;
+	int rc, st, any = 0, n = 0;
 	jv rec, o;
 
 	th_ndjson_open(&nd, stdin, "stdin");
 	while ((rc = th_ndjson_next(&nd, &rec)) != 0) {
+		n++;
 		th_post_copy(&p, base);
 		memset(&f, 0, sizeof(f));
 		f.line = nd.lineno;
@@ -179,6 +180,8 @@ batch(const struct th_post *base)
 		}
 	}
 	th_ndjson_close(&nd);
+	if (n == 0)	/* cron and CI: never silently */
+		return th_msg(0, "nothing to do: no records on stdin");
 	return any ? TH_EFAIL : 0;
 }
 

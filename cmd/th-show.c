@@ -84,6 +84,8 @@ main(int argc, char **argv)
 			st = TH_EDATA;
 	}
 	th_ndjson_close(&nd);
+	if (st == 0 && jv_array_length(jv_copy(recs)) == 0)
+		th_msg(0, "nothing to do: no records on stdin");
 
 	/* a reader gone away (EPIPE) is an end, not news, as in out.c */
 	if (th_show_all(&o, recs, stdout) == -1 && errno != EPIPE)

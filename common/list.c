@@ -486,6 +486,8 @@ th_list_gather(int argc, char **argv, char ***src, int *n)
 	}
 	free(line);
 done:
+	if (rc == 0 && bad == 0 && *n == 0 && argc == 0)
+		th_msg(0, "nothing to do: no sources on stdin");
 	if (rc == 0 && bad != 0)
 		rc = TH_EDATA;
 	if (rc != 0) {
@@ -527,6 +529,8 @@ th_list_add(const char *name, char **src, int n)
 
 	if ((rc = needname(name)) != 0)
 		return rc;
+	if (n == 0)
+		return 0;	/* nothing to add: no list made either */
 	if ((added = calloc((size_t)n + 1, sizeof(int))) == NULL)
 		return th_msg(TH_EIO, "out of memory");
 	if ((fd = th_list_lock(name)) == -1) {

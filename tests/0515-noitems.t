@@ -26,6 +26,19 @@ for v in th-stats th-hide th-delete th-repost; do
 	is "$status:$err" "0:$v: nothing to do: no items on stdin" "$v with blank lines only: the same"
 done
 
+# the verbs that read records or sources, not items, say the same
+"$top_builddir/th-list" create food >/dev/null
+for v in "th-show:records" "th-post --batch:records" "th-follow add:sources" \
+    "th-follow rm:sources" "th-list add never:sources" "th-list rm food:sources"; do
+	cmd=${v%%:*}
+	clearlog
+	run $cmd </dev/null
+	is "$status:$out:$err" "0::${cmd%% *}: nothing to do: no ${v##*:} on stdin" "$cmd with an empty stdin says so"
+	is "$(sblog | wc -l | tr -d ' ')" 0 "  sends nothing"
+done
+run th-list show never
+is "$status:$err" "1:th-list: no list 'never'" "  and th-list add made no list"
+
 # a malformed line is an item that failed, not "nothing to do"
 run th-stats <<<'{"id":'
 is "$status" 65 "th-stats with one malformed line: 65"
