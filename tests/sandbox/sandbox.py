@@ -282,13 +282,15 @@ class World:
         sc = self.shortcode()
         p = {"id": pid, "media_product_type": "THREADS", "media_type": media_type,
              "permalink": "https://www.threads.com/@%s/post/%s" % (username, sc),
-             "owner": {"id": u["id"]}, "username": username, "text": text,
+             "owner": {"id": u["id"]}, "username": username,
              "timestamp": ts(t), "shortcode": sc, "is_quote_post": False,
              "has_replies": False, "is_reply": False, "is_verified": u["is_verified"],
              "profile_picture_url": u["threads_profile_picture_url"],
              "reply_audience": "EVERYONE",
              "_t": t, "_seq": len(self.posts), "_replies": [],
              "_stats": {m: self.rng.randint(0, 5000) for m in MEDIA_METRICS}}
+        if text:	# the API has no text field on a post without words
+            p["text"] = text
         if extra:
             p.update(extra)
         self.posts[pid] = p
@@ -980,7 +982,6 @@ class Handler(BaseHTTPRequestHandler):
             w.events["publish"].append(w.now())
             r = w.new_post(me["username"], int(w.now()), "", media_type="REPOST_FACADE",
                            extra={"reposted_post": {"id": mid}})
-            del r["text"]
             return 200, {"id": r["id"]}
         if edge == "insights" and method == "GET":
             self.require(t, "threads_manage_insights")
