@@ -114,13 +114,18 @@ burn(char *s)
 static int
 login_token(void)
 {
-	char *tok;
+	char *tok, buf[4096];
 	int rc;
 
-	if (isatty(STDIN_FILENO))
-		fprintf(stderr, "Paste the token, then Enter: ");
 	errno = 0;
-	if ((tok = readline0(stdin)) == NULL || tok[0] == '\0') {
+	if (isatty(STDIN_FILENO)) {
+		/* as the app secret: not echoed, so not left on the screen */
+		tok = readpassphrase("Paste the token, then Enter: ", buf,
+		    sizeof(buf), RPP_REQUIRE_TTY) != NULL ? th_strdup(buf) : NULL;
+		explicit_bzero(buf, sizeof(buf));
+	} else
+		tok = readline0(stdin);
+	if (tok == NULL || tok[0] == '\0') {
 		free(tok);
 		return errno == EINVAL ? TH_EDATA : th_msg(TH_EDATA, "no token on stdin");
 	}

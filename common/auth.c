@@ -325,6 +325,7 @@ int
 th_auth_account_name(char *name, size_t size)
 {
 	char *d;
+	int n;
 
 	if (th_cfg.account[0] != '\0') {
 		strlcpy(name, th_cfg.account, size);
@@ -335,6 +336,10 @@ th_auth_account_name(char *name, size_t size)
 		free(d);
 		return 0;
 	}
+	th_auth_foreach(firstname, (char [65]){ "" }, &n);
+	if (n > 1)
+		return th_msg(TH_EAUTH, "%d accounts and none is the default: -a "
+		    "NAME, or th-auth accounts --default NAME", n);
 	return th_msg(TH_EAUTH, "no token: run th-auth login, or set TH_ACCESS_TOKEN");
 }
 
@@ -535,7 +540,7 @@ int
 th_auth_login(const char *tok, long long expires_at)
 {
 	struct th_account a;
-	char why[512] = "";
+	char why[512] = "", *dflt = NULL;
 	int rc;
 
 	memset(&a, 0, sizeof(a));
@@ -552,15 +557,24 @@ th_auth_login(const char *tok, long long expires_at)
 	a.issued_at = time(NULL);
 	if (a.expires_at == 0)
 		debugtimes(tok, &a, why, sizeof(why));
+	/* the lone account every verb used stays the default, written down
+	 * now: a second login must not leave every cron job with none */
+	if ((dflt = th_auth_get_default()) != NULL && strcmp(dflt, a.name) != 0 &&
+	    (rc = th_auth_set_default(dflt)) != 0)
+		goto out;
 	if ((rc = th_auth_save(&a)) != 0)
 		goto out;
 	th_msg(0, "logged in as @%s (account %s)", a.username, a.name);
+	if (dflt != NULL && strcmp(dflt, a.name) != 0)
+		th_msg(0, "the default account is still '%s': -a %s, or th-auth "
+		    "accounts --default %s", dflt, a.name, a.name);
 	/* never a guess: a pasted token may be weeks old already */
 	if (a.expires_at == 0)
 		th_msg(0, "the token's expiry is unknown (debug_token: %s); th "
 		    "refreshes it once it is 24 h old, which tells", why[0] ?
 		    why : "no expires_at");
 out:
+	free(dflt);
 	th_auth_account_free(&a);
 	return rc;
 }

@@ -36,10 +36,23 @@ is "$err" "" "  and says nothing on stderr"
 # --- an invalid token: 77, after every record -------------------------------
 BAD=$(newtok bad 0)
 run th-auth login --with-token -a bad <<<"$BAD"
+like "$err" "*logged in as @th_tester (account bad)
+th-auth: the default account is still 'good': -a bad, or th-auth accounts --default bad" \
+	"a second login: the lone account stays the default, and th says so"
 sb POST /_control/token "{\"token\": \"$BAD\", \"valid\": false}" >/dev/null	# revoked
 run th-auth accounts
+is "$(echo "$out" | jq -c 'select(.default) | .account')" '"good"' \
+	"  written down: every verb goes on using it"
+run th-api me fields=username
+is "$status:$out" '0:{"username":"th_tester"}' "  th-api without -a still works, with good's token"
+mv "$XDG_CONFIG_HOME/th/default_account" "$T/dflt"
+run th-auth accounts
 is "$(echo "$out" | jq -c 'select(.default) | .account')" "" \
-	"with two accounts and no default_account, none is marked the default"
+	"with two accounts and no default_account (as an older th left it), none is the default"
+run th-api me
+like "$status:$err" "77:th-api: 2 accounts and none is the default: -a NAME, or th-auth accounts --default NAME*" \
+	"  and a verb says what to do, not 'no token'"
+mv "$T/dflt" "$XDG_CONFIG_HOME/th/default_account"
 run th-auth status
 is "$status" 77 "status exits 77 when the API refuses one of the tokens"
 is "$(echo "$out" | jq -c '[.account, .username, .valid]' | sort | tr '\n' ' ')" \

@@ -127,4 +127,13 @@ TZ=Asia/Tokyo onatty "'$B/th-show' <'$T/10d'" >"$T/tty"
 is "$(head -1 "$T/tty")" "@bob · $(TZ=Asia/Tokyo date -d "@$t" '+%Y-%m-%d %H:%M')" \
 	"  10 days ago: the date and the time of day"
 
+# a token pasted at the terminal is not echoed back onto the screen
+( sleep 1; printf '%s\n' "$CANARY" ) |
+	env -u TH_ACCESS_TOKEN script -qec "$top_builddir/th-auth login --with-token -a pasted" /dev/null >"$T/paste.raw"
+like "$(cat "$T/paste.raw")" "*Paste the token, then Enter: *logged in as @th_tester*" \
+	"th-auth login --with-token at a terminal: asks, then logs in"
+grep -qF "$CANARY" "$T/paste.raw"
+ok $((! $?)) "  the pasted token is not echoed"
+rm -f "$T/paste.raw"
+
 done_testing
