@@ -40,14 +40,8 @@ hide(const char *item, jv rec, void *arg)
 		return rc;
 	snprintf(path, sizeof(path), "%s/manage_reply", id);
 	/* hiding is idempotent: a lost answer may be asked again */
-	if ((rc = th_api_call("POST", path, jv_object_set(jv_object(),
-	    jv_string("hide"), jv_string(unhide ? "false" : "true")), &res)) != 0 &&
-	    th_api_lost(&res)) {
-		th_api_res_free(&res);
-		rc = th_api_call("POST", path, jv_object_set(jv_object(),
-		    jv_string("hide"), jv_string(unhide ? "false" : "true")), &res);
-	}
-	if (rc != 0) {
+	if ((rc = th_api_call_again("POST", path, jv_object_set(jv_object(),
+	    jv_string("hide"), jv_string(unhide ? "false" : "true")), &res)) != 0) {
 		rc = th_api_report(&res, id);
 		th_api_res_free(&res);
 		return rc;

@@ -3,6 +3,7 @@
  *
  *	th-post [options] [text ...]
  *	th-post --batch [options] < records.ndjson
+ *	th-post --intent [text ...]	the web page that posts it, no token
  *
  * Text comes from the operands, from standard input ("-", or no operand
  * and stdin not a terminal) or from -F FILE; with --batch, each NDJSON
@@ -25,13 +26,13 @@
 #include "post.h"
 #include "publish.h"
 
-#define MAXTEXT		(1 << 20)	/* input cap: far above any thread */
 
 enum {
 	OPT_VIDEO = TH_OPT_VERB, OPT_ALT, OPT_QUOTE, OPT_POLL, OPT_TAG,
 	OPT_LINK, OPT_REPLY_CONTROL, OPT_SPOILER, OPT_LOCATION, OPT_COUNTRIES,
 	OPT_THREAD, OPT_NUMBER, OPT_BATCH, OPT_WAIT_TIMEOUT, OPT_WINDOW,
-	OPT_ATTACHMENT, OPT_REPUBLISH
+	OPT_ATTACHMENT, OPT_REPUBLISH, OPT_GHOST, OPT_APPROVALS, OPT_GIF,
+	OPT_INTENT, OPT_TSPOIL
 };
 
 static const struct option longopts[] = {
@@ -58,12 +59,18 @@ static const struct option longopts[] = {
 	{ "window",		required_argument,	NULL, OPT_WINDOW },
 	{ "attachment",		required_argument,	NULL, OPT_ATTACHMENT },
 	{ "republish",		no_argument,		NULL, OPT_REPUBLISH },
+	{ "ghost",		no_argument,		NULL, OPT_GHOST },
+	{ "reply-approvals",	no_argument,		NULL, OPT_APPROVALS },
+	{ "gif",		required_argument,	NULL, OPT_GIF },
+	{ "intent",		no_argument,		NULL, OPT_INTENT },
+	{ "text-spoilers",	no_argument,		NULL, OPT_TSPOIL },
 	{ NULL, 0, NULL, 0 }
 };
 
 static struct th_pubopts opts = {
 	.waittimeout = 300, .pubtimeout = 60, .window = 7 * 86400
 };
+static int intent;	/* --intent: print the page that posts it */
 
 static void
 usage(int status)
@@ -74,10 +81,13 @@ usage(int status)
 	    "               [--tag topic] [--link url] [--reply-control value]\n"
 	    "               [--spoiler] [--location id] [--countries CC,...]\n"
 	    "               [--attachment file] [--thread [--number]]\n"
+	    "               [--ghost] [--reply-approvals] [--gif id]\n"
+	    "               [--text-spoilers]\n"
 	    "               [--wait-timeout secs] [--window days] [--republish]\n"
 	    "               [--jq filter]\n"
 	    "               [text ... | -]\n"
-	    "       th-post --batch [options] < records.ndjson\n",
+	    "       th-post --batch [options] < records.ndjson\n"
+	    "       th-post --intent [--link url] [--tag topic] [text ... | -]\n",
 	    "  -F, --file FILE         read the text from FILE (-: stdin)\n"
 	    "  -i, --image URL         an image; repeat for a carousel\n"
 	    "      --video URL         a video; may be mixed with images in a carousel\n"
@@ -91,6 +101,10 @@ usage(int status)
 	    "      --reply-control VALUE\n"
 	    "                          who may reply (everyone, mentioned_only, ...)\n"
 	    "      --spoiler           mark the media as a spoiler\n"
+	    "      --text-spoilers     ||text|| in the text is a spoiler (\\| is a |)\n"
+	    "      --gif ID            a GIPHY GIF, by id or URL (text posts only)\n"
+	    "      --ghost             a ghost post: text only, archived after 24 h\n"
+	    "      --reply-approvals   hold replies until you approve them\n"
 	    "      --location ID       the location id (from location search)\n"
 	    "      --countries CC,...  show the post only in these countries (ISO 3166)\n"
 	    "      --thread            split a long text into a reply chain\n"
@@ -101,42 +115,28 @@ usage(int status)
 	    "      --wait-timeout TIME\n"
 	    "                          how long to wait for Threads (default 300s)\n"
 	    "      --window TIME       how far back to look for a key's post (default 7d)\n"
-	    "      --republish         publish again a key whose post was deleted\n");
+	    "      --republish         publish again a key whose post was deleted\n"
+	    "      --intent            print the web page that posts it (no token)\n");
 }
 
-/* Read all of f, at most MAXTEXT bytes. NULL after a message. */
-static char *
-slurp(FILE *f, const char *name)
+/* Print the post-intent URL of p, and the text it carries: no token, no
+ * request. */
+static int
+intentof(struct th_post *p, struct th_fail *f)
 {
-	struct th_buf b = TH_BUF_INIT;
-	char chunk[8192], *text;
-	size_t n;
+	char *url;
+	int rc;
+	jv o = jv_object();
 
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (th_buf_add(&b, chunk, n) == -1) {
-			th_buf_free(&b);
-			th_msg(TH_EIO, "out of memory");
-			return NULL;
-		}
-		if (b.len > MAXTEXT) {
-			th_buf_free(&b);
-			th_msg(TH_EDATA, "%s: more than %d bytes of text", name, MAXTEXT);
-			return NULL;
-		}
+	if ((rc = th_post_intent(p, &url, f)) != 0) {
+		jv_free(o);
+		return rc;
 	}
-	if (ferror(f)) {
-		th_buf_free(&b);
-		th_msg(TH_EIO, "%s: %s", name, strerror(errno));
-		return NULL;
-	}
-	if (b.len > 0 && memchr(b.s, '\0', b.len) != NULL) {
-		th_buf_free(&b);
-		th_msg(TH_EDATA, "%s: the text contains a NUL byte", name);
-		return NULL;
-	}
-	if ((text = th_buf_take(&b)) == NULL)
-		th_msg(TH_EIO, "out of memory");
-	return text;
+	if (p->text != NULL && p->text[0] != '\0')
+		o = jv_object_set(o, jv_string("text"), jv_string(p->text));
+	o = jv_object_set(o, jv_string("url"), jv_string(url));
+	free(url);
+	return th_out_emit(o);
 }
 
 /* One post per record of standard input; a line of JSON for each that
@@ -162,7 +162,7 @@ batch(const struct th_post *base)
 			snprintf(f.why, sizeof(f.why), "%s", nd.why);
 		} else {
 			if ((st = th_post_fromrec(&p, rec, &f)) == 0)
-				st = th_publish(&p, &opts, &f);
+				st = intent ? intentof(&p, &f) : th_publish(&p, &opts, &f);
 			jv_free(rec);
 		}
 		th_post_free(&p);
@@ -265,11 +265,26 @@ options(int argc, char **argv, struct th_post *p, const char **file,
 		case OPT_REPUBLISH:
 			opts.republish = 1;
 			break;
+		case OPT_GHOST:
+			p->ghost = 1;
+			break;
+		case OPT_APPROVALS:
+			p->approvals = 1;
+			break;
+		case OPT_GIF:
+			th_setstr(&p->gif, optarg);
+			break;
+		case OPT_INTENT:
+			intent = 1;
+			break;
+		case OPT_TSPOIL:
+			p->tspoil = 1;
+			break;
 		case OPT_ATTACHMENT:
 			if ((f = strcmp(optarg, "-") == 0 ? stdin : fopen(optarg, "r")) == NULL)
 				th_die(TH_EDATA, "%s: %s", optarg, strerror(errno));
 			free(p->attach);
-			if ((p->attach = slurp(f, optarg)) == NULL)
+			if ((p->attach = th_post_slurp(f, optarg)) == NULL)
 				th_exit(TH_EDATA);
 			if (f != stdin)
 				fclose(f);
@@ -300,7 +315,7 @@ readtext(int argc, char **argv, const char *file)
 			f = stdin, file = "stdin";
 		else if ((f = fopen(file, "r")) == NULL)
 			th_die(TH_EDATA, "%s: %s", file, strerror(errno));
-		if ((text = slurp(f, file)) == NULL)
+		if ((text = th_post_slurp(f, file)) == NULL)
 			th_exit(TH_EDATA);
 		if (f != stdin)
 			fclose(f);
@@ -353,8 +368,10 @@ main(int argc, char **argv)
 	argc -= n;
 	argv += n;
 	th_cli_ready();
-	resolve(&p.reply_to);
-	resolve(&p.quote);
+	if (!intent) {	/* an intent takes permalinks as they are */
+		resolve(&p.reply_to);
+		resolve(&p.quote);
+	}
 
 	if (batchmode) {
 		if (argc > 0 || file != NULL)
@@ -364,7 +381,7 @@ main(int argc, char **argv)
 		p.text = readtext(argc, argv, file);
 		if (p.text == NULL && p.nm == 0 && p.link == NULL && p.attach == NULL)
 			usage(TH_EUSAGE);	/* th-post alone at a terminal */
-		rc = th_publish(&p, &opts, &f);
+		rc = intent ? intentof(&p, &f) : th_publish(&p, &opts, &f);
 	}
 	th_post_free(&p);
 	th_exit(rc);

@@ -5,6 +5,7 @@
  *	th-search [--tag] [--recent | --top] [--author user]
  *	          [--media TEXT|IMAGE|VIDEO] [--since t] [--until t] [-n N]
  *	          [--new name | --state file] query ...
+ *	th-search --history                 {query, timestamp}: your recent searches
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -12,14 +13,17 @@
 #include <string.h>
 #include <time.h>
 
+#include "api.h"
 #include "cli.h"
 #include "json.h"
 #include "list.h"
+#include "out.h"
 #include "text.h"
 #include "timeline.h"
 
 enum {
-	OPT_TAG = TH_OPT_TL_VERB, OPT_RECENT, OPT_TOP, OPT_AUTHOR, OPT_MEDIA
+	OPT_TAG = TH_OPT_TL_VERB, OPT_RECENT, OPT_TOP, OPT_AUTHOR, OPT_MEDIA,
+	OPT_HISTORY
 };
 
 static const struct option longopts[] = {
@@ -29,6 +33,7 @@ static const struct option longopts[] = {
 	{ "top",	no_argument,		NULL, OPT_TOP },
 	{ "author",	required_argument,	NULL, OPT_AUTHOR },
 	{ "media",	required_argument,	NULL, OPT_MEDIA },
+	{ "history",	no_argument,		NULL, OPT_HISTORY },
 	TH_TL_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
 };
@@ -40,7 +45,8 @@ usage(int status)
 	    "usage: th-search [-v] [--tag] [--recent | --top] [--author user]\n"
 	    "                 [--media TEXT|IMAGE|VIDEO] [--since time] [--until time]\n"
 	    "                 [-n count] [--fields list] [--reverse]\n"
-	    "                 [--new name | --state file] [--jq filter] query ...\n",
+	    "                 [--new name | --state file] [--jq filter] query ...\n"
+	    "       th-search [-v] [-n count] [--jq filter] --history\n",
 	    "      --tag               search a topic tag, not the text\n"
 	    "      --recent            newest first (the default with --new)\n"
 	    "      --top               most relevant first (the default)\n"
@@ -52,7 +58,8 @@ usage(int status)
 	    "      --fields LIST       the post fields to ask for, comma-separated\n"
 	    "      --reverse           the newest posts, printed oldest first\n"
 	    "      --new NAME          only posts new since the last run of NAME\n"
-	    "      --state FILE        as --new, with the cursors kept in FILE\n");
+	    "      --state FILE        as --new, with the cursors kept in FILE\n"
+	    "      --history           your recently searched keywords, newest first\n");
 }
 
 /* What the command line asks of the search, beside the timeline's. */
@@ -61,6 +68,7 @@ struct search {
 	const char	*newname, *statefile;	/* --new, --state */
 	int		 tag;		/* --tag: a topic, not keywords */
 	int		 recent;	/* --recent 1, --top 0, -1 unsaid */
+	int		 history;	/* --history: no search, the past ones */
 };
 
 /* The options into tl and s; returns optind. */
@@ -86,6 +94,9 @@ options(int argc, char **argv, struct th_tl *tl, struct search *s)
 			break;
 		case OPT_MEDIA:
 			s->media = optarg;
+			break;
+		case OPT_HISTORY:
+			s->history = 1;
 			break;
 		default:
 			if (!th_tl_option(tl, c, optarg, &s->newname, &s->statefile) &&
@@ -153,6 +164,40 @@ filters(struct search *s, char *out)
 	}
 }
 
+/*
+ * --history: the account's recently searched keywords, one record each
+ * as the API sends them ({query, timestamp}, epoch milliseconds), in its
+ * order, at most limit of them (-1: all). They are a field of /me, not
+ * a list edge: no paging.
+ */
+static int
+history(long limit)
+{
+	struct th_api_res res;
+	jv list;
+	int rc = 0;
+
+	if (th_api_call("GET", "me", jv_object_set(jv_object(), jv_string("fields"),
+	    jv_string("recently_searched_keywords")), &res) != 0) {
+		rc = th_api_report(&res, "recent searches");
+		th_api_res_free(&res);
+		return rc;
+	}
+	/* the API leaves an empty list out */
+	list = th_jv_get(res.body, "recently_searched_keywords");
+	th_api_res_free(&res);
+	if (jv_get_kind(list) == JV_KIND_ARRAY)
+		jv_array_foreach(list, i, k) {
+			if (rc == 0 && limit != 0 && jv_get_kind(k) == JV_KIND_OBJECT) {
+				rc = th_out_emit(k);
+				limit -= limit > 0;
+			} else
+				jv_free(k);
+		}
+	jv_free(list);
+	return rc;
+}
+
 /* The keyword_search parameters of query q. */
 static jv
 params(const char *q, const struct search *s)
@@ -187,6 +232,16 @@ main(int argc, char **argv)
 	argc -= n;
 	argv += n;
 	th_cli_ready();
+	if (s.history) {
+		/* what was searched is all there is: a search's options
+		 * would be silently ignored */
+		if (argc > 0 || s.tag || s.recent != -1 || s.author != NULL ||
+		    s.media != NULL || s.newname != NULL || s.statefile != NULL ||
+		    tl.since != 0 || tl.until != 0 || tl.fields != NULL || tl.reverse)
+			th_die(TH_EUSAGE, "--history takes no query and no search "
+			    "options but -n");
+		th_exit(history(tl.limit));
+	}
 	if (argc == 0)
 		usage(TH_EUSAGE);
 	th_tl_check(&tl, s.newname, s.statefile, state, sizeof(state));

@@ -5,6 +5,7 @@
  *	th-stats me [--since t] [--until t]
  *	                                   {date, views} a day, then the totals
  *	th-stats --quota                   {quota, used, total, left, frees_at}
+ *	th-stats --demographics age,...    {breakdown, dimension, followers}
  *
  * The answers are read by common/answer.c: a field the API left out, or
  * sent as something else, is null in the record.
@@ -23,13 +24,14 @@
 #include "quota.h"
 #include "timeline.h"
 
-enum { OPT_QUOTA = TH_OPT_VERB, OPT_SINCE, OPT_UNTIL };
+enum { OPT_QUOTA = TH_OPT_VERB, OPT_SINCE, OPT_UNTIL, OPT_DEMOGRAPHICS };
 
 static const struct option longopts[] = {
 	TH_CLI_LONGOPTS,
 	{ "quota",	no_argument,		NULL, OPT_QUOTA },
 	{ "since",	required_argument,	NULL, OPT_SINCE },
 	{ "until",	required_argument,	NULL, OPT_UNTIL },
+	{ "demographics", required_argument,	NULL, OPT_DEMOGRAPHICS },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -42,10 +44,12 @@ usage(int status)
 	th_cli_usage(status,
 	    "usage: th-stats [-v] [--jq filter] id ...\n"
 	    "       th-stats [-v] [--since time] [--until time] me\n"
-	    "       th-stats [-v] --quota\n",
+	    "       th-stats [-v] --quota\n"
+	    "       th-stats [-v] --demographics country,city,age,gender\n",
 	    "      --quota             the 24-hour publishing quotas and what is left\n"
 	    "      --since TIME        me: insights since TIME (2026-11-01, 1700000000, 7d)\n"
-	    "      --until TIME        me: insights until TIME (same forms as --since)\n");
+	    "      --until TIME        me: insights until TIME (same forms as --since)\n"
+	    "      --demographics LIST your followers by country, city, age, gender\n");
 }
 
 #define POST_METRICS	"views,likes,replies,reposts,quotes,shares"
@@ -126,6 +130,69 @@ account(void)
 	return emitall(recs);
 }
 
+/* The breakdowns the API has for follower_demographics, one a request. */
+static const char *const breakdowns[] = { "country", "city", "age", "gender", NULL };
+
+/* Check --demographics' comma-separated list before any request: 64
+ * for a breakdown the API does not have. */
+static void
+checkdemo(const char *list)
+{
+	const char *const *b;
+	size_t n;
+
+	for (;;) {
+		n = strcspn(list, ",");
+		for (b = breakdowns; *b != NULL; b++)
+			if (strlen(*b) == n && strncmp(list, *b, n) == 0)
+				break;
+		if (*b == NULL)
+			th_die(TH_EUSAGE, "--demographics '%.*s': country, city, age "
+			    "or gender", (int)n, list);
+		if (list[n] == '\0')
+			return;
+		list += n + 1;
+	}
+}
+
+/*
+ * Follower demographics, a request for each breakdown asked (the API
+ * takes exactly one at a time), in the order of the list; no since or
+ * until: the API has none for this metric.
+ */
+static int
+demographics(const char *list)
+{
+	struct th_api_res res;
+	char b[16];
+	size_t n;
+	int rc = 0, r;
+	jv recs;
+
+	for (; rc == 0; list += n + 1) {
+		n = strcspn(list, ",");
+		snprintf(b, sizeof(b), "%.*s", (int)n, list);
+		if (th_api_call("GET", "me/threads_insights", jv_object_set(
+		    jv_object_set(jv_object(), jv_string("metric"),
+		    jv_string("follower_demographics")), jv_string("breakdown"),
+		    jv_string(b)), &res) != 0) {
+			r = th_api_report(&res, "follower demographics");
+			th_api_res_free(&res);
+			return r;
+		}
+		recs = th_answer_demographics(res.body, b);
+		th_api_res_free(&res);
+		/* the API has them for 100 followers or more */
+		if (jv_array_length(jv_copy(recs)) == 0)
+			th_msg(0, "no follower demographics by %s: the API gives "
+			    "them for 100 followers or more", b);
+		rc = emitall(recs);
+		if (list[n] == '\0')
+			break;
+	}
+	return rc;
+}
+
 static int
 quota(void)
 {
@@ -164,6 +231,7 @@ int
 main(int argc, char **argv)
 {
 	int c, showquota = 0;
+	const char *demo = NULL;
 
 	th_cli_init(argc, argv, usage);
 	while ((c = getopt_long(argc, argv, TH_CLI_SHORTOPTS, longopts, NULL)) != -1) {
@@ -177,6 +245,10 @@ main(int argc, char **argv)
 		case OPT_UNTIL:
 			until = th_tl_when(optarg, "--until");
 			break;
+		case OPT_DEMOGRAPHICS:
+			checkdemo(optarg);
+			demo = optarg;
+			break;
 		default:
 			if (!th_cli_common(c, optarg))
 				usage(TH_EUSAGE);
@@ -186,9 +258,15 @@ main(int argc, char **argv)
 	argv += optind;
 	th_cli_ready();
 	if (showquota) {
-		if (argc > 0)
+		if (argc > 0 || demo != NULL)
 			usage(TH_EUSAGE);
 		th_exit(quota());
+	}
+	if (demo != NULL) {
+		if (argc > 0 || since > 0 || until > 0)
+			th_die(TH_EUSAGE, "--demographics takes no operand, "
+			    "--since or --until");
+		th_exit(demographics(demo));
 	}
 	th_exit(th_cli_items(argc, argv, post, NULL));
 }

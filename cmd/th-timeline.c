@@ -3,10 +3,11 @@
  *
  *	th-timeline [options] [source ...]
  *
- * Sources: me, mentions, @user, #tag, list:NAME, @user@host or an
- * actor's https URL (the fediverse), a post's permalink (its
- * conversation); -r ID (a post's replies), -c ID (its conversation), ID an
- * id or a permalink. No source: the list "following"
+ * Sources: me, mentions, replies (your own), ghosts (your ghost posts),
+ * @user, #tag, list:NAME, @user@host or an actor's https URL (the
+ * fediverse), a post's permalink (its conversation), pending:ID (the
+ * replies it holds for approval); -r ID (a post's replies), -c ID (its
+ * conversation), ID an id or a permalink. No source: the list "following"
  * (th-follow's), the home timeline. All of them are read at once and
  * merged into one NDJSON stream, newest first, each post once, with
  * "th_sources" naming where it came from.
@@ -48,8 +49,8 @@ usage(int status)
 	    "                   [--fields list] [--reverse] [-P parallel]\n"
 	    "                   [--new name | --state file] [--interval secs]\n"
 	    "                   [-r id] [-c id] [--jq filter] [source ...]\n"
-	    "sources: me, mentions, @user, #tag, list:NAME, @user@host,\n"
-	    "         https://host/actor (none: following)\n",
+	    "sources: me, mentions, replies, ghosts, @user, #tag, list:NAME,\n"
+	    "         @user@host, https://host/actor, pending:ID (none: following)\n",
 	    "  -n, --limit COUNT       at most COUNT posts; 100 without --since/--new/-f\n"
 	    "      --since TIME        only posts since TIME (2026-11-01, 1700000000, 3d)\n"
 	    "      --until TIME        only posts before TIME (same forms as --since)\n"
@@ -97,7 +98,30 @@ addsource(const char *src, void *arg)
 		th_tl_add(&tl, src, "me/threads", p, 1, 0);
 	else if (strcmp(src, "mentions") == 0)
 		th_tl_add(&tl, src, "me/mentions", p, 1, 0);
-	else if (src[0] == '#') {
+	else if (strcmp(src, "replies") == 0)
+		th_tl_add(&tl, src, "me/replies", p, 1, 0);
+	else if (strcmp(src, "ghosts") == 0) {
+		p = jv_object_set(p, jv_string("fields"), jv_string(
+		    "ghost_post_status,ghost_post_expiration_timestamp"));
+		th_tl_add(&tl, src, "me/ghost_posts", p, 1, 0);
+	} else if (strncmp(src, "pending:", 8) == 0 && !th_isid(src + 8)) {
+		/* a permalink: the label holds the id, so that --new keeps
+		 * one cursor however the post was named */
+		jv_free(p);
+		if ((rc = th_permalink_id(src + 8, pid, sizeof(pid))) != 0)
+			return rc;
+		snprintf(label, sizeof(label), "pending:%s", pid);
+		return addsource(label, arg);
+	} else if (strncmp(src, "pending:", 8) == 0) {
+		/* pending only: ignored ones were seen and let be */
+		snprintf(label, sizeof(label), "%s/pending_replies", src + 8);
+		p = jv_object_set(p, jv_string("reverse"), jv_string("true"));
+		p = jv_object_set(p, jv_string("approval_status"),
+		    jv_string("pending"));
+		p = jv_object_set(p, jv_string("fields"),
+		    jv_string("reply_approval_status"));
+		th_tl_add(&tl, src, label, p, 1, 0);
+	} else if (src[0] == '#') {
 		p = jv_object_set(p, jv_string("q"), jv_string(src + 1));
 		p = jv_object_set(p, jv_string("search_mode"), jv_string("TAG"));
 		p = jv_object_set(p, jv_string("search_type"), jv_string("RECENT"));

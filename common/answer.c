@@ -198,6 +198,50 @@ th_answer_account(jv body, const char *metrics, long long since,
 }
 
 jv
+th_answer_demographics(jv body, const char *breakdown)
+{
+	jv out = jv_array(), data = member(body, "data"), tv, bds, res, dv, d;
+
+	if (jv_get_kind(data) != JV_KIND_ARRAY) {
+		jv_free(data);
+		return out;
+	}
+	jv_array_foreach(data, i, m) {
+		tv = member(m, "total_value");
+		bds = member(tv, "breakdowns");
+		if (jv_get_kind(bds) == JV_KIND_ARRAY)
+			jv_array_foreach(bds, j, b) {
+				res = member(b, "results");
+				if (jv_get_kind(res) == JV_KIND_ARRAY)
+					jv_array_foreach(res, k, r) {
+						dv = member(r, "dimension_values");
+						d = jv_get_kind(dv) == JV_KIND_ARRAY &&
+						    jv_array_length(jv_copy(dv)) > 0 ?
+						    jv_array_get(jv_copy(dv), 0) : jv_null();
+						if (jv_get_kind(d) != JV_KIND_STRING) {
+							jv_free(d);
+							d = jv_null();
+						}
+						out = jv_array_append(out, jv_object_set(
+						    jv_object_set(jv_object_set(jv_object(),
+						    jv_string("breakdown"), jv_string(breakdown)),
+						    jv_string("dimension"), d),
+						    jv_string("followers"), number(member(r, "value"))));
+						jv_free(dv);
+						jv_free(r);
+					}
+				jv_free(res);
+				jv_free(b);
+			}
+		jv_free(bds);
+		jv_free(tv);
+		jv_free(m);
+	}
+	jv_free(data);
+	return out;
+}
+
+jv
 th_answer_quotas(jv limits)
 {
 	jv out = jv_array(), o;

@@ -20,6 +20,15 @@ jv th_answer_insights(jv body, const char *id, const char *metrics);
  */
 jv th_answer_account(jv body, const char *metrics, long long since,
     long long until);
+/*
+ * A follower_demographics answer for one breakdown (country, city, age
+ * or gender) as an array (owned) of {"breakdown", "dimension",
+ * "followers"}, one a result of total_value.breakdowns[].results[], in
+ * the API's order: the breakdown asked for, the result's first
+ * dimension_values (a string, or null), its value (a number, or null).
+ * Empty when the answer has none.
+ */
+jv th_answer_demographics(jv body, const char *breakdown);
 /* The publishing limits (th_api_limits()'s record) as an array (owned)
  * of {"quota", "used", "total", "left"} for posts, replies and deletes:
  * numbers, or null when the record does not give both used and total. */

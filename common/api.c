@@ -538,11 +538,13 @@ th_api_permission(const char *method, const char *path)
 		return "threads_keyword_search";
 	if (strcmp(edge, "mentions") == 0)
 		return "threads_manage_mentions";
-	if (strcmp(edge, "replies") == 0 || strcmp(edge, "conversation") == 0)
+	if (strcmp(edge, "replies") == 0 || strcmp(edge, "conversation") == 0 ||
+	    strcmp(edge, "pending_replies") == 0)
 		return "threads_read_replies";
 	if (strcmp(edge, "insights") == 0 || strcmp(edge, "threads_insights") == 0)
 		return "threads_manage_insights";
-	if (strcmp(edge, "manage_reply") == 0)
+	if (strcmp(edge, "manage_reply") == 0 ||
+	    strcmp(edge, "manage_pending_reply") == 0)
 		return "threads_manage_replies";
 	if (strcmp(method, "DELETE") == 0)
 		return "threads_delete";
@@ -972,3 +974,17 @@ th_api_lost(const struct th_api_res *res)
 	    jv_get_kind(res->error) == JV_KIND_NULL;
 }
 
+int
+th_api_call_again(const char *method, const char *path, jv params,
+    struct th_api_res *res)
+{
+	int rc;
+
+	if ((rc = th_api_call(method, path, jv_copy(params), res)) != 0 &&
+	    th_api_lost(res)) {
+		th_api_res_free(res);
+		return th_api_call(method, path, params, res);
+	}
+	jv_free(params);
+	return rc;
+}

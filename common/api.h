@@ -101,6 +101,10 @@ struct th_api_req *th_api_next(struct th_api_res *res);
  * a 5xx, an answer that is not the API's)? Never for 77 and 75. Writes
  * are never re-sent on this alone: the caller asks the object first. */
 int th_api_lost(const struct th_api_res *res);
+/* An idempotent write (hide, approve): th_api_call(), and when its answer
+ * was lost on the way (th_api_lost()), asked once more. params owned. */
+int th_api_call_again(const char *method, const char *path, jv params,
+    struct th_api_res *res);
 
 /* A number in the error detail ("code", "error_subcode"), or -1. */
 long th_api_errcode(const struct th_api_res *res, const char *key);

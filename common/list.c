@@ -65,6 +65,75 @@ lower(char *s)
 		*s = (char)tolower((unsigned char)*s);
 }
 
+/* An actor's https URL (a fediverse source), kept as written but for the
+ * scheme and the host, since a path is case-sensitive. */
+static int
+actorurl(char *out, char *why, size_t whysize)
+{
+	char host[256];
+	size_t n = strcspn(out + 8, "/?#");
+
+	if (n == 0 || n >= sizeof(host) || strpbrk(out, " \t\"<>\\^`{|}") != NULL) {
+		snprintf(why, whysize, "'%s': not an actor URL "
+		    "(https://host/path)", out);
+		return TH_SRC_BAD;
+	}
+	memcpy(host, out + 8, n);
+	host[n] = '\0';
+	if (strchr(host, ':') != NULL && strspn(strchr(host, ':') + 1,
+	    "0123456789") == strlen(strchr(host, ':') + 1))
+		*strchr(host, ':') = '\0';
+	if (!validhost(host) || out[8 + n] != '/' || out[9 + n] == '\0') {
+		snprintf(why, whysize, "'%s': not an actor URL "
+		    "(https://host/path)", out);
+		return TH_SRC_BAD;
+	}
+	memcpy(out, "https://", 8);
+	for (char *h = out + 8; h < out + 8 + n; h++)
+		*h = (char)tolower((unsigned char)*h);
+	return TH_SRC_FEDI;
+}
+
+/* pending:ID or pending:PERMALINK, a post of yours: the permalink is
+ * looked up when the source is read, not here. */
+static int
+pendingsrc(char *out, char *why, size_t whysize)
+{
+	char user[32], code[32];
+
+	if (th_isid(out + 8))
+		return TH_SRC_PENDING;
+	if (th_permalink_parse(out + 8, user, sizeof(user), code, sizeof(code))) {
+		snprintf(out, TH_SRC_MAX, "pending:https://www.threads.com/"
+		    "@%s/post/%s", user, code);
+		return TH_SRC_PENDING;
+	}
+	snprintf(why, whysize, "'%s': pending: takes a post's id or permalink", out);
+	return TH_SRC_BAD;
+}
+
+/* A bare word where a source goes: "ramen" could be either, and taking
+ * it for @ramen once followed a user where a tag was meant, silently. */
+static int
+bareword(const char *out, size_t len, char *why, size_t whysize)
+{
+	const char *at;
+	int asuser = validuser(out, len) || ((at = strchr(out, '@')) != NULL &&
+	    at > out && validhost(at + 1));
+	int astag = th_text_chars(out, len) <= 50 && strpbrk(out, ".&@") == NULL;
+
+	if (asuser || astag)
+		snprintf(why, whysize, "'%s': a bare word is not a source: "
+		    "%s%s%s%s%s?", out, asuser ? "@" : "", asuser ? out : "",
+		    asuser && astag ? " or " : "", astag ? "#" : "",
+		    astag ? out : "");
+	else
+		snprintf(why, whysize, "'%s': not a source (me, mentions, "
+		    "replies, ghosts, @user, #tag, list:NAME, @user@host, "
+		    "https://host/actor, a post's permalink, pending:ID)", out);
+	return TH_SRC_BAD;
+}
+
 int
 th_source(const char *s, int bare, char out[TH_SRC_MAX], char *why,
     size_t whysize)
@@ -96,6 +165,12 @@ th_source(const char *s, int bare, char out[TH_SRC_MAX], char *why,
 		return TH_SRC_ME;
 	if (strcmp(out, "mentions") == 0)
 		return TH_SRC_MENTIONS;
+	if (!bare && strcmp(out, "replies") == 0)
+		return TH_SRC_REPLIES;
+	if (!bare && strcmp(out, "ghosts") == 0)
+		return TH_SRC_GHOSTS;
+	if (strncmp(out, "pending:", 8) == 0)
+		return pendingsrc(out, why, whysize);
 	if (strncmp(out, "list:", 5) == 0) {
 		if (!th_list_valid_name(out + 5)) {
 			snprintf(why, whysize, "'%s': a list name has 1 to 64 of "
@@ -110,31 +185,8 @@ th_source(const char *s, int bare, char out[TH_SRC_MAX], char *why,
 		    user, code);
 		return TH_SRC_POST;
 	}
-	if (strncasecmp(out, "https://", 8) == 0) {
-		/* a fediverse actor by its URL; kept as written but for the
-		 * scheme, since a path is case-sensitive */
-		char host[256];
-		n = strcspn(out + 8, "/?#");
-		if (n == 0 || n >= sizeof(host) || strpbrk(out, " \t\"<>\\^`{|}") != NULL) {
-			snprintf(why, whysize, "'%s': not an actor URL "
-			    "(https://host/path)", out);
-			return TH_SRC_BAD;
-		}
-		memcpy(host, out + 8, n);
-		host[n] = '\0';
-		if (strchr(host, ':') != NULL && strspn(strchr(host, ':') + 1,
-		    "0123456789") == strlen(strchr(host, ':') + 1))
-			*strchr(host, ':') = '\0';
-		if (!validhost(host) || out[8 + n] != '/' || out[9 + n] == '\0') {
-			snprintf(why, whysize, "'%s': not an actor URL "
-			    "(https://host/path)", out);
-			return TH_SRC_BAD;
-		}
-		memcpy(out, "https://", 8);
-		for (char *h = out + 8; h < out + 8 + n; h++)
-			*h = (char)tolower((unsigned char)*h);
-		return TH_SRC_FEDI;
-	}
+	if (strncasecmp(out, "https://", 8) == 0)
+		return actorurl(out, why, whysize);
 	if (out[0] == '#') {
 		n = th_text_chars(out + 1, len - 1);
 		if (n < 1 || n > 50 || strpbrk(out + 1, ".&") != NULL ||
@@ -149,25 +201,8 @@ th_source(const char *s, int bare, char out[TH_SRC_MAX], char *why,
 	if (*u == '@') {
 		while (*u == '@')	/* "@@user" is "@user": one @ is stored */
 			u++;
-	} else if (!bare) {
-		/* "ramen" could be either: taking it for @ramen once
-		 * followed a user where a tag was meant, silently */
-		int asuser = validuser(out, len) || ((at = strchr(out, '@')) !=
-		    NULL && at > out && validhost(at + 1));
-		int astag = th_text_chars(out, len) <= 50 &&
-		    strpbrk(out, ".&@") == NULL;
-
-		if (asuser || astag)
-			snprintf(why, whysize, "'%s': a bare word is not a source: "
-			    "%s%s%s%s%s?", out, asuser ? "@" : "", asuser ? out : "",
-			    asuser && astag ? " or " : "", astag ? "#" : "",
-			    astag ? out : "");
-		else
-			snprintf(why, whysize, "'%s': not a source (me, mentions, "
-			    "@user, #tag, list:NAME, @user@host, https://host/actor, "
-			    "a post's permalink)", out);
-		return TH_SRC_BAD;
-	}
+	} else if (!bare)
+		return bareword(out, len, why, whysize);
 	if ((at = strchr(u, '@')) != NULL) {
 		/* @user@host: a fediverse account */
 		n = (size_t)(at - u);

@@ -16,18 +16,24 @@ enum th_src {
 	TH_SRC_LIST,		/* list:NAME */
 	TH_SRC_FEDI,		/* @user@host */
 	TH_SRC_POST,		/* a post's permalink: its conversation */
+	TH_SRC_REPLIES,		/* replies: your own */
+	TH_SRC_GHOSTS,		/* ghosts: your ghost posts */
+	TH_SRC_PENDING,		/* pending:ID: the replies a post holds
+				 * for approval */
 };
 
 #define TH_SRC_MAX	128	/* the longest canonical source, with its NUL */
 
 /*
- * The canonical form of source s in out: "me", "mentions", "@user" (lower
- * case, one @), "#tag", "list:NAME", "@user@host" (lower case), a post's
- * permalink as https://www.threads.com/@user/post/SHORTCODE. With bare
- * set (where only a user can be meant: a record's username, th-whois), a
- * bare username is taken as @username; else a bare word is refused with
- * the hint "@word or #word?". Returns the kind, or TH_SRC_BAD with the
- * broken rule in why.
+ * The canonical form of source s in out: "me", "mentions", "replies",
+ * "ghosts", "@user" (lower case, one @), "#tag", "list:NAME", "@user@host"
+ * (lower case), a post's permalink as
+ * https://www.threads.com/@user/post/SHORTCODE, "pending:" and a post id
+ * or such a permalink. With bare set (where only a user can be meant: a
+ * record's username, th-whois), a bare username is taken as @username
+ * ("replies" and "ghosts" too: they are words, not usernames, only
+ * without bare); else a bare word is refused with the hint "@word or
+ * #word?". Returns the kind, or TH_SRC_BAD with the broken rule in why.
  */
 int th_source(const char *s, int bare, char out[TH_SRC_MAX], char *why,
     size_t whysize);

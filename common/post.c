@@ -16,10 +16,13 @@
 #include <string.h>
 #include <strings.h>
 
+#include <curl/curl.h>
+
 #include "buf.h"
 #include "config.h"
 #include "json.h"
 #include "msg.h"
+#include "permalink.h"
 #include "post.h"
 #include "text.h"
 
@@ -62,6 +65,8 @@ th_post_free(struct th_post *p)
 	free(p->poll);
 	free(p->attach);
 	free(p->key);
+	free(p->gif);
+	free(p->ents);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -88,9 +93,14 @@ th_post_copy(struct th_post *d, const struct th_post *s)
 	d->poll = th_strdup(s->poll);
 	d->attach = th_strdup(s->attach);
 	d->key = th_strdup(s->key);
+	d->gif = th_strdup(s->gif);
+	d->ents = th_strdup(s->ents);
 	d->spoiler = s->spoiler;
 	d->thread = s->thread;
 	d->number = s->number;
+	d->ghost = s->ghost;
+	d->approvals = s->approvals;
+	d->tspoil = s->tspoil;
 }
 
 void
@@ -311,17 +321,266 @@ checkextras(struct th_post *p, struct th_fail *f)
 	}
 	return 0;
 }
+
+/*
+ * The GIF: a GIPHY id, or a GIPHY page or media URL it is taken from.
+ * Tenor was the provider at launch and Threads ended it on 2026-03-31:
+ * a Tenor id (tenor:ID, a tenor.com URL, or digits only, as Tenor's ids
+ * are and GIPHY's are not) is refused, saying so.
+ */
+static int
+checkgif(struct th_post *p, struct th_fail *f)
+{
+	char host[256], *g, *id, *e;
+	size_t n;
+	int rc;
+
+	if (p->gif == NULL)
+		return 0;
+	if (p->nm > 0)
+		return th_fail(f, TH_EUSAGE, "--gif goes on a text post, not with media");
+	id = g = th_strdup(p->gif);	/* cut up below; p->gif for messages */
+	if (strncasecmp(g, "giphy:", 6) == 0)
+		id = g + 6;
+	else if (strncasecmp(g, "tenor:", 6) == 0)
+		goto tenor;
+	else if (th_post_isurl(g)) {
+		e = strstr(g, "://") + 3;
+		n = strcspn(e, "/?#");
+		snprintf(host, sizeof(host), "%.*s", (int)n, e);
+		e += n;
+		n = strlen(host);
+		if (n >= 9 && strcasecmp(host + n - 9, "tenor.com") == 0)
+			goto tenor;
+		if (strcasecmp(host, "giphy.com") == 0 ||
+		    strcasecmp(host, "www.giphy.com") == 0) {
+			/* /gifs/SLUG-ID or /embed/ID */
+			if (strncmp(e, "/gifs/", 6) != 0 && strncmp(e, "/embed/", 7) != 0)
+				goto bad;
+			e = strchr(e + 1, '/') + 1;
+			e[strcspn(e, "/?#")] = '\0';
+			id = strrchr(e, '-') ? strrchr(e, '-') + 1 : e;
+		} else if (n >= 10 && strcasecmp(host + n - 10, ".giphy.com") == 0) {
+			/* media.giphy.com/media/ID/giphy.gif, i.giphy.com/ID.gif */
+			if (strncmp(e, "/media/", 7) == 0)
+				e += 7;
+			else
+				e += *e == '/';
+			e[strcspn(e, "/.?#")] = '\0';
+			id = e;
+		} else
+			goto bad;
+	}
+	n = strlen(id);
+	if (n == 0 || n > 64 || strspn(id, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != n)
+		goto bad;
+	if (strspn(id, "0123456789") == n)
+		goto tenor;
+	th_setstr(&p->gif, id);
+	free(g);
+	return 0;
+tenor:
+	rc = th_fail(f, TH_EDATA, "GIF '%s' is from Tenor: Threads retired Tenor "
+	    "GIFs on 2026-03-31; give a GIPHY id or URL", p->gif);
+	free(g);
+	return rc;
+bad:
+	rc = th_fail(f, TH_EDATA, "GIF '%s': not a GIPHY id (letters and digits, "
+	    "as in giphy.com/gifs/...-ID) or a GIPHY URL", p->gif);
+	free(g);
+	return rc;
+}
+
+/*
+ * A ghost post is a text post, not a reply, and "the only feature
+ * supported with ghost posts is text spoilers" (the docs); what the API
+ * answers to the rest is not known, so it is all refused here.
+ */
+static int
+checkghost(const struct th_post *p, struct th_fail *f)
+{
+	const char *what;
+
+	if (!p->ghost)
+		return 0;
+	what = p->nm > 0 ? "media" : p->reply_to ? "--reply-to (it cannot be a "
+	    "reply)" : p->thread ? "--thread (its parts would be replies)" :
+	    p->quote ? "--quote" : p->poll ? "--poll" : p->gif ? "--gif" :
+	    p->link ? "--link" : p->attach ? "--attachment" : p->tag ? "--tag" :
+	    p->location ? "--location" : p->countries ? "--countries" :
+	    p->rctl ? "--reply-control" : p->approvals ? "--reply-approvals" : NULL;
+	if (what != NULL)
+		return th_fail(f, TH_EUSAGE, "a ghost post is text, with text spoilers "
+		    "at most: not with %s", what);
+	return 0;
+}
+
+int
+th_post_spoilers(const char *s, char **plain, char **ents, struct th_fail *f)
+{
+	struct th_buf b = TH_BUF_INIT;
+	size_t i, n, u16 = 0, start = 0, open = 0, left = strlen(s);
+	uint32_t cp;
+	jv list = jv_array(), e;
+	int k = 0;
+
+	*plain = *ents = NULL;
+	for (i = 0; i < left;) {
+		if (s[i] == '\\' && s[i + 1] == '|') {
+			n = 1;		/* the '|' alone */
+			i++;
+			u16++;
+		} else if (s[i] == '|' && s[i + 1] == '|') {
+			if (!open) {
+				open = i + 1;
+				start = u16;
+			} else if (u16 == start) {
+				jv_free(list);
+				th_buf_free(&b);
+				return th_fail(f, TH_EDATA, "the spoiler at byte %zu is "
+				    "empty: ||...|| marks at least one character", open - 1);
+			} else {
+				if (++k > TH_POST_MAXSPOILERS) {
+					jv_free(list);
+					th_buf_free(&b);
+					return th_fail(f, TH_EDATA, "more than %d spoilers; "
+					    "a post may have at most %d",
+					    TH_POST_MAXSPOILERS, TH_POST_MAXSPOILERS);
+				}
+				e = jv_object_set(jv_object(), jv_string("entity_type"),
+				    jv_string("SPOILER"));
+				e = jv_object_set(e, jv_string("offset"), jv_number(start));
+				e = jv_object_set(e, jv_string("length"),
+				    jv_number(u16 - start));
+				list = jv_array_append(list, e);
+				open = 0;
+			}
+			i += 2;
+			continue;
+		} else if ((n = th_text_decode(s + i, left - i, &cp)) == 0)
+			n = 1;		/* not UTF-8: refused by the caller */
+		else
+			u16 += cp > 0xffff ? 2 : 1;	/* what the API counts */
+		if (th_buf_add(&b, s + i, n) == -1)
+			th_die(TH_EIO, "out of memory");
+		i += n;
+	}
+	if (open) {
+		jv_free(list);
+		th_buf_free(&b);
+		return th_fail(f, TH_EDATA, "the spoiler mark || at byte %zu is not "
+		    "closed (\\| is a '|' that marks nothing)", open - 1);
+	}
+	if ((*plain = th_buf_take(&b)) == NULL && (*plain = strdup("")) == NULL)
+		th_die(TH_EIO, "out of memory");
+	if (k > 0)
+		*ents = th_json_dump(list);
+	else
+		jv_free(list);
+	return 0;
+}
+
+/* The post-intent URL (a web page, not an API call) and its parameters. */
+#define INTENT	"https://www.threads.com/intent/post"
+
+/* buf += "&name=value", value percent-encoded; NULL value: nothing. */
+static void
+qadd(struct th_buf *b, const char *name, const char *value)
+{
+	char *e;
+
+	if (value == NULL)
+		return;
+	if ((e = curl_easy_escape(NULL, value, 0)) == NULL ||
+	    th_buf_printf(b, "%c%s=%s", b->len == 0 ? '?' : '&', name, e) != 0)
+		th_die(TH_EIO, "out of memory");
+	curl_free(e);
+}
+
+/* The shortcode of a permalink given for -r or --quote; an id is
+ * refused: the intent page names posts by shortcode only. */
+static int
+shortcode(struct th_fail *f, const char *what, const char *s, char *code,
+    size_t size)
+{
+	char user[64];
+
+	if (th_permalink_parse(s, user, sizeof(user), code, size))
+		return 0;
+	return th_fail(f, TH_EDATA, "%s '%s': an intent names the post by its "
+	    "permalink (https://www.threads.com/@user/post/CODE), not by id",
+	    what, s);
+}
+
+int
+th_post_intent(struct th_post *p, char **url, struct th_fail *f)
+{
+	struct th_buf b = TH_BUF_INIT;
+	char rcode[64], qcode[64], *rt = NULL, *qt = NULL;
+	const char *what;
+	int rc;
+
+	*url = NULL;
+	what = p->nm > 0 ? "media" : p->poll ? "--poll" : p->gif ? "--gif" :
+	    p->attach ? "--attachment" : p->location ? "--location" :
+	    p->countries ? "--countries" : p->ghost ? "--ghost" : p->approvals ?
+	    "--reply-approvals" : p->tspoil ? "--text-spoilers" : p->thread ?
+	    "--thread" : p->key ? "--key" : NULL;
+	if (what != NULL)
+		return th_fail(f, TH_EUSAGE, "--intent takes the text, --link, --tag, "
+		    "--reply-control, -r and --quote: not %s", what);
+	if (p->rctl != NULL && strcmp(p->rctl, "parent_post_author_only") == 0)
+		return th_fail(f, TH_EDATA, "reply control '%s': the intent page takes "
+		    "everyone, accounts_you_follow, mentioned_only or followers_only",
+		    p->rctl);
+	rcode[0] = qcode[0] = '\0';
+	if ((p->reply_to != NULL && (rc = shortcode(f, "reply to", p->reply_to,
+	    rcode, sizeof(rcode))) != 0) || (p->quote != NULL && (rc =
+	    shortcode(f, "quote", p->quote, qcode, sizeof(qcode))) != 0))
+		return rc;
+	/* the rest of the rules as for a post; the shortcodes stand for
+	 * the ids meanwhile */
+	rt = p->reply_to, qt = p->quote;
+	p->reply_to = p->quote = NULL;
+	rc = th_post_check(p, f);
+	p->reply_to = rt, p->quote = qt;
+	if (rc != 0)
+		return rc;
+	qadd(&b, "text", p->text != NULL && p->text[0] != '\0' ? p->text : NULL);
+	qadd(&b, "url", p->link);
+	qadd(&b, "tag", p->tag);
+	qadd(&b, "reply_control", p->rctl);
+	qadd(&b, "reply_post_shortcode", rcode[0] ? rcode : NULL);
+	qadd(&b, "quote_post_shortcode", qcode[0] ? qcode : NULL);
+	if (asprintf(url, "%s%s", INTENT, b.len > 0 ? b.s : "") == -1)
+		th_die(TH_EIO, "out of memory");
+	th_buf_free(&b);
+	return 0;
+}
+
 int
 th_post_check(struct th_post *p, struct th_fail *f)
 {
 	size_t n, len;
+	char *plain;
 	int k, rc;
 
 	rtrim(p->text);
 	rtrim(p->attach);
-	len = p->text ? strlen(p->text) : 0;
 	if (p->text != NULL && (rc = cleantext(f, "the text", p->text, 1)) != 0)
 		return rc;
+	if (p->tspoil && p->thread)
+		return th_fail(f, TH_EUSAGE, "--text-spoilers marks one post's text, not "
+		    "a --thread");
+	if (p->tspoil && p->text != NULL) {
+		free(p->ents);
+		if ((rc = th_post_spoilers(p->text, &plain, &p->ents, f)) != 0)
+			return rc;
+		free(p->text);
+		p->text = plain;
+	}
+	len = p->text ? strlen(p->text) : 0;
 	if (len == 0 && p->nm == 0 && p->link == NULL && p->attach == NULL)
 		return th_fail(f, TH_EDATA, "nothing to post: the text is empty");
 	if (p->number && !p->thread)
@@ -337,7 +596,8 @@ th_post_check(struct th_post *p, struct th_fail *f)
 		return th_fail(f, TH_EDATA, "%d distinct links; a post may have at most 5 "
 		    "(the --link attachment counts)", k);
 
-	if ((rc = checkmedia(p, f)) != 0)
+	if ((rc = checkmedia(p, f)) != 0 || (rc = checkghost(p, f)) != 0 ||
+	    (rc = checkgif(p, f)) != 0)
 		return rc;
 	return checkextras(p, f);
 }
@@ -427,8 +687,18 @@ th_post_params(const struct th_post *p, int k, const char *text, const char *tar
 		o = th_jv_setstr(o, "children", children);
 	}
 	if (k == 0) {
+		if (p->ghost)
+			o = th_jv_setstr(o, "is_ghost_post", "true");
 		if (p->nm > 0 && p->spoiler)
 			o = th_jv_setstr(o, "is_spoiler_media", "true");
+		o = th_jv_setstr(o, "text_entities", p->ents);
+		if (p->gif != NULL) {
+			s = th_json_dump(jv_object_set(jv_object_set(jv_object(),
+			    jv_string("gif_id"), jv_string(p->gif)),
+			    jv_string("provider"), jv_string("GIPHY")));
+			o = th_jv_setstr(o, "gif_attachment", s);
+			free(s);
+		}
 		o = th_jv_setstr(o, "link_attachment", p->link);
 		o = th_jv_setstr(o, "quote_post_id", p->quote);
 		o = th_jv_setstr(o, "topic_tag", p->tag);
@@ -453,6 +723,8 @@ th_post_params(const struct th_post *p, int k, const char *text, const char *tar
 	}
 	o = th_jv_setstr(o, "reply_to_id", target);
 	o = th_jv_setstr(o, "reply_control", p->rctl);
+	if (p->approvals)	/* each part holds its own replies back */
+		o = th_jv_setstr(o, "enable_reply_approvals", "true");
 	o = th_jv_setstr(o, "allowlisted_country_codes", p->countries);
 	return o;
 }
@@ -530,8 +802,12 @@ th_post_digest(const struct th_post *p, int k, const char *text)
 		o = digest1(o, "poll", poll.len > 0 ? poll.s : NULL);
 		o = digest1(o, "attachment", p->attach);
 		o = digest1(o, "location", p->location);
+		o = digest1(o, "ghost", p->ghost ? "true" : NULL);
+		o = digest1(o, "gif", p->gif);
+		o = digest1(o, "spoilers", p->ents);
 	}
 	o = digest1(o, "reply_control", p->rctl);
+	o = digest1(o, "reply_approvals", p->approvals ? "true" : NULL);
 	o = digest1(o, "countries", p->countries);
 	th_buf_free(&media);
 	th_buf_free(&poll);
@@ -692,9 +968,47 @@ th_post_fromrec(struct th_post *p, jv rec, struct th_fail *f)
 	    (rc = recstr(f, rec, "location", &p->location)) != 0 ||
 	    (rc = recjoin(f, rec, "countries", ",", &p->countries)) != 0 ||
 	    (rc = recstr(f, rec, "attachment", &p->attach)) != 0 ||
+	    (rc = recstr(f, rec, "gif", &p->gif)) != 0 ||
+	    (rc = recbool(f, rec, "ghost", &p->ghost)) != 0 ||
+	    (rc = recbool(f, rec, "reply_approvals", &p->approvals)) != 0 ||
+	    (rc = recbool(f, rec, "text_spoilers", &p->tspoil)) != 0 ||
 	    (rc = recbool(f, rec, "spoiler", &p->spoiler)) != 0 ||
 	    (rc = recbool(f, rec, "thread", &p->thread)) != 0 ||
 	    (rc = recbool(f, rec, "number", &p->number)) != 0)
 		return rc;
 	return 0;
+}
+
+char *
+th_post_slurp(FILE *f, const char *name)
+{
+	struct th_buf b = TH_BUF_INIT;
+	char chunk[8192], *text;
+	size_t n;
+
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (th_buf_add(&b, chunk, n) == -1) {
+			th_buf_free(&b);
+			th_msg(TH_EIO, "out of memory");
+			return NULL;
+		}
+		if (b.len > TH_POST_MAXTEXT) {
+			th_buf_free(&b);
+			th_msg(TH_EDATA, "%s: more than %d bytes of text", name, TH_POST_MAXTEXT);
+			return NULL;
+		}
+	}
+	if (ferror(f)) {
+		th_buf_free(&b);
+		th_msg(TH_EIO, "%s: %s", name, strerror(errno));
+		return NULL;
+	}
+	if (b.len > 0 && memchr(b.s, '\0', b.len) != NULL) {
+		th_buf_free(&b);
+		th_msg(TH_EDATA, "%s: the text contains a NUL byte", name);
+		return NULL;
+	}
+	if ((text = th_buf_take(&b)) == NULL)
+		th_msg(TH_EIO, "out of memory");
+	return text;
 }

@@ -3,6 +3,7 @@
 #ifndef TH_POST_H
 #define TH_POST_H
 #include <stddef.h>
+#include <stdio.h>
 #include <jv.h>
 
 #define TH_POST_MAXMEDIA	20
@@ -21,8 +22,16 @@ struct th_post {
 	int		 nm;		/* media given, may exceed the limit */
 	char		*reply_to, *quote, *tag, *link, *rctl, *location;
 	char		*countries, *poll, *attach, *key;
+	char		*gif;		/* a GIPHY id, as given until checked */
+	char		*ents;		/* text_entities (JSON), made by
+					   th_post_check() from ||spans|| */
 	int		 spoiler, thread, number;
+	int		 ghost;		/* is_ghost_post: archived after 24 h */
+	int		 approvals;	/* enable_reply_approvals */
+	int		 tspoil;	/* ||...|| in the text marks spoilers */
 };
+
+#define TH_POST_MAXSPOILERS	10	/* text_entities per post */
 
 /*
  * The failure of one job, in words, for its message and for a --batch
@@ -46,16 +55,36 @@ int th_post_isurl(const char *s);
 /*
  * Everything that can be checked before a request: UTF-8 and control
  * characters, the 500-character and 5-link rules, media, poll, tag, alt
- * text, reply control, ids, countries, key. Normalises the tag (no '#')
- * and the country codes (upper case). Returns 0, 64 (options that do not
- * go together), 65 or 78 (a local file and no uploader), with f filled.
+ * text, reply control, ids, countries, key, GIF, what a ghost post may
+ * carry. Normalises the tag (no '#'), the country codes (upper case) and
+ * the GIF (its GIPHY id); with tspoil, takes the ||spoiler|| marks out of
+ * the text into ents. Returns 0, 64 (options that do not go together),
+ * 65 or 78 (a local file and no uploader), with f filled.
  */
 int th_post_check(struct th_post *p, struct th_fail *f);
+/*
+ * The text's ||spoiler|| marks: s (valid UTF-8) without them, and the
+ * spans as a text_entities list, offsets and lengths in UTF-16 code
+ * units; "\|" is a '|' that marks nothing. Returns 0 with *plain and
+ * *ents (malloc'd; *ents NULL when there is no span), or 65 with f
+ * filled: a mark left open, an empty span, more than
+ * TH_POST_MAXSPOILERS spans.
+ */
+int th_post_spoilers(const char *s, char **plain, char **ents,
+    struct th_fail *f);
+/*
+ * Threads' post-intent URL for p (a web page that opens the composer
+ * with the text, link, tag, reply control, and the post replied to or
+ * quoted when -r/--quote are permalinks): no token, no request. Returns
+ * 0 with *url (malloc'd), 64 or 65 with f filled.
+ */
+int th_post_intent(struct th_post *p, char **url, struct th_fail *f);
 /*
  * Fill p from a --batch record (rec borrowed): text, image_url(s),
  * video_url(s), alt_text, reply_to, quote, tag, link, key, poll,
  * reply_control, location, countries, attachment, spoiler, thread,
- * number. A record's media replace p's. Returns 0 or 65 with f filled.
+ * number, gif, ghost, reply_approvals, text_spoilers. A record's media
+ * replace p's. Returns 0 or 65 with f filled.
  */
 int th_post_fromrec(struct th_post *p, jv rec, struct th_fail *f);
 
@@ -76,11 +105,16 @@ jv th_post_params(const struct th_post *p, int k, const char *text,
  * What part k (its text given) asks for, for the ledger to tell a key's
  * request from another: {field: digest} for each field that is set,
  * among text, media (kind, URL or path, alt text, spoiler), reply_to,
- * quote, tag, link, poll, attachment, location (part 1 only),
- * reply_control and countries. A digest is 16 hex digits of FNV-1a 64:
+ * quote, tag, link, poll, attachment, location, ghost, gif, spoilers
+ * (part 1 only), reply_control, reply_approvals and countries. A digest is 16 hex digits of FNV-1a 64:
  * it tells requests apart, it does not hide them. Owned.
  */
 jv th_post_digest(const struct th_post *p, int k, const char *text);
 /* The container parameters of one carousel item. Owned. */
 jv th_post_item(const struct th_media *m);
+/* The input cap of a text or an attachment: far above any thread. */
+#define TH_POST_MAXTEXT	(1 << 20)
+/* All of f (name for messages), at most TH_POST_MAXTEXT bytes, with no
+ * NUL: malloc'd, or NULL after a message (65, 74). */
+char *th_post_slurp(FILE *f, const char *name);
 #endif

@@ -457,19 +457,25 @@ ledger(struct run *r, int k, const char *event, const char *cid,
 /*
  * Read post id back as the API has it: 0 with *o (owned); 1 when it
  * does not exist any more (deleted, here or in the app); or the status of
- * a failed read, with *o just {id} after a warning.
+ * a failed read, with *o just {id} after a warning. The fields of what p
+ * asked for beyond the usual (a GIF, spoilers, a ghost post's expiry)
+ * are asked only then.
  */
 static int
-readback(const char *id, jv *o)
+readback(const struct th_post *p, const char *id, jv *o)
 {
 	struct th_api_res res;
+	char fields[512];
 	int rc;
 
+	snprintf(fields, sizeof(fields), "id,media_product_type,media_type,"
+	    "media_url,permalink,username,text,timestamp,shortcode,"
+	    "is_quote_post,quoted_post,topic_tag,is_reply,replied_to,root_post,"
+	    "link_attachment_url,poll_attachment,alt_text,children%s%s%s",
+	    p->gif != NULL ? ",gif_url" : "", p->ents != NULL ? ",text_entities" :
+	    "", p->ghost ? ",ghost_post_status,ghost_post_expiration_timestamp" : "");
 	rc = th_api_call("GET", id, jv_object_set(jv_object(), jv_string("fields"),
-	    jv_string("id,media_product_type,media_type,media_url,permalink,"
-	    "username,text,timestamp,shortcode,is_quote_post,quoted_post,"
-	    "topic_tag,is_reply,replied_to,root_post,link_attachment_url,"
-	    "poll_attachment,alt_text,children")), &res);
+	    jv_string(fields)), &res);
 	if (rc == 0 && jv_get_kind(res.body) == JV_KIND_OBJECT)
 		*o = jv_copy(res.body);
 	else if (rc == TH_EFAIL && th_api_errcode(&res, "code") == 100)
@@ -487,11 +493,11 @@ readback(const char *id, jv *o)
 
 /* Print post id as read back; th adds "duplicate" (and "deleted"). */
 static int
-emit(const char *id, int dup)
+emit(const struct th_post *p, const char *id, int dup)
 {
 	jv o;
 
-	readback(id, &o);
+	readback(p, id, &o);
 	if (dup)
 		o = jv_object_set(o, jv_string("duplicate"), jv_true());
 	return th_out_emit(o);
@@ -504,7 +510,10 @@ static const struct { const char *field, *words; } fields[] = {
 	{ "tag", "another topic tag" }, { "link", "another link attachment" },
 	{ "poll", "another poll" }, { "attachment", "another text attachment" },
 	{ "location", "another location" },
+	{ "ghost", "another ghost setting" }, { "gif", "another GIF" },
+	{ "spoilers", "other text spoilers" },
 	{ "reply_control", "another reply control" },
+	{ "reply_approvals", "another reply approval setting" },
 	{ "countries", "other countries" },
 };
 
@@ -922,7 +931,7 @@ reused(struct run *r, struct state *s)
 	have = jv_null();
 	if (k == s->pt.n)
 		k = 0;
-	if (s->pub[k] != NULL && (rc = readback(s->pub[k], &have)) == 1)
+	if (s->pub[k] != NULL && (rc = readback(r->p, s->pub[k], &have)) == 1)
 		have = jv_object_set(have, jv_string("deleted"), jv_true());
 	if (what[0] == '\0') {	/* the same parts, and more before */
 		made(what, sizeof(what), s->pub[0], have, s->cont[0]);
@@ -945,7 +954,7 @@ lookback(struct run *r, struct state *s)
 	int k;
 
 	for (k = 0; k < s->pt.n; k++) {
-		if (s->pub[k] == NULL || readback(s->pub[k], &s->have[k]) != 1)
+		if (s->pub[k] == NULL || readback(r->p, s->pub[k], &s->have[k]) != 1)
 			continue;
 		if (r->o->republish) {
 			th_msg(0, "key %s: post %s was deleted: publishing it again "
@@ -998,7 +1007,7 @@ lookup(struct run *r, struct state *s)
 		}
 		s->pub[k] = id;
 		jv_free(s->have[k]);
-		readback(id, &s->have[k]);
+		readback(r->p, id, &s->have[k]);
 		target = id;
 	}
 	return 0;
@@ -1047,7 +1056,7 @@ parts(struct run *r, struct state *s)
 		}
 		s->pub[k] = id;
 		target = id;
-		if ((rc = emit(id, dup)) != 0)
+		if ((rc = emit(r->p, id, dup)) != 0)
 			return rc;
 	}
 	return 0;

@@ -557,6 +557,71 @@ seriesmetric(jv o)
 	return m;
 }
 
+/* A th-stats --demographics record: {breakdown, dimension, followers}. */
+static int
+isdemo(jv o)
+{
+	return has(o, "breakdown") && has(o, "followers") &&
+	    jv_object_length(jv_copy(o)) == 3 && jv_object_has(jv_copy(o),
+	    jv_string("dimension"));
+}
+
+/* The breakdown of record i of recs, malloc'd, or NULL. */
+static char *
+demoat(jv recs, int i)
+{
+	jv r = jv_array_get(jv_copy(recs), i);
+	char *b = jv_get_kind(r) == JV_KIND_OBJECT && isdemo(r) ?
+	    th_jv_strdup(r, "breakdown") : NULL;
+
+	jv_free(r);
+	return b;
+}
+
+/*
+ * A run of demographics records (borrowed) as a small table: a title,
+ * then a line a dimension, its followers, its share of the run and a
+ * bar as long as its share of the largest (20 columns at most).
+ */
+static void
+demotable(struct th_buf *b, const struct th_show *o, jv run)
+{
+	int i, k, n = jv_array_length(jv_copy(run)), w = 1, dw;
+	double v, sum = 0, max = 0;
+	char *bd = NULL, *d;
+	jv r;
+
+	for (i = 0; i < n; i++) {
+		r = jv_array_get(jv_copy(run), i);
+		v = metricat(run, i, "followers");
+		sum += v;
+		max = v > max ? v : max;
+		if (i == 0)
+			bd = str(r, "breakdown");
+		if ((d = str(r, "dimension")) != NULL && (dw = wordcols(o, d,
+		    strlen(d))) > w)
+			w = dw > 30 ? 30 : dw;
+		free(d);
+		jv_free(r);
+	}
+	th_buf_printf(b, "%sfollowers by %s%s\n", on(o, BOLD), bd ? bd : "?", on(o, OFF));
+	for (i = 0; i < n; i++) {
+		r = jv_array_get(jv_copy(run), i);
+		v = metricat(run, i, "followers");
+		d = str(r, "dimension");
+		th_buf_printf(b, "  %s", d ? d : "?");
+		pad(b, w - (d ? wordcols(o, d, strlen(d)) : 1));
+		th_buf_printf(b, " %7.0f %5.1f%% ", v, sum > 0 ? v / sum * 100 : 0.0);
+		k = max > 0 && v > 0 ? (int)(v / max * 20 + 0.5) : 0;
+		while (k-- > 0)
+			th_buf_adds(b, o->utf8 ? "\xe2\x96\x88" : "#");	/* █ */
+		th_buf_add(b, "\n", 1);
+		free(d);
+		jv_free(r);
+	}
+	free(bd);
+}
+
 static int
 ispost(jv o)
 {
@@ -570,6 +635,11 @@ single(struct th_buf *b, const struct th_show *o, jv r)
 {
 	if (has(r, "quota") && has(r, "used") && has(r, "total"))
 		quota(b, o, r);
+	else if (isdemo(r)) {
+		jv one = jv_array_append(jv_array(), jv_copy(r));
+		demotable(b, o, one);
+		jv_free(one);
+	}
 	else if (has(r, "username") && !has(r, "timestamp") && (has(r, "name") ||
 	    has(r, "biography") || has(r, "threads_biography") ||
 	    has(r, "follower_count") || has(r, "is_verified")))
@@ -727,6 +797,28 @@ series(struct th_buf *b, const struct th_show *o, jv recs, int i, const char *m,
 	jv_free(run);
 }
 
+/* The run of demographics records from i on with breakdown bd: one table. */
+static void
+demos(struct th_buf *b, const struct th_show *o, jv recs, int i, const char *bd,
+    char *shown)
+{
+	int j, n = jv_array_length(jv_copy(recs));
+	jv run = jv_array();
+	char *b2;
+
+	for (j = i; j < n; j++) {
+		if ((b2 = demoat(recs, j)) == NULL || strcmp(b2, bd) != 0) {
+			free(b2);
+			break;
+		}
+		free(b2);
+		run = jv_array_append(run, jv_array_get(jv_copy(recs), j));
+		shown[j] = 1;
+	}
+	demotable(b, o, run);
+	jv_free(run);
+}
+
 int
 th_show_all(const struct th_show *o, jv recs, FILE *f)
 {
@@ -746,6 +838,9 @@ th_show_all(const struct th_show *o, jv recs, FILE *f)
 				tree(&b, o, recs, i, 0, shown);
 		} else if ((m = seriesmetric(r)) != NULL) {
 			series(&b, o, recs, i, m, shown);
+			free(m);
+		} else if ((m = demoat(recs, i)) != NULL) {
+			demos(&b, o, recs, i, m, shown);
 			free(m);
 		} else if (jv_get_kind(r) == JV_KIND_OBJECT)
 			single(&b, o, r);

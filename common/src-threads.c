@@ -22,12 +22,14 @@ struct threads {
 	struct th_circle circle;	/* cursors and pages read */
 };
 
-/* Does the edge take since/until? A post's replies and conversation do
- * not (threads-api.md §4.6): the window is applied by the feed alone. */
+/* Does the edge take since/until? A post's replies, conversation and
+ * pending replies do not (threads-api.md §4.6, §12.1): the window is
+ * applied by the feed alone. */
 static int
 windowed(const char *path)
 {
-	if (strstr(path, "/conversation") != NULL)
+	if (strstr(path, "/conversation") != NULL ||
+	    strstr(path, "/pending_replies") != NULL)
 		return 0;
 	return strstr(path, "/replies") == NULL || strncmp(path, "me/", 3) == 0;
 }

@@ -195,8 +195,15 @@ mkfeed(struct th_tl *t, jv cursors, long long firstsince, const char *fields)
 			jv_free(ids);
 			continue;	/* Threads has nothing that old */
 		} else {
+			/* a source's own fields (a ghost post's expiry) join
+			 * the default set; --fields is asked as it is */
+			jv own = jv_object_get(jv_copy(t->src[i].params),
+			    jv_string("fields"));
 			p = jv_object_set(jv_copy(t->src[i].params),
-			    jv_string("fields"), jv_string(fields));
+			    jv_string("fields"), t->fields == NULL &&
+			    jv_get_kind(own) == JV_KIND_STRING ? jv_string_fmt("%s,%s",
+			    fields, jv_string_value(own)) : jv_string(fields));
+			jv_free(own);
 			th_feed_add(f, t->src[i].label, th_src_threads(
 			    t->src[i].label, t->src[i].path, p, t->src[i].ordered));
 		}

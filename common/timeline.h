@@ -52,7 +52,9 @@ enum {
 int th_tl_option(struct th_tl *t, int c, const char *arg, const char **newname,
     const char **statefile);
 
-/* Add a source (params consumed), once per label. */
+/* Add a source (params consumed), once per label. A "fields" in params
+ * names the source's own fields, asked beside the default set (not with
+ * --fields). */
 void th_tl_add(struct th_tl *t, const char *label, const char *path, jv params,
     int ordered, int kind);
 /* The state file of --new NAME, in buf; 0 or 64 after a message. */

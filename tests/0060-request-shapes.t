@@ -122,6 +122,9 @@ TARGET=$(echo "$out" | jq -r 'select(.username == "meta") | .id' | head -1)
 drive th-timeline -r "$ROOT" -c "$ROOT"
 drive th-timeline --since 30d --until 1h -r "$ROOT" -c "$ROOT"
 drive th-timeline --new shapes --since 2d me @meta '#ramen' mentions
+PENDING=$(sb POST /_control/reply "{\"to\": \"$ROOT\", \"approval\": \"pending\"}" | jq -r .id)
+drive th-timeline replies ghosts "pending:$ROOT"
+drive th-timeline --new shapes2 --since 2d replies ghosts "pending:$ROOT"
 shapes "th-timeline (me, @user, #tag, mentions, list:, -r, -c, --since)"
 drive th-search --recent --author meta --media text -n 5 release notes
 drive th-search --tag ramen --since 7d -n 3
@@ -133,12 +136,19 @@ shapes "th-whois me @meta"
 drive th-stats "$ROOT"
 drive th-stats --since 3d me
 drive th-stats --quota
-shapes "th-stats (post insights, account insights, --quota)"
+drive th-stats --demographics age
+shapes "th-stats (post insights, account insights, --quota, --demographics)"
+drive th-embed "$("$top_builddir/th-timeline" -n 1 me --jq .permalink)"
+drive th-search --history
+shapes "th-embed, th-search --history"
 drive th-repost "$TARGET"
 shapes "th-repost"
 drive th-hide "$REPLY"
 drive th-hide -u "$REPLY"
 shapes "th-hide, th-hide -u"
+drive th-approve -i "$PENDING"
+drive th-approve "$PENDING"
+shapes "th-approve -i, th-approve"
 drive th-delete "$REPLY"
 drive th-delete --last 1
 shapes "th-delete"

@@ -23,6 +23,10 @@ _th()
 	--errors)
 		COMPREPLY=($(compgen -W "json" -- "$cur"))
 		return ;;
+	--demographics)
+		COMPREPLY=($(compgen -W "country city age gender" -- "${cur##*,}"))
+		[ "${cur%,*}" != "$cur" ] && COMPREPLY=("${COMPREPLY[@]/#/${cur%,*},}")
+		return ;;
 	esac
 	if [[ $cur == -* ]]; then
 		opts="$("$verb" --help 2>/dev/null | grep -o -- '--[a-z][a-z-]*' | sort -u)"
@@ -43,10 +47,10 @@ _th()
 	th-auth)
 		[ "$COMP_CWORD" -eq 1 ] && COMPREPLY=($(compgen -W "login status refresh token logout accounts" -- "$cur")) ;;
 	th-timeline)
-		COMPREPLY=($(compgen -W "me mentions $(ls "$dir" 2>/dev/null | sed 's/^/list:/')" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "me mentions replies ghosts pending: $(ls "$dir" 2>/dev/null | sed 's/^/list:/')" -- "$cur")) ;;
 	th-stats)
 		COMPREPLY=($(compgen -W "me" -- "$cur")) ;;
 	esac
 }
-complete -F _th th-api th-auth th-delete th-follow th-hide th-list th-post \
+complete -F _th th-api th-approve th-auth th-delete th-embed th-follow th-hide th-list th-post \
 	th-repost th-search th-show th-stats th-timeline th-whois

@@ -75,6 +75,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	dump(r);
 
+	r = th_answer_demographics(body, "age");
+	if (jv_get_kind(r) != JV_KIND_ARRAY)
+		abort();
+	jv_array_foreach(r, i, rec) {
+		if (jv_get_kind(rec) != JV_KIND_OBJECT)
+			abort();
+		jv_free(rec);
+	}
+	dump(r);
+
 	/* the quota reader gets th_quota_read()'s record, data[0]; and
 	 * anything else */
 	quotas(body);

@@ -208,6 +208,20 @@ st, got = call("GET", "/v1.0/me/replies", {"fields": fields_of(item)})
 check("threads-replies-item-root-post-live-ko.json", got["data"][0], "own replies")
 st, got = call("POST", "/v1.0/%s/manage_reply" % reply_ids[0], {"hide": "true"})
 check("threads-manage-reply-doc.json", got, "manage_reply")
+# reply approvals (threads-api.md 12.1): one ignored, one pending
+for status in ("ignored", "pending"):
+    control("/_control/reply", {"to": rid, "approval": status, "text": status + " reply"})
+item = first(load("threads-pending-replies-doc.json"))
+st, got = call("GET", "/v1.0/%s/pending_replies" % rid, {"fields": fields_of(item)})
+check("threads-pending-replies-doc.json", got, "pending_replies")
+st, got = call("POST", "/v1.0/%s/manage_pending_reply" % got["data"][0]["id"],
+               {"approve": "true"})
+check("threads-manage-reply-doc.json", got, "manage_pending_reply: the same answer")
+# ghost posts (12.2)
+control("/_control/ghost", {"text": "a ghost post"})
+item = first(load("threads-ghost-posts-page-doc.json"))
+st, got = call("GET", "/v1.0/me/ghost_posts", {"fields": fields_of(item)})
+check("threads-ghost-posts-page-doc.json", got, "ghost_posts")
 
 st, got = call("GET", "/v1.0/%s/insights" % pid, {"metric": "likes,replies"})
 check("threads-media-insights-doc.json", got, "media insights")
@@ -220,6 +234,17 @@ check("threads-user-insights-likes-total-value-pythreads.json", got, "user insig
       mangle=lambda d: {"data": d["data"]})
 st, got = call("GET", "/v1.0/me/threads_insights", {"metric": "clicks"})
 check("threads-user-insights-clicks-link-total-values-doc.json", got, "clicks")
+st, got = call("GET", "/v1.0/me/threads_insights",
+               {"metric": "follower_demographics", "breakdown": "age"})
+check("threads-user-insights-follower-demographics-age-pythreads.json", got,
+      "follower demographics", mangle=lambda d: {"data": d["data"]})
+_, got = call("GET", "/v1.0/" + pid, {"fields": "permalink"})
+st, got = call("GET", "/v1.0/oembed", {"url": got["permalink"] + "/"}, token=None)
+check("threads-oembed-2026-doc.json", got, "oEmbed, without a token", st, 200)
+call("GET", "/v1.0/keyword_search", {"q": "some keyword"})
+call("GET", "/v1.0/keyword_search", {"q": "some other keyword"})
+st, got = call("GET", "/v1.0/me", {"fields": "id,recently_searched_keywords"})
+check("threads-me-recently-searched-keywords-doc.jsonc", got, "recently searched keywords")
 lim = load("threads-publishing-limit-all-quotas-doc.json")
 st, got = call("GET", "/v1.0/me/threads_publishing_limit",
                {"fields": fields_of(lim["data"][0])})

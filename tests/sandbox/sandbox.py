@@ -35,6 +35,11 @@ Control endpoints (never logged, no token needed), JSON in and out:
                                  "tag": T, "text": PREFIX,
                                  "shortcode": SC (every one of them)}
                                 or {"oauth_code": C, "redirect_uri": U}
+  POST /_control/reply          {"to": ID, "user": NAME|"me", "text": T,
+                                 "ago": SECS, "approval": "pending"|
+                                 "ignored" (held for approval)} -> {"id"}
+  POST /_control/ghost          {"text": T, "ago": SECS}: a ghost post of
+                                 yours -> {"id"}
   POST /_control/config         {"processing_delay": SECS,
                                  "quota_posts": N, ...,
                                  "publish_not_ready": SECS (24/4279009 for
@@ -340,6 +345,25 @@ class World:
         parent["has_replies"] = True
         return r
 
+    def add_pending(self, parent, username, t, text, status="pending"):
+        """A reply held for approval (threads-api.md 12.1): listed by
+        the parent's pending_replies only, until approved."""
+        r = self.add_reply(parent, parent, username, t, text)
+        parent["_replies"].remove(r["id"])
+        parent["has_replies"] = bool(parent["_replies"])
+        parent.setdefault("_pending", []).append(r["id"])
+        r["reply_approval_status"] = status
+        return r
+
+    def make_ghost(self, p):
+        """Post p becomes a ghost post (12.2): archived a day after."""
+        p["_ghost"] = True
+        p["ghost_post_expiration_timestamp"] = ts(p["_t"] + DAY)
+        self.ghost_status(p)
+
+    def ghost_status(self, p):
+        p["ghost_post_status"] = "ACTIVE" if self.now() < p["_t"] + DAY else "ARCHIVED"
+
     def add_token(self, token, username, kind="long", age=0, expires_in=None,
                   scopes=None, valid=True):
         now = self.now()
@@ -634,6 +658,24 @@ class Handler(BaseHTTPRequestHandler):
                             p["permalink"] = "https://www.threads.com/@%s/post/%s" % (
                                 user, arg["shortcode"])
                     return self.send_json(200, {"ids": ids[:5], "count": len(ids)})
+            elif path == "/_control/reply":
+                parent = w.posts.get(str(arg.get("to")))
+                if parent is None:
+                    return self.send_json(404, {"error": "no such post"})
+                user = arg.get("user", "meta")
+                user = w.me["username"] if user == "me" else user
+                t = int(w.now() - arg.get("ago", 60))
+                text = arg.get("text", "a reply")
+                if arg.get("approval"):
+                    r = w.add_pending(parent, user, t, text, arg["approval"])
+                else:
+                    r = w.add_reply(parent, parent, user, t, text)
+                return self.send_json(200, {"id": r["id"]})
+            elif path == "/_control/ghost":
+                p = w.new_post(w.me["username"], int(w.now() - arg.get("ago", 60)),
+                               arg.get("text", "a ghost post"))
+                w.make_ghost(p)
+                return self.send_json(200, {"id": p["id"]})
             elif path == "/_control/config":
                 w.config.update(arg)
             elif path == "/_control/state":
@@ -697,6 +739,12 @@ class Handler(BaseHTTPRequestHandler):
             raise wrong_method(method)
         if parts == ["debug_token"]:
             return self.debug_token(method, params, auth)
+        if parts == ["oembed"]:
+            # no token needed since 2026-03-03 (threads-api.md 12.11); one
+            # given must still be good (UNCONFIRMED)
+            if auth or "access_token" in params:
+                self.token_of(params, auth)
+            return self.oembed(method, params)
         tok, t = self.token_of(params, auth)
         me = w.users[t["user"]]
         if t["kind"] == "app" and parts != ["oembed"]:
@@ -735,6 +783,12 @@ class Handler(BaseHTTPRequestHandler):
         if edge == "replies" and method == "GET":
             self.require(t, "threads_read_replies")
             ids = [p for p in w.by_user[uname] if w.posts[p].get("is_reply")]
+            return self.page(ids, params, ["id"])
+        if edge == "ghost_posts" and method == "GET":
+            # threads_basic only (12.2); the status follows the clock
+            ids = [p for p in w.by_user[uname] if w.posts[p].get("_ghost")]
+            for i in ids:
+                w.ghost_status(w.posts[i])
             return self.page(ids, params, ["id"])
         if edge == "mentions" and method == "GET":
             self.require(t, "threads_manage_mentions")
@@ -976,6 +1030,42 @@ class Handler(BaseHTTPRequestHandler):
                 raise invalid_param("Param hide must be a boolean")
             p["hide_status"] = "HIDDEN" if hide == "true" else "UNHUSHED"
             return 200, {"success": True}
+        if edge == "pending_replies" and method == "GET":
+            # 12.1: reverse, approval_status (case-sensitive; none: both),
+            # cursors; no since/until, as the other reply edges
+            self.require(t, "threads_read_replies")
+            if not mine:
+                raise ApiError(400, "You can only see pending replies to your "
+                               "own posts", 10)
+            st = params.get("approval_status")
+            if st is not None and st not in ("pending", "ignored"):
+                raise invalid_param("Param approval_status must be one of "
+                                    "{pending, ignored}")
+            if params.get("reverse", "true") not in ("true", "false"):
+                raise invalid_param("Param reverse must be a boolean")
+            ids = [i for i in p.get("_pending", []) if i in w.posts and
+                   (st is None or w.posts[i].get("reply_approval_status") == st)]
+            return self.tree_page(ids, params)
+        if edge == "manage_pending_reply" and method == "POST":
+            # 12.1: approve=true publishes, false ignores (an ignored
+            # reply can be approved later); errors UNCONFIRMED
+            self.require(t, "threads_manage_replies")
+            if p.get("reply_approval_status") not in ("pending", "ignored"):
+                raise invalid_param("The reply is not pending approval")
+            root = w.posts.get(p["root_post"]["id"])
+            if root is None or root["username"] != me["username"]:
+                raise ApiError(400, "You can only manage replies to your own posts", 10)
+            ap = params.get("approve")
+            if ap not in ("true", "false"):
+                raise invalid_param("Param approve must be a boolean")
+            if ap == "true":
+                del p["reply_approval_status"]
+                root["_pending"].remove(mid)
+                root["_replies"].append(mid)
+                root["has_replies"] = True
+            else:
+                p["reply_approval_status"] = "ignored"
+            return 200, {"success": True}
         if edge == "repost" and method == "POST":
             self.require(t, "threads_content_publish")
             self.quota("publish", w.config["quota_posts"])
@@ -1071,6 +1161,44 @@ class Handler(BaseHTTPRequestHandler):
             data.append(base)
         return 200, {"data": data}
 
+    def oembed(self, method, params):
+        """GET /oembed without a token: the permalink forms of the docs,
+        maxwidth 320..658, 1,000 requests an hour (config quota_oembed)."""
+        w = self.server.world
+        if method != "GET":
+            raise wrong_method(method)
+        url = params.get("url")
+        if not url:
+            raise invalid_param("The parameter url is required")
+        m = re.match(r"^https://(?:www\.)?threads\.(?:com|net)/"
+                     r"(?:@([A-Za-z0-9._]{1,30})/post|t)/([A-Za-z0-9_-]+)/?$", url)
+        if m is None:
+            raise invalid_param("Invalid URL: %s is not a Threads post" % url)
+        if "maxwidth" in params:
+            mw = params["maxwidth"]
+            if not mw.isdigit() or not 320 <= int(mw) <= 658:
+                raise invalid_param("maxwidth must be between 320 and 658")
+        now = w.now()
+        calls = [c for c in getattr(w, "oembed_calls", []) if c > now - 3600]
+        if len(calls) >= w.config.get("quota_oembed", 1000):
+            raise ApiError(400, "Application request limit reached", 4, transient=True)
+        calls.append(now)
+        w.oembed_calls = calls
+        hit = [p for p in w.posts.values() if p.get("shortcode") == m.group(2) and
+               (m.group(1) is None or p["username"] == m.group(1).lower())]
+        if not hit:
+            raise invalid_param("Invalid URL: the post does not exist or cannot be "
+                                "embedded")
+        p = hit[0]
+        return 200, {"type": "rich", "version": "1.0",
+                     "html": '<blockquote class="text-post-media" '
+                             'data-text-post-permalink="%s" data-text-post-version="0">'
+                             '<a href="%s">Post by @%s</a></blockquote>'
+                             '<script async src="https://www.threads.com/embed.js"></script>'
+                             % (p["permalink"], p["permalink"], p["username"]),
+                     "provider_name": "Threads", "provider_url": "https://www.threads.com/",
+                     "width": int(params.get("maxwidth", 658))}
+
     # -- publishing -----------------------------------------------------
     def quota(self, kind, total):
         w = self.server.world
@@ -1091,6 +1219,58 @@ class Handler(BaseHTTPRequestHandler):
             c["finished_at"] = max(w.now(), c["ready_at"])
         if c["status"] in ("IN_PROGRESS", "FINISHED") and w.now() >= c["created"] + DAY:
             c["status"] = "EXPIRED"
+
+    def check_2025(self, mt, text, params):
+        """The 2025-2026 container parameters (threads-api.md 12.1-12.5):
+        the docs' rules; where the API's answer is UNCONFIRMED (TENOR, what
+        a ghost post may not carry) refused as th refuses them."""
+        for k in ("is_ghost_post", "enable_reply_approvals"):
+            if k in params and params[k] not in ("true", "false"):
+                raise invalid_param("Param %s must be a boolean" % k)
+        if params.get("is_ghost_post") == "true":
+            if mt != "TEXT" or "reply_to_id" in params:
+                raise invalid_param("Ghost posts must be TEXT posts and cannot be replies")
+            if params.get("enable_reply_approvals") == "true":
+                raise invalid_param("Reply approvals are not allowed on ghost posts")
+            other = set(params) & {"poll_attachment", "gif_attachment", "link_attachment",
+                                   "text_attachment", "topic_tag", "location_id",
+                                   "quote_post_id", "auto_publish_text", "reply_control",
+                                   "allowlisted_country_codes"}
+            if other:
+                raise invalid_param("The only feature supported with ghost posts is "
+                                    "text spoilers, not %s" % ", ".join(sorted(other)))
+        if "gif_attachment" in params:
+            try:
+                gif = json.loads(params["gif_attachment"])
+                gid, prov = gif["gif_id"], gif["provider"]
+            except (ValueError, TypeError, KeyError):
+                raise invalid_param("Param gif_attachment must be a JSON object with "
+                                    "gif_id and provider")
+            if prov != "GIPHY":
+                raise invalid_param("Param gif_attachment provider must be GIPHY "
+                                    "(Tenor support ended 2026-03-31)")
+            if mt != "TEXT" or not isinstance(gid, str) or not gid:
+                raise invalid_param("GIF attachments are for TEXT posts, with a gif_id")
+        if "text_entities" in params:
+            if params.get("is_carousel_item") == "true":
+                raise invalid_param("Spoilers go on the carousel, not on its items")
+            try:
+                ents = json.loads(params["text_entities"])
+                spans = [(e["entity_type"], int(e["offset"]), int(e["length"]))
+                         for e in ents]
+            except (ValueError, TypeError, KeyError):
+                raise invalid_param("Param text_entities must be a JSON list of "
+                                    "{entity_type, offset, length}")
+            if len(spans) > 10:
+                raise invalid_param("A post may have at most 10 text entities")
+            units = len(text.encode("utf-16-le")) // 2   # UNCONFIRMED: UTF-16
+            for et, off, n in spans:
+                if et not in ("SPOILER", "spoiler") or off < 0 or n < 1:
+                    raise invalid_param("Text entities are SPOILER, offset >= 0, "
+                                        "length >= 1")
+                if off + n > units:
+                    raise invalid_param("InputOutOfBounds: a text entity runs past "
+                                        "the text")
 
     def create_container(self, params, me):
         w = self.server.world
@@ -1144,6 +1324,7 @@ class Handler(BaseHTTPRequestHandler):
                 raise invalid_param("Param text_attachment must be JSON")
             if len(ta.get("plaintext", "")) > 10000:
                 raise invalid_param("text_attachment plaintext is at most 10000 characters")
+        self.check_2025(mt, text, params)
         reply_to = params.get("reply_to_id")
         if reply_to and reply_to not in w.posts:
             raise ApiError(500, "Invalid parameter", 100, etype="THApiException",
@@ -1236,6 +1417,15 @@ class Handler(BaseHTTPRequestHandler):
             extra["_children"] = list(c["children"])
         if "allowlisted_country_codes" in prm:
             extra["allowlisted_country_codes"] = prm["allowlisted_country_codes"].split(",")
+        if "gif_attachment" in prm:     # read back as gif_url only (12.3)
+            extra["gif_url"] = "https://media2.giphy.com/media/%s/200.gif" % \
+                json.loads(prm["gif_attachment"])["gif_id"]
+        if "text_entities" in prm:      # an edge when read (12.5, threads-go 97c0832)
+            extra["text_entities"] = {"data": [
+                {"entity_type": "SPOILER", "offset": int(e["offset"]),
+                 "length": int(e["length"])} for e in json.loads(prm["text_entities"])]}
+        if prm.get("enable_reply_approvals") == "true":
+            extra["_reply_approvals"] = True    # replies to it are held (12.1)
         if reply_to:
             parent = w.posts[reply_to]
             root = w.posts.get(parent.get("root_post", {}).get("id"), parent)
@@ -1247,6 +1437,8 @@ class Handler(BaseHTTPRequestHandler):
             p = w.new_post(me["username"], int(w.now()), prm.get("text", ""),
                            media_type=mtype, extra=extra)
             w.events["publish"].append(w.now())
+            if prm.get("is_ghost_post") == "true":
+                w.make_ghost(p)
         c["status"] = "PUBLISHED"
         c["media_id"] = p["id"]
         w.published += 1

@@ -343,6 +343,28 @@ main(void)
 	is_int(rc, TH_EDATA, "an empty post: 65");
 	is_int(nreqs, 0, "  before any request");
 
+	{	/* ||spoiler|| marks: offsets in UTF-16 code units */
+		char *plain, *ents;
+
+		rc = th_post_spoilers("\xf0\x9f\x98\x80 a ||b\xc3\xa9|| \\| ||\xf0\x9f\x8f\xa0||",
+		    &plain, &ents, &f);
+		is_int(rc, 0, "spoilers: marks out of the text");
+		is_str(plain, "\xf0\x9f\x98\x80 a b\xc3\xa9 | \xf0\x9f\x8f\xa0",
+		    "  the text without them, \\| a bar");
+		is_str(ents, "[{\"entity_type\":\"SPOILER\",\"offset\":5,\"length\":2},"
+		    "{\"entity_type\":\"SPOILER\",\"offset\":10,\"length\":2}]",
+		    "  an astral emoji counts 2 units, an accented letter 1");
+		free(plain);
+		free(ents);
+		rc = th_post_spoilers("no marks", &plain, &ents, &f);
+		ok(rc == 0 && ents == NULL && strcmp(plain, "no marks") == 0,
+		    "spoilers: no marks, no entities");
+		free(plain);
+		rc = th_post_spoilers("||open", &plain, &ents, &f);
+		ok(rc == TH_EDATA && plain == NULL && ents == NULL,
+		    "spoilers: a mark left open is 65");
+	}
+
 	th_http_set_fake(NULL);
 	{
 		char cmd[64];

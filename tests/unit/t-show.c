@@ -224,5 +224,30 @@ main(void)
 	    "{\"date\": \"2026-11-21\", \"views\": 8}\n"),
 	    "views 2026-11-20..2026-11-21 _# min 1 max 8 total 9\n",
 	    "  not UTF-8: ASCII bars");
+
+	/* th-stats --demographics: a run per breakdown, one table each */
+	is_str(all(&o, "{\"breakdown\": \"age\", \"dimension\": \"18-24\", \"followers\": 10}\n"
+	    "{\"breakdown\": \"age\", \"dimension\": \"65+\", \"followers\": 30}\n"
+	    "{\"breakdown\": \"gender\", \"dimension\": null, \"followers\": 0}\n"),
+	    "followers by age\n"
+	    "  18-24      10  25.0% #######\n"
+	    "  65+        30  75.0% ####################\n"
+	    "followers by gender\n"
+	    "  ?       0   0.0% \n",
+	    "demographics: a table a breakdown, share and bar; a null dimension as ?");
+	o.utf8 = 1;
+	is_str(one(&o, "{\"breakdown\": \"city\", \"dimension\": \"\xe6\x9d\xb1\xe4\xba\xac\", "
+	    "\"followers\": 4}", 0),
+	    "followers by city\n"
+	    "  \xe6\x9d\xb1\xe4\xba\xac       4 100.0% "
+	    "\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88"
+	    "\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88"
+	    "\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88"
+	    "\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\n",
+	    "  alone, in UTF-8: block bars, a wide name counted by its columns");
+	o.utf8 = 0;
+	is_str(one(&o, "{\"breakdown\": \"age\", \"dimension\": \"18-24\", \"followers\": 1, "
+	    "\"x\": 1}", 0), "breakdown: age\ndimension: 18-24\nfollowers: 1\nx: 1\n\n",
+	    "  a record with more fields is no demographics record");
 	return done_testing();
 }
