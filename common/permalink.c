@@ -88,16 +88,74 @@ myname(char *buf, size_t size)
 	return 0;
 }
 
-int
-th_permalink_id(const char *s, char *id, size_t size)
+/* What a scan of one listing found. */
+struct scan {
+	char	*found, *twice;	/* the ids with the shortcode (malloc'd) */
+	long	 posts;		/* posts read */
+	int	 pages;		/* pages read */
+	int	 all;		/* the listing was read to its end */
+};
+
+/*
+ * Look for the shortcode among the posts of one listing (params owned),
+ * at most TH_PERMALINK_PAGES pages. Returns 0, or an exit status after a
+ * message naming what (the permalink, or whose posts).
+ */
+static int
+scan(const char *edge, jv params, const char *code, const char *what,
+    struct scan *sc)
 {
 	struct th_pager pg;
 	struct th_api_res res;
-	char user[64], code[64], me[64], who[80], *sc, *pid, *found = NULL,
-	    *twice = NULL;
-	long posts = 0;
-	int rc, mine, r;
+	char *c, *pid;
+	int r, rc = 0;
 	jv item;
+
+	th_pager_init(&pg, edge, jv_object_set(jv_object_set(params,
+	    jv_string("fields"), jv_string("id,shortcode")), jv_string("limit"),
+	    jv_string("100")));
+	for (;;) {
+		/* the page where it was found is read to its end: a second
+		 * post with the same shortcode there makes it ambiguous */
+		if (pg.idx >= pg.n && (sc->found != NULL ||
+		    pg.pages >= TH_PERMALINK_PAGES))
+			break;
+		if ((r = th_pager_next(&pg, &item, &res)) == -1) {
+			rc = th_api_report(&res, what);
+			th_api_res_free(&res);
+			break;
+		}
+		if (r == 0)
+			break;
+		sc->posts++;
+		c = th_jv_strdup(item, "shortcode");
+		pid = th_jv_idstr(item, "id");
+		jv_free(item);
+		if (c != NULL && pid != NULL && strcmp(c, code) == 0 && th_isid(pid)) {
+			if (sc->found == NULL) {
+				sc->found = pid;
+				pid = NULL;
+			} else if (sc->twice == NULL && strcmp(sc->found, pid) != 0) {
+				sc->twice = pid;
+				pid = NULL;
+			}
+		}
+		free(c);
+		free(pid);
+	}
+	sc->pages += pg.pages;
+	sc->all = pg.after == NULL || pg.last;
+	th_pager_free(&pg);
+	return rc;
+}
+
+int
+th_permalink_id(const char *s, char *id, size_t size)
+{
+	struct scan sc = { NULL, NULL, 0, 0, 0 };
+	char user[64], code[64], me[64], who[96];
+	long posts;
+	int rc, mine, all;
 
 	if (th_isid(s)) {
 		if (strlcpy(id, s, size) >= size)
@@ -110,58 +168,37 @@ th_permalink_id(const char *s, char *id, size_t size)
 		return rc;
 	mine = strcmp(me, user) == 0;
 	snprintf(who, sizeof(who), mine ? "your" : "@%s's", user);
-	th_pager_init(&pg, mine ? "me/threads" : "profile_posts", jv_object_set(
-	    jv_object_set(mine ? jv_object() : jv_object_set(jv_object(),
-	    jv_string("username"), jv_string(user)), jv_string("fields"),
-	    jv_string("id,shortcode")), jv_string("limit"), jv_string("100")));
-	for (;;) {
-		/* the page where it was found is read to its end: a second
-		 * post with the same shortcode there makes it ambiguous */
-		if (pg.idx >= pg.n && (found != NULL || pg.pages >= TH_PERMALINK_PAGES))
-			break;
-		if ((r = th_pager_next(&pg, &item, &res)) == -1) {
-			rc = th_api_report(&res, mine ? s : who);
-			th_api_res_free(&res);
-			goto out;
+	if (mine) {
+		/* yours: a post, else a reply (th-delete takes both) */
+		if ((rc = scan("me/threads", jv_object(), code, s, &sc)) == 0 &&
+		    sc.found == NULL) {
+			posts = sc.posts;
+			all = sc.all;
+			rc = scan("me/replies", jv_object(), code, s, &sc);
+			snprintf(who, sizeof(who), "your posts and the %ld newest of "
+			    "your replies", sc.posts - posts);
+			sc.posts = posts;
+			sc.all = sc.all && all;
 		}
-		if (r == 0)
-			break;
-		posts++;
-		sc = th_jv_strdup(item, "shortcode");
-		pid = th_jv_idstr(item, "id");
-		jv_free(item);
-		if (sc != NULL && pid != NULL && strcmp(sc, code) == 0 &&
-		    th_isid(pid)) {
-			if (found == NULL) {
-				found = pid;
-				pid = NULL;
-			} else if (twice == NULL && strcmp(found, pid) != 0) {
-				twice = pid;
-				pid = NULL;
-			}
-		}
-		free(sc);
-		free(pid);
-	}
-	if (twice != NULL)
+	} else
+		rc = scan("profile_posts", jv_object_set(jv_object(),
+		    jv_string("username"), jv_string(user)), code, who, &sc);
+	if (rc != 0)
+		;
+	else if (sc.twice != NULL)
 		rc = th_msg(TH_EDATA, "%s: the shortcode %s names two of %s posts "
-		    "(%s and %s): give the post's id instead", s, code, who, found,
-		    twice);
-	else if (found == NULL)
-		rc = th_msg(TH_EDATA, "%s: no post %s among the %ld newest of %s "
-		    "posts (%s%ld page%s read%s)", s, code, posts, who,
-		    pg.after == NULL || pg.last ? "all of them, " : "", pg.pages,
-		    pg.pages == 1 ? "" : "s", pg.after == NULL || pg.last ? "" :
-		    ", the most th reads for a permalink: give the post's id "
-		    "instead");
-	else if (strlcpy(id, found, size) >= size)
+		    "(%s and %s): give the post's id instead", s, code, who,
+		    sc.found, sc.twice);
+	else if (sc.found == NULL)
+		rc = th_msg(TH_EDATA, "%s: no post %s among the %ld newest of %s%s "
+		    "(%s%d page%s read%s)", s, code, sc.posts, who, mine ? "" : " posts",
+		    sc.all ? "all of them, " : "", sc.pages, sc.pages == 1 ? "" : "s",
+		    sc.all ? "" : ", the most th reads for a permalink: give the "
+		    "post's id instead");
+	else if (strlcpy(id, sc.found, size) >= size)
 		rc = th_msg(TH_EDATA, "%s: the post's id is too long", s);
-	else
-		rc = 0;
-out:
-	th_pager_free(&pg);
-	free(found);
-	free(twice);
+	free(sc.found);
+	free(sc.twice);
 	return rc;
 }
 

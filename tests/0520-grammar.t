@@ -84,8 +84,9 @@ is "$(sblogr 'select(.method == "POST") | .path')" "/v1.0/$TID/manage_reply" \
 
 N=$(sb GET /_control/state | jq .own_posts)
 run th-stats "https://www.threads.com/@$ME/post/DNOSUCHPOST"
-is "$status:$err" "65:th-stats: https://www.threads.com/@$ME/post/DNOSUCHPOST: no post DNOSUCHPOST among the $N newest of your posts (all of them, 1 page read)" \
-	"a shortcode not among your posts: 65, saying how far it looked"
+R=$("$top_builddir/th-api" --paginate me/replies fields=id limit=100 | grep -c .)
+is "$status:$err" "65:th-stats: https://www.threads.com/@$ME/post/DNOSUCHPOST: no post DNOSUCHPOST among the $N newest of your posts and the $R newest of your replies (all of them, 2 pages read)" \
+	"a shortcode not among your posts or replies: 65, saying how far it looked"
 
 sb POST /_control/seed '{"user": "big.archive", "posts": 1050, "followers": 5000}' >/dev/null
 clearlog

@@ -228,6 +228,14 @@ is "$status" 0 "th-delete --last 1 after th-post -r"
 is "$(sblog 'select(.method == "DELETE") | .path')" "\"/v1.0/$r3\"" \
 	"  deletes that reply: th-post records replies in the ledger as it does posts"
 keep
+r4=$("$top_builddir/th-post" --jq .permalink -r "$other" "a reply named by its permalink")
+r4id=$("$TL" --jq .id -n 1 replies)
+clearlog
+run th-delete -n "$r4"
+is "$status:$(echo "$out" | jq -r .id)" "0:$r4id" \
+	"th-delete -n PERMALINK of your reply: found among your replies when not among your posts"
+is "$(sblogr 'select(.method == "GET") | .path' | grep -c 'me/replies')" 1 "  by reading me/replies"
+keep
 
 # --- every request fits the request-shape table ---------------------------------------------------
 "$PYTHON3" "$top_srcdir/tests/sandbox/shapes.py" "$top_srcdir/tests/data/request-shapes.json" \
