@@ -18,6 +18,9 @@
 #include "msg.h"
 #include "secret.h"
 
+/* what to do about a refused token: the token provider knows */
+static char tokenfix[160] = "run th-auth login";
+
 static char *token;
 static int tokenrc = -1;		/* -1: not asked yet; else the provider's */
 static char tokuid[32];		/* the provider's user id, "" if unknown */
@@ -572,9 +575,9 @@ words(const struct th_api_res *res, long code, long sub, char *buf, size_t size)
 	else if (transient || code == 1 || code == 2)
 		snprintf(buf, size, "the API failed");
 	else if (code == 190 && sub == 463)
-		snprintf(buf, size, "the token has expired: run th-auth login");
+		snprintf(buf, size, "the token has expired: %s", tokenfix);
 	else if (code == 190 || code == 102)
-		snprintf(buf, size, "the token is not valid: run th-auth login");
+		snprintf(buf, size, "the token is not valid: %s", tokenfix);
 	else if ((code == 10 || (code >= 200 && code <= 299)) && sub == 4279067)
 		snprintf(buf, size, "the app's access tier does not reach this: "
 		    "%s needs advanced access, granted by Meta's App Review; "
@@ -858,6 +861,12 @@ th_pager_free(struct th_pager *p)
 	memset(p, 0, sizeof(*p));
 	p->params = jv_null();
 	p->page = jv_null();
+}
+
+void
+th_api_token_fix(const char *how)
+{
+	strlcpy(tokenfix, how, sizeof(tokenfix));
 }
 
 void

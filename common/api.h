@@ -195,6 +195,10 @@ void th_pager_free(struct th_pager *p);
  */
 typedef int th_api_token_fn(char **tok, char *uid, size_t size);
 void th_api_token_provider(th_api_token_fn *fn);
+/* What a user does when the API refuses the token, as the provider knows
+ * where it came from ("run th-auth login -a NAME", "set another
+ * TH_ACCESS_TOKEN ..."); th_api_reason() says it. Copied. */
+void th_api_token_fix(const char *how);
 /* Look the token up now rather than on the first request: 0 or the
  * provider's status (77 when there is none). */
 int th_api_token(void);

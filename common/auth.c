@@ -702,7 +702,7 @@ static int
 findtoken(char **tok, char *uid, size_t size)
 {
 	struct th_account a;
-	char name[sizeof(th_cfg.account)], when[32];
+	char name[sizeof(th_cfg.account)], when[32], fix[160];
 	const char *e;
 	time_t now;
 	int rc, did;
@@ -724,12 +724,17 @@ findtoken(char **tok, char *uid, size_t size)
 	if (e != NULL) {
 		envexpiry();
 		*tok = strdup(e);
+		th_api_token_fix("set another TH_ACCESS_TOKEN, or unset it to "
+		    "use a stored account");
 	} else if (th_cfg.token_file[0] != '\0' && !th_cfg.account_opt) {
 		if ((rc = fromfile(th_cfg.token_file, tok)) != 0)
 			return rc;
+		th_api_token_fix("put a new token in the --token-file");
 	} else {
 		if ((rc = th_auth_account_name(name, sizeof(name))) != 0)
 			return rc;
+		snprintf(fix, sizeof(fix), "run th-auth login -a %s", name);
+		th_api_token_fix(fix);
 		if ((rc = th_auth_load(name, &a)) != 0)
 			return rc;
 		now = time(NULL);

@@ -31,7 +31,7 @@ done
 
 # --- an expired token --------------------------------------------------------------
 sb POST /_control/token '{"token": "expiredtok", "age": 7200, "expires_in": 3600}' >/dev/null
-want="the token has expired: run th-auth login (API: Error validating access token: Session has expired on 2026-05-28T19:26:40+0000. The current time is 2026-05-28T20:26:40+0000, code 190/463)"
+want="the token has expired: set another TH_ACCESS_TOKEN, or unset it to use a stored account (API: Error validating access token: Session has expired on 2026-05-28T19:26:40+0000. The current time is 2026-05-28T20:26:40+0000, code 190/463)"
 for c in "th-whois me:me" "th-whois @meta:@meta" "th-stats $id:$id" \
     "th-hide $id:$id" "th-api me:me" "th-stats me:account insights" \
     "th-delete $id:cannot ask who you are" "th-repost $id:cannot ask who you are" \
@@ -40,7 +40,7 @@ for c in "th-whois me:me" "th-whois @meta:@meta" "th-stats $id:$id" \
 	is "$status:$err" "77:${c%% *}: ${c#*:}: $want" "${c%%:*}, expired token"
 done
 TH_ACCESS_TOKEN=not-a-token run th-whois me
-is "$status:$err" "77:th-whois: me: the token is not valid: run th-auth login (API: Invalid OAuth 2.0 Access Token, code 190)" \
+is "$status:$err" "77:th-whois: me: the token is not valid: set another TH_ACCESS_TOKEN, or unset it to use a stored account (API: Invalid OAuth 2.0 Access Token, code 190)" \
 	"th-whois, a token the API does not know"
 
 # --- a permission missing ----------------------------------------------------------
@@ -92,7 +92,7 @@ is "$status:$err" "1:th-timeline: @nosuchuser: skipped: no such user, or not a p
 run th-timeline -r $nosuch
 is "$status:$err" "1:th-timeline: replies:$nosuch: skipped: no such post, or not one this token may read (API: Unsupported get request, code 100/33)" \
 	"th-timeline -r, unknown post id"
-want="the token has expired: run th-auth login (API: Error validating access token: Session has expired on 2026-05-28T19:26:40+0000. The current time is 2026-05-28T20:26:40+0000, code 190/463)"
+want="the token has expired: set another TH_ACCESS_TOKEN, or unset it to use a stored account (API: Error validating access token: Session has expired on 2026-05-28T19:26:40+0000. The current time is 2026-05-28T20:26:40+0000, code 190/463)"
 TH_ACCESS_TOKEN=expiredtok run th-timeline -n 5 me
 is "$status:$err" "77:th-timeline: me: $want" "th-timeline, expired token"
 TH_ACCESS_TOKEN=expiredtok run th-search -n 5 ramen
@@ -118,5 +118,13 @@ sb POST /_control/faults/clear >/dev/null
 run th-stats --errors=json $nosuch
 is "$(echo "$err" | jq -r .api.message)" "Unsupported get request. Object with ID '$nosuch' does not exist, cannot be loaded due to missing permissions, or does not support this operation" \
 	"--errors=json: the API's message as it came, in the detail"
+
+# a stored account's refused token: th-auth login -a NAME is the fix
+"$top_builddir/th-auth" login --with-token -a stored <<<"$CANARY" >/dev/null 2>&1
+sb POST /_control/token "{\"token\": \"$CANARY\", \"valid\": false}" >/dev/null
+TH_ACCESS_TOKEN= run th-whois me
+is "$status:$err" "77:th-whois: me: the token is not valid: run th-auth login -a stored (API: Invalid OAuth 2.0 Access Token, code 190)" \
+	"a stored account's refused token: the fix names the account"
+sb POST /_control/token "{\"token\": \"$CANARY\"}" >/dev/null
 
 done_testing
