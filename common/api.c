@@ -12,6 +12,7 @@
 #include <curl/curl.h>
 
 #include "api.h"
+#include "buf.h"
 #include "config.h"
 #include "http.h"
 #include "json.h"
@@ -770,6 +771,34 @@ th_api_nextcursor(jv body)
 	return after;
 }
 
+/*
+ * What tells one page from another: the ids of its items, in order; the
+ * whole page only when an item has none. Not the page's dump: that cost
+ * more than the rest of reading it, and kept every page in memory.
+ */
+static char *
+pagekey(jv data)
+{
+	struct th_buf b = TH_BUF_INIT;
+	char *id;
+
+	if (jv_get_kind(data) == JV_KIND_ARRAY)
+		jv_array_foreach(data, i, it) {
+			id = jv_get_kind(it) == JV_KIND_OBJECT ?
+			    th_jv_idstr(it, "id") : NULL;
+			jv_free(it);
+			if (id == NULL || th_buf_printf(&b, "%s\n", id) != 0) {
+				free(id);
+				th_buf_free(&b);
+				return th_json_dump(jv_copy(data));
+			}
+			free(id);
+		}
+	if (b.s == NULL)	/* an empty page, or not a list */
+		return th_json_dump(jv_copy(data));
+	return th_buf_take(&b);
+}
+
 /* A server going in a circle would be paged for ever: A, B, A by its
  * cursors, or fresh cursors on the same pages. */
 int
@@ -778,7 +807,7 @@ th_api_circle(struct th_circle *c, jv data, char **after, const char *what)
 	char *d;
 	int again;
 
-	if ((d = th_json_dump(jv_copy(data))) == NULL)
+	if ((d = pagekey(data)) == NULL)
 		th_die(TH_EIO, "out of memory");
 	again = th_api_seen(&c->pages, d, strlen(d));
 	free(d);
