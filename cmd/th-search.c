@@ -53,12 +53,7 @@ usage(int status)
 	    "      --author USER       only posts by USER\n"
 	    "      --media TYPE        only TEXT, IMAGE or VIDEO posts\n"
 	    "  -n, --limit COUNT       at most COUNT posts; 100 without --since/--new\n"
-	    "      --since TIME        only posts since TIME (2026-11-01, 1700000000, 3d)\n"
-	    "      --until TIME        only posts before TIME (same forms as --since)\n"
-	    "      --fields LIST       the post fields to ask for, comma-separated\n"
-	    "      --reverse           the newest posts, printed oldest first\n"
-	    "      --new NAME          only posts new since the last run of NAME\n"
-	    "      --state FILE        as --new, with the cursors kept in FILE\n"
+	    TH_TL_HELP
 	    "      --history           your recently searched keywords, newest first\n");
 }
 

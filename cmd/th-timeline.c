@@ -52,12 +52,7 @@ usage(int status)
 	    "sources: me, mentions, replies, ghosts, @user, #tag, list:NAME,\n"
 	    "         @user@host, https://host/actor, pending:ID (none: following)\n",
 	    "  -n, --limit COUNT       at most COUNT posts; 100 without --since/--new/-f\n"
-	    "      --since TIME        only posts since TIME (2026-11-01, 1700000000, 3d)\n"
-	    "      --until TIME        only posts before TIME (same forms as --since)\n"
-	    "      --fields LIST       the post fields to ask for, comma-separated\n"
-	    "      --reverse           the newest posts, printed oldest first\n"
-	    "      --new NAME          only posts new since the last run of NAME\n"
-	    "      --state FILE        as --new, with the cursors kept in FILE\n"
+	    TH_TL_HELP
 	    "  -P, --parallel N        at most N requests at once (default 8)\n"
 	    "  -f, --follow            keep polling, print new posts until killed\n"
 	    "      --interval SECONDS  with -f, poll every SECONDS (default 60)\n"

@@ -38,6 +38,14 @@ enum {
 	TH_OPT_TL_REVERSE, TH_OPT_TL_NEW, TH_OPT_TL_STATE,
 	TH_OPT_TL_VERB
 };
+/* --help's lines for TH_TL_LONGOPTS but -n (whose default differs). */
+#define TH_TL_HELP \
+	"      --since TIME        only posts since TIME (2026-11-01, 1700000000, 3d)\n" \
+	"      --until TIME        only posts before TIME (same forms as --since)\n" \
+	"      --fields LIST       the post fields to ask for, comma-separated\n" \
+	"      --reverse           the newest posts, printed oldest first\n" \
+	"      --new NAME          only posts new since the last run of NAME\n" \
+	"      --state FILE        as --new, with the cursors kept in FILE\n"
 #define TH_TL_LONGOPTS \
 	{ "limit",	required_argument,	NULL, 'n' }, \
 	{ "since",	required_argument,	NULL, TH_OPT_TL_SINCE }, \
