@@ -33,6 +33,20 @@ dump(jv r)
 }
 
 /* limits borrowed */
+/* r (owned) is an array of at least min objects, or the run aborts; r back. */
+static jv
+objects(jv r, int min)
+{
+	if (jv_get_kind(r) != JV_KIND_ARRAY || jv_array_length(jv_copy(r)) < min)
+		abort();
+	jv_array_foreach(r, i, rec) {
+		if (jv_get_kind(rec) != JV_KIND_OBJECT)
+			abort();
+		jv_free(rec);
+	}
+	return r;
+}
+
 static void
 quotas(jv limits)
 {
@@ -65,25 +79,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	dump(r);
 
-	r = th_answer_account(body, ACCOUNT, t, t);
-	if (jv_get_kind(r) != JV_KIND_ARRAY || jv_array_length(jv_copy(r)) < 1)
-		abort();
-	jv_array_foreach(r, i, rec) {
-		if (jv_get_kind(rec) != JV_KIND_OBJECT)
-			abort();
-		jv_free(rec);
-	}
-	dump(r);
-
-	r = th_answer_demographics(body, "age");
-	if (jv_get_kind(r) != JV_KIND_ARRAY)
-		abort();
-	jv_array_foreach(r, i, rec) {
-		if (jv_get_kind(rec) != JV_KIND_OBJECT)
-			abort();
-		jv_free(rec);
-	}
-	dump(r);
+	dump(objects(th_answer_account(body, ACCOUNT, t, t), 1));
+	dump(objects(th_answer_demographics(body, "age"), 0));
 
 	/* the quota reader gets th_quota_read()'s record, data[0]; and
 	 * anything else */
