@@ -48,7 +48,7 @@ static const char *setdefault;
 static const char *scopes = "threads_basic,threads_content_publish,"
     "threads_read_replies,threads_manage_replies,threads_manage_insights,"
     "threads_keyword_search,threads_manage_mentions,threads_delete,"
-    "threads_profile_discovery";
+    "threads_profile_discovery,threads_location_tagging";
 
 static void
 usage(int status)

@@ -32,7 +32,7 @@ enum {
 	OPT_LINK, OPT_REPLY_CONTROL, OPT_SPOILER, OPT_LOCATION, OPT_COUNTRIES,
 	OPT_THREAD, OPT_NUMBER, OPT_BATCH, OPT_WAIT_TIMEOUT, OPT_WINDOW,
 	OPT_ATTACHMENT, OPT_REPUBLISH, OPT_GHOST, OPT_APPROVALS, OPT_GIF,
-	OPT_INTENT, OPT_TSPOIL
+	OPT_INTENT, OPT_TSPOIL, OPT_ALINK, OPT_ASTYLE
 };
 
 static const struct option longopts[] = {
@@ -58,6 +58,8 @@ static const struct option longopts[] = {
 	{ "wait-timeout",	required_argument,	NULL, OPT_WAIT_TIMEOUT },
 	{ "window",		required_argument,	NULL, OPT_WINDOW },
 	{ "attachment",		required_argument,	NULL, OPT_ATTACHMENT },
+	{ "attachment-link",	required_argument,	NULL, OPT_ALINK },
+	{ "attachment-style",	required_argument,	NULL, OPT_ASTYLE },
 	{ "republish",		no_argument,		NULL, OPT_REPUBLISH },
 	{ "ghost",		no_argument,		NULL, OPT_GHOST },
 	{ "reply-approvals",	no_argument,		NULL, OPT_APPROVALS },
@@ -79,8 +81,9 @@ usage(int status)
 	    "usage: th-post [-nv] [-a account] [-F file] [-k key] [-r id] [-i url]\n"
 	    "               [--video url] [--alt text] [--quote id] [--poll 'A|B']\n"
 	    "               [--tag topic] [--link url] [--reply-control value]\n"
-	    "               [--spoiler] [--location id] [--countries CC,...]\n"
-	    "               [--attachment file] [--thread [--number]]\n"
+	    "               [--spoiler] [--location place] [--countries CC,...]\n"
+	    "               [--attachment file [--attachment-link url]\n"
+	    "               [--attachment-style off+len=style,...]] [--thread [--number]]\n"
 	    "               [--ghost] [--reply-approvals] [--gif id]\n"
 	    "               [--text-spoilers]\n"
 	    "               [--wait-timeout secs] [--window days] [--republish]\n"
@@ -98,6 +101,10 @@ usage(int status)
 	    "      --tag TOPIC         the post's topic tag\n"
 	    "      --link URL          the link attachment (text posts only)\n"
 	    "      --attachment FILE   attach the long text in FILE (-: stdin)\n"
+	    "      --attachment-link URL\n"
+	    "                          the attachment's link\n"
+	    "      --attachment-style OFF+LEN=STYLE,...\n"
+	    "                          bold, italic, highlight, underline, strikethrough\n"
 	    "      --reply-control VALUE\n"
 	    "                          who may reply (everyone, mentioned_only, ...)\n"
 	    "      --spoiler           mark the media as a spoiler\n"
@@ -105,7 +112,7 @@ usage(int status)
 	    "      --gif ID            a GIPHY GIF, by id or URL (text posts only)\n"
 	    "      --ghost             a ghost post: text only, archived after 24 h\n"
 	    "      --reply-approvals   hold replies until you approve them\n"
-	    "      --location ID       the location id (from location search)\n"
+	    "      --location PLACE    a location id, a place's name or LAT,LON\n"
 	    "      --countries CC,...  show the post only in these countries (ISO 3166)\n"
 	    "      --thread            split a long text into a reply chain\n"
 	    "      --number            with --thread, append k/n to each part\n"
@@ -190,7 +197,6 @@ static int
 options(int argc, char **argv, struct th_post *p, const char **file,
     int *batchmode)
 {
-	FILE *f;
 	int c;
 
 	while ((c = getopt_long(argc, argv, TH_CLI_SHORTOPTS "F:nr:k:i:", longopts,
@@ -281,13 +287,13 @@ options(int argc, char **argv, struct th_post *p, const char **file,
 			p->tspoil = 1;
 			break;
 		case OPT_ATTACHMENT:
-			if ((f = strcmp(optarg, "-") == 0 ? stdin : fopen(optarg, "r")) == NULL)
-				th_die(TH_EDATA, "%s: %s", optarg, strerror(errno));
-			free(p->attach);
-			if ((p->attach = th_post_slurp(f, optarg)) == NULL)
-				th_exit(TH_EDATA);
-			if (f != stdin)
-				fclose(f);
+			th_post_attachfile(p, optarg);
+			break;
+		case OPT_ALINK:
+			th_setstr(&p->alink, optarg);
+			break;
+		case OPT_ASTYLE:
+			th_post_addstyle(p, optarg);
 			break;
 		default:
 			if (!th_cli_common(c, optarg))

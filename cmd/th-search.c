@@ -6,6 +6,7 @@
  *	          [--media TEXT|IMAGE|VIDEO] [--since t] [--until t] [-n N]
  *	          [--new name | --state file] query ...
  *	th-search --history                 {query, timestamp}: your recent searches
+ *	th-search --place name | LAT,LON     places, for th-post --location
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -18,12 +19,13 @@
 #include "json.h"
 #include "list.h"
 #include "out.h"
+#include "publish.h"
 #include "text.h"
 #include "timeline.h"
 
 enum {
 	OPT_TAG = TH_OPT_TL_VERB, OPT_RECENT, OPT_TOP, OPT_AUTHOR, OPT_MEDIA,
-	OPT_HISTORY
+	OPT_HISTORY, OPT_PLACE
 };
 
 static const struct option longopts[] = {
@@ -34,6 +36,7 @@ static const struct option longopts[] = {
 	{ "author",	required_argument,	NULL, OPT_AUTHOR },
 	{ "media",	required_argument,	NULL, OPT_MEDIA },
 	{ "history",	no_argument,		NULL, OPT_HISTORY },
+	{ "place",	no_argument,		NULL, OPT_PLACE },
 	TH_TL_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
 };
@@ -46,7 +49,8 @@ usage(int status)
 	    "                 [--media TEXT|IMAGE|VIDEO] [--since time] [--until time]\n"
 	    "                 [-n count] [--fields list] [--reverse]\n"
 	    "                 [--new name | --state file] [--jq filter] query ...\n"
-	    "       th-search [-v] [-n count] [--jq filter] --history\n",
+	    "       th-search [-v] [-n count] [--jq filter] --history\n"
+	    "       th-search [-v] [--jq filter] --place name | LAT,LON\n",
 	    "      --tag               search a topic tag, not the text\n"
 	    "      --recent            newest first (the default with --new)\n"
 	    "      --top               most relevant first (the default)\n"
@@ -54,7 +58,8 @@ usage(int status)
 	    "      --media TYPE        only TEXT, IMAGE or VIDEO posts\n"
 	    "  -n, --limit COUNT       at most COUNT posts; 100 without --since/--new\n"
 	    TH_TL_HELP
-	    "      --history           your recently searched keywords, newest first\n");
+	    "      --history           your recently searched keywords, newest first\n"
+	    "      --place             places by name or LAT,LON (location search)\n");
 }
 
 /* What the command line asks of the search, beside the timeline's. */
@@ -64,6 +69,7 @@ struct search {
 	int		 tag;		/* --tag: a topic, not keywords */
 	int		 recent;	/* --recent 1, --top 0, -1 unsaid */
 	int		 history;	/* --history: no search, the past ones */
+	int		 place;		/* --place: places, not posts */
 };
 
 /* The options into tl and s; returns optind. */
@@ -92,6 +98,9 @@ options(int argc, char **argv, struct th_tl *tl, struct search *s)
 			break;
 		case OPT_HISTORY:
 			s->history = 1;
+			break;
+		case OPT_PLACE:
+			s->place = 1;
 			break;
 		default:
 			if (!th_tl_option(tl, c, optarg, &s->newname, &s->statefile) &&
@@ -193,6 +202,35 @@ history(long limit)
 	return rc;
 }
 
+/* --place: the places location search finds for the operands, one
+ * record each, in the API's order (it does not page). */
+static int
+places(int argc, char **argv)
+{
+	struct th_fail f;
+	char *q;
+	int rc = 0;
+	jv list;
+
+	memset(&f, 0, sizeof(f));
+	q = query(argc, argv, 0);
+	if (th_place_kind(q, &(double){ 0 }, &(double){ 0 }) == TH_PLACE_ID)
+		th_die(TH_EUSAGE, "--place '%s': a place's name or LAT,LON, not an id", q);
+	if ((rc = th_place_search(q, &list, &f)) != 0) {
+		free(q);
+		return rc;
+	}
+	free(q);
+	jv_array_foreach(list, i, pl) {
+		if (rc == 0)
+			rc = th_out_emit(pl);
+		else
+			jv_free(pl);
+	}
+	jv_free(list);
+	return rc;
+}
+
 /* The keyword_search parameters of query q. */
 static jv
 params(const char *q, const struct search *s)
@@ -236,6 +274,15 @@ main(int argc, char **argv)
 			th_die(TH_EUSAGE, "--history takes no query and no search "
 			    "options but -n");
 		th_exit(history(tl.limit));
+	}
+	if (s.place) {
+		/* a place search has no posts to filter or follow */
+		if (argc == 0 || s.tag || s.recent != -1 || s.author != NULL ||
+		    s.media != NULL || s.newname != NULL || s.statefile != NULL ||
+		    tl.since != 0 || tl.until != 0 || tl.fields != NULL ||
+		    tl.reverse || tl.limit >= 0)
+			th_die(TH_EUSAGE, "--place takes a query and no search options");
+		th_exit(places(argc, argv));
 	}
 	if (argc == 0)
 		usage(TH_EUSAGE);

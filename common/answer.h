@@ -30,7 +30,8 @@ jv th_answer_account(jv body, const char *metrics, long long since,
  */
 jv th_answer_demographics(jv body, const char *breakdown);
 /* The publishing limits (th_api_limits()'s record) as an array (owned)
- * of {"quota", "used", "total", "left"} for posts, replies and deletes:
+ * of {"quota", "used", "total", "left"} for posts, replies, deletes and
+ * location searches:
  * numbers, or null when the record does not give both used and total. */
 jv th_answer_quotas(jv limits);
 /* A profile answer: the API's record, with /me's (me set) long field

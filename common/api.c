@@ -540,6 +540,8 @@ th_api_permission(const char *method, const char *path)
 		return "threads_profile_discovery";
 	if (strcmp(path, "keyword_search") == 0)
 		return "threads_keyword_search";
+	if (strcmp(path, "location_search") == 0)
+		return "threads_location_tagging";
 	if (strcmp(edge, "mentions") == 0)
 		return "threads_manage_mentions";
 	if (strcmp(edge, "replies") == 0 || strcmp(edge, "conversation") == 0 ||

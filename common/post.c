@@ -64,6 +64,9 @@ th_post_free(struct th_post *p)
 	free(p->countries);
 	free(p->poll);
 	free(p->attach);
+	free(p->alink);
+	free(p->astyle);
+	free(p->astyles);
 	free(p->key);
 	free(p->gif);
 	free(p->ents);
@@ -92,6 +95,9 @@ th_post_copy(struct th_post *d, const struct th_post *s)
 	d->countries = th_strdup(s->countries);
 	d->poll = th_strdup(s->poll);
 	d->attach = th_strdup(s->attach);
+	d->alink = th_strdup(s->alink);
+	d->astyle = th_strdup(s->astyle);
+	d->astyles = th_strdup(s->astyles);
 	d->key = th_strdup(s->key);
 	d->gif = th_strdup(s->gif);
 	d->ents = th_strdup(s->ents);
@@ -158,6 +164,196 @@ cleantext(struct th_fail *f, const char *what, const char *s, int nl)
 		    c >= 0 ? c : (long)(strpbrk(s, "\n\t") - s),
 		    nl ? "" : ", and not here");
 	return 0;
+}
+
+enum th_place
+th_place_kind(const char *s, double *lat, double *lon)
+{
+	char *e;
+
+	if (th_isid(s))
+		return TH_PLACE_ID;
+	/* digits, signs, points, one comma, blanks: nothing strtod would
+	 * read as hex, exponents or "inf" */
+	if (s[0] == '\0' || s[strspn(s, "0123456789+-., ")] != '\0' ||
+	    strchr(s, ',') == NULL || strchr(s, ',') != strrchr(s, ','))
+		return TH_PLACE_NAME;
+	*lat = strtod(s, &e);
+	e += strspn(e, " ");
+	if (e == s || *e != ',')
+		return TH_PLACE_NAME;
+	s = e + 1;
+	*lon = strtod(s, &e);
+	e += strspn(e, " ");
+	if (e == s || *e != '\0')
+		return TH_PLACE_NAME;
+	if (*lat < -90 || *lat > 90 || *lon < -180 || *lon > 180)
+		return TH_PLACE_BAD;
+	return TH_PLACE_COORDS;
+}
+
+/* A --location that location search can take, before any request. */
+static int
+checkplace(struct th_fail *f, const char *s)
+{
+	double lat, lon;
+	int rc;
+
+	switch (th_place_kind(s, &lat, &lon)) {
+	case TH_PLACE_BAD:
+		return th_fail(f, TH_EDATA, "location '%s': coordinates are LAT,LON "
+		    "with latitude -90 to 90 and longitude -180 to 180", s);
+	case TH_PLACE_NAME:
+		if ((rc = cleantext(f, "the location", s, 0)) != 0)
+			return rc;
+		if (s[strspn(s, " ")] == '\0' || strlen(s) > 200)
+			return th_fail(f, TH_EDATA, "location '%s': an id, a place's "
+			    "name (1 to 200 bytes) or LAT,LON", s);
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+void
+th_post_addstyle(struct th_post *p, const char *spec)
+{
+	char *s;
+
+	if (asprintf(&s, "%s%s%s", p->astyle ? p->astyle : "", p->astyle ? ";" :
+	    "", spec) == -1)
+		th_die(TH_EIO, "out of memory");
+	free(p->astyle);
+	p->astyle = s;
+}
+
+void
+th_post_attachfile(struct th_post *p, const char *path)
+{
+	FILE *f;
+
+	if ((f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r")) == NULL)
+		th_die(TH_EDATA, "%s: %s", path, strerror(errno));
+	free(p->attach);
+	if ((p->attach = th_post_slurp(f, path)) == NULL)
+		th_exit(TH_EDATA);
+	if (f != stdin)
+		fclose(f);
+}
+
+static const char *const styles[] = {
+	"bold", "italic", "highlight", "underline", "strikethrough", NULL
+};
+
+/* One range "OFF+LEN=STYLE[,STYLE]" of s (NUL-terminated, modified) as
+ * the API's {offset, length, styling_info} into *o; units is the
+ * attachment's length. 0 or 65. */
+static int
+stylerange(struct th_fail *f, char *s, long units, long *off, long *len, jv *o)
+{
+	const char *const *st;
+	char *e, *name, *save;
+	jv list = jv_array();
+	unsigned seen = 0;
+
+	*o = jv_null();
+	errno = 0;
+	*off = isdigit((unsigned char)s[0]) ? strtol(s, &e, 10) : -1;
+	if (*off < 0 || errno != 0 || *e != '+' || !isdigit((unsigned char)e[1]))
+		goto bad;
+	*len = strtol(e + 1, &e, 10);
+	if (errno != 0 || *e != '=' || *len < 1)
+		goto bad;
+	for (name = strtok_r(e + 1, ",", &save); name != NULL;
+	    name = strtok_r(NULL, ",", &save)) {
+		for (st = styles; *st != NULL && strcmp(*st, name) != 0; st++)
+			;
+		if (*st == NULL || (seen & (1u << (st - styles)))) {
+			jv_free(list);
+			return th_fail(f, TH_EDATA, "attachment style '%s': bold, italic, "
+			    "highlight, underline or strikethrough, each once", name);
+		}
+		seen |= 1u << (st - styles);
+		list = jv_array_append(list, jv_string(name));
+	}
+	if (seen == 0)
+		goto bad;
+	if (*off + *len > units) {
+		jv_free(list);
+		return th_fail(f, TH_EDATA, "attachment style %ld+%ld: past the end of "
+		    "the attachment (%ld UTF-16 units)", *off, *len, units);
+	}
+	*o = jv_object_set(jv_object_set(jv_object_set(jv_object(),
+	    jv_string("offset"), jv_number(*off)), jv_string("length"),
+	    jv_number(*len)), jv_string("styling_info"), list);
+	return 0;
+bad:
+	jv_free(list);
+	return th_fail(f, TH_EDATA, "attachment style '%s': OFFSET+LENGTH=STYLE[,STYLE] "
+	    "(length at least 1)", s);
+}
+
+/* The styling ranges into p->astyles: each well formed, inside the
+ * attachment, none overlapping another (the API's rule). 0 or 65. */
+static int
+checkstyles(struct th_post *p, struct th_fail *f)
+{
+	char *spec, *r, *save;
+	long units = 0, off = 0, len = 0, (*seen)[2] = NULL;
+	size_t i, n = 0, k;
+	uint32_t cp;
+	jv list = jv_array(), o;
+	int rc = 0;
+
+	for (i = 0; p->attach[i] != '\0'; i += k) {
+		if ((k = th_text_decode(p->attach + i, strlen(p->attach + i), &cp)) == 0)
+			k = 1;
+		units += cp > 0xffff ? 2 : 1;	/* the unit of spoilers: UNCONFIRMED */
+	}
+	spec = th_strdup(p->astyle);
+	for (r = strtok_r(spec, ";", &save); r != NULL && rc == 0;
+	    r = strtok_r(NULL, ";", &save)) {
+		if ((rc = stylerange(f, r, units, &off, &len, &o)) != 0)
+			break;
+		for (i = 0; i < n && rc == 0; i++)
+			if (off < seen[i][1] && seen[i][0] < off + len)
+				rc = th_fail(f, TH_EDATA, "attachment styles %ld+%ld and "
+				    "%ld+%ld overlap; give one range both styles",
+				    seen[i][0], seen[i][1] - seen[i][0], off, len);
+		if ((seen = reallocarray(seen, n + 1, sizeof(*seen))) == NULL)
+			th_die(TH_EIO, "out of memory");
+		seen[n][0] = off;
+		seen[n++][1] = off + len;
+		list = jv_array_append(list, o);
+	}
+	free(spec);
+	free(seen);
+	free(p->astyles);
+	p->astyles = NULL;
+	if (rc == 0 && n > 0)
+		p->astyles = th_json_dump(list);
+	else
+		jv_free(list);
+	return rc;
+}
+
+/* The text attachment's link and styles (p->attach checked already). */
+static int
+checkattach(struct th_post *p, struct th_fail *f)
+{
+	if ((p->alink != NULL || p->astyle != NULL) && p->attach == NULL)
+		return th_fail(f, TH_EUSAGE, "--attachment-link and --attachment-style "
+		    "go with --attachment");
+	if (p->alink != NULL) {
+		if (p->link != NULL)
+			return th_fail(f, TH_EUSAGE, "--attachment-link or --link: a post "
+			    "with a link attachment has no attachment link");
+		if (!th_post_isurl(p->alink) || strpbrk(p->alink, " \t\n") != NULL)
+			return th_fail(f, TH_EDATA, "attachment link '%s': an http(s) URL",
+			    p->alink);
+	}
+	return p->astyle != NULL ? checkstyles(p, f) : 0;
 }
 
 /* Split "A|B|C" into trimmed options; returns how many (up to 8). */
@@ -287,6 +483,8 @@ checkextras(struct th_post *p, struct th_fail *f)
 			return th_fail(f, TH_EDATA, "the attachment is %zu characters; the "
 			    "limit is 10000", n);
 	}
+	if ((rc = checkattach(p, f)) != 0)
+		return rc;
 	if (p->rctl != NULL) {
 		for (r = rctls; *r != NULL && strcmp(*r, p->rctl) != 0; r++)
 			;
@@ -299,8 +497,8 @@ checkextras(struct th_post *p, struct th_fail *f)
 		return th_fail(f, TH_EDATA, "reply to '%s': not a Threads post id", p->reply_to);
 	if (p->quote != NULL && !th_isid(p->quote))
 		return th_fail(f, TH_EDATA, "quote '%s': not a Threads post id", p->quote);
-	if (p->location != NULL && !th_isid(p->location))
-		return th_fail(f, TH_EDATA, "location '%s': not a location id", p->location);
+	if (p->location != NULL && (rc = checkplace(f, p->location)) != 0)
+		return rc;
 	if (p->countries != NULL) {
 		for (c = p->countries; *c != '\0'; c++)
 			*c = (char)toupper((unsigned char)*c);
@@ -591,10 +789,11 @@ th_post_check(struct th_post *p, struct th_fail *f)
 			    "%d (emoji count as their UTF-8 bytes): shorten it, or "
 			    "split it with --thread", n, TH_POST_LIMIT);
 	}
+	/* the attachment's link counts unless the text has it (12.16) */
 	if (!p->thread && (k = th_text_links(p->text ? p->text : "", len,
-	    p->link)) > 5)
+	    p->link ? p->link : p->alink)) > 5)
 		return th_fail(f, TH_EDATA, "%d distinct links; a post may have at most 5 "
-		    "(the --link attachment counts)", k);
+		    "(the --link attachment and the attachment's link count)", k);
 
 	if ((rc = checkmedia(p, f)) != 0 || (rc = checkghost(p, f)) != 0 ||
 	    (rc = checkgif(p, f)) != 0)
@@ -671,7 +870,7 @@ th_post_params(const struct th_post *p, int k, const char *text, const char *tar
     const char *children)
 {
 	char opt[8][128], key[16], *s;
-	jv o = jv_object(), poll;
+	jv o = jv_object(), poll, att;
 	int i, n;
 
 	if (text != NULL && text[0] != '\0')
@@ -715,8 +914,13 @@ th_post_params(const struct th_post *p, int k, const char *text, const char *tar
 			free(s);
 		}
 		if (p->attach != NULL) {
-			s = th_json_dump(jv_object_set(jv_object(), jv_string("plaintext"),
-			    jv_string(p->attach)));
+			att = jv_object_set(jv_object(), jv_string("plaintext"),
+			    jv_string(p->attach));
+			att = th_jv_setstr(att, "link_attachment_url", p->alink);
+			if (p->astyles != NULL)
+				att = jv_object_set(att, jv_string("text_with_styling_info"),
+				    jv_parse(p->astyles));
+			s = th_json_dump(att);
 			o = th_jv_setstr(o, "text_attachment", s);
 			free(s);
 		}
@@ -801,6 +1005,8 @@ th_post_digest(const struct th_post *p, int k, const char *text)
 		}
 		o = digest1(o, "poll", poll.len > 0 ? poll.s : NULL);
 		o = digest1(o, "attachment", p->attach);
+		o = digest1(o, "attachment_link", p->alink);
+		o = digest1(o, "attachment_style", p->astyles);
 		o = digest1(o, "location", p->location);
 		o = digest1(o, "ghost", p->ghost ? "true" : NULL);
 		o = digest1(o, "gif", p->gif);
@@ -968,6 +1174,8 @@ th_post_fromrec(struct th_post *p, jv rec, struct th_fail *f)
 	    (rc = recstr(f, rec, "location", &p->location)) != 0 ||
 	    (rc = recjoin(f, rec, "countries", ",", &p->countries)) != 0 ||
 	    (rc = recstr(f, rec, "attachment", &p->attach)) != 0 ||
+	    (rc = recstr(f, rec, "attachment_link", &p->alink)) != 0 ||
+	    (rc = recjoin(f, rec, "attachment_style", ";", &p->astyle)) != 0 ||
 	    (rc = recstr(f, rec, "gif", &p->gif)) != 0 ||
 	    (rc = recbool(f, rec, "ghost", &p->ghost)) != 0 ||
 	    (rc = recbool(f, rec, "reply_approvals", &p->approvals)) != 0 ||

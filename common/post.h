@@ -21,6 +21,11 @@ struct th_post {
 	struct th_media	 m[TH_POST_MAXMEDIA];
 	int		 nm;		/* media given, may exceed the limit */
 	char		*reply_to, *quote, *tag, *link, *rctl, *location;
+	char		*alink;		/* the text attachment's link */
+	char		*astyle;	/* its styling ranges, as given:
+					   "OFF+LEN=STYLE[,STYLE];..." */
+	char		*astyles;	/* the same as the API's JSON list,
+					   made by th_post_check() */
 	char		*countries, *poll, *attach, *key;
 	char		*gif;		/* a GIPHY id, as given until checked */
 	char		*ents;		/* text_entities (JSON), made by
@@ -87,6 +92,20 @@ int th_post_intent(struct th_post *p, char **url, struct th_fail *f);
  * replace p's. Returns 0 or 65 with f filled.
  */
 int th_post_fromrec(struct th_post *p, jv rec, struct th_fail *f);
+
+/*
+ * What a --location is: a location id, a place's name, or coordinates
+ * "LAT,LON" (decimal degrees, *lat and *lon set); TH_PLACE_BAD for
+ * coordinates off the globe. No request: a name or coordinates are
+ * made an id by th_place_search() in the publishing engine.
+ */
+enum th_place { TH_PLACE_BAD = -1, TH_PLACE_ID, TH_PLACE_NAME, TH_PLACE_COORDS };
+enum th_place th_place_kind(const char *s, double *lat, double *lon);
+
+/* Add a styling range "OFF+LEN=STYLE[,STYLE]" to the text attachment. */
+void th_post_addstyle(struct th_post *p, const char *spec);
+/* The text attachment read from path ("-": stdin); exits on failure. */
+void th_post_attachfile(struct th_post *p, const char *path);
 
 /* The texts to publish: the post, or the parts of a --thread. */
 struct th_parts {

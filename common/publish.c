@@ -471,9 +471,11 @@ readback(const struct th_post *p, const char *id, jv *o)
 	snprintf(fields, sizeof(fields), "id,media_product_type,media_type,"
 	    "media_url,permalink,username,text,timestamp,shortcode,"
 	    "is_quote_post,quoted_post,topic_tag,is_reply,replied_to,root_post,"
-	    "link_attachment_url,poll_attachment,alt_text,children%s%s%s",
+	    "link_attachment_url,poll_attachment,alt_text,children%s%s%s%s%s",
 	    p->gif != NULL ? ",gif_url" : "", p->ents != NULL ? ",text_entities" :
-	    "", p->ghost ? ",ghost_post_status,ghost_post_expiration_timestamp" : "");
+	    "", p->ghost ? ",ghost_post_status,ghost_post_expiration_timestamp" : "",
+	    p->location != NULL ? ",location_id" : "",
+	    p->attach != NULL ? ",text_attachment" : "");
 	rc = th_api_call("GET", id, jv_object_set(jv_object(), jv_string("fields"),
 	    jv_string(fields)), &res);
 	if (rc == 0 && jv_get_kind(res.body) == JV_KIND_OBJECT)
@@ -509,6 +511,8 @@ static const struct { const char *field, *words; } fields[] = {
 	{ "reply_to", "another reply target" }, { "quote", "another quoted post" },
 	{ "tag", "another topic tag" }, { "link", "another link attachment" },
 	{ "poll", "another poll" }, { "attachment", "another text attachment" },
+	{ "attachment_link", "another attachment link" },
+	{ "attachment_style", "other attachment styles" },
 	{ "location", "another location" },
 	{ "ghost", "another ghost setting" }, { "gif", "another GIF" },
 	{ "spoilers", "other text spoilers" },
@@ -1113,6 +1117,112 @@ run(struct run *r, struct state *s)
 	return parts(r, s);
 }
 
+#define PLACEFIELDS	"id,name,address,city,country,latitude,longitude,postal_code"
+
+int
+th_place_search(const char *s, jv *places, struct th_fail *f)
+{
+	struct th_api_res res;
+	char lat[64], why[1024], *c;
+	double la, lo;
+	jv q, d, id;
+	int rc;
+
+	*places = jv_null();
+	q = jv_object_set(jv_object(), jv_string("fields"), jv_string(PLACEFIELDS));
+	switch (th_place_kind(s, &la, &lo)) {
+	case TH_PLACE_BAD:
+		jv_free(q);
+		return th_fail(f, TH_EDATA, "place '%s': coordinates are LAT,LON with "
+		    "latitude -90 to 90 and longitude -180 to 180", s);
+	case TH_PLACE_COORDS:
+		/* as typed, blanks aside: no rounding on the way */
+		c = (char *)s + strspn(s, " ");
+		snprintf(lat, sizeof(lat), "%.*s", (int)strcspn(c, ", "), c);
+		c = strchr(c, ',') + 1;
+		c += strspn(c, " ");
+		q = th_jv_setstr(q, "latitude", lat);
+		q = jv_object_set(q, jv_string("longitude"),
+		    jv_string_sized(c, (int)strcspn(c, " ")));
+		break;
+	default:
+		/* "q", as the guide, the sample app and Postman send it */
+		q = th_jv_setstr(q, "q", s);
+	}
+	if (th_api_call("GET", "location_search", q, &res) != 0) {
+		th_api_reason(&res, why, sizeof(why));
+		rc = th_fail(f, res.status, "cannot search places: %s", why);
+		th_api_res_free(&res);
+		return rc;
+	}
+	d = th_jv_get(res.body, "data");
+	th_api_res_free(&res);
+	*places = jv_array();
+	if (jv_get_kind(d) == JV_KIND_ARRAY)
+		jv_array_foreach(d, i, pl) {
+			if (jv_get_kind(pl) != JV_KIND_OBJECT ||
+			    (c = th_jv_idstr(pl, "id")) == NULL) {
+				jv_free(pl);
+				continue;
+			}
+			id = jv_string(c);
+			free(c);
+			*places = jv_array_append(*places, jv_object_set(pl,
+			    jv_string("id"), id));
+		}
+	jv_free(d);
+	return 0;
+}
+
+int
+th_place_resolve(struct th_post *p, struct th_fail *f)
+{
+	double la, lo;
+	char *id = NULL, *name;
+	int rc, n = 0, named = 0;
+	jv places;
+
+	if (p->location == NULL || th_place_kind(p->location, &la, &lo) == TH_PLACE_ID)
+		return 0;
+	if ((rc = th_place_search(p->location, &places, f)) != 0)
+		return rc;
+	jv_array_foreach(places, i, pl) {
+		n++;
+		name = th_jv_strdup(pl, "name");
+		if (name != NULL && strcasecmp(name, p->location) == 0 && named++ == 0) {
+			free(id);
+			id = th_jv_strdup(pl, "id");
+		} else if (n == 1 && named == 0)
+			id = th_jv_strdup(pl, "id");
+		free(name);
+		jv_free(pl);
+	}
+	if (n == 1 || named == 1) {
+		jv_free(places);
+		free(p->location);
+		p->location = id;
+		return 0;
+	}
+	free(id);
+	if (n == 0) {
+		jv_free(places);
+		return th_fail(f, TH_EDATA, "location '%s': no place found", p->location);
+	}
+	/* the candidates, for the user to pick an id from */
+	rc = 0;
+	jv_array_foreach(places, i, pl) {
+		if (rc == 0)
+			rc = th_out_emit(pl);
+		else
+			jv_free(pl);
+	}
+	jv_free(places);
+	if (rc != 0)
+		return rc;
+	return th_fail(f, TH_EDATA, "location '%s': %d places match; give one's id "
+	    "(the candidates are printed)", p->location, n);
+}
+
 int
 th_publish(struct th_post *p, const struct th_pubopts *o, struct th_fail *f)
 {
@@ -1128,7 +1238,8 @@ th_publish(struct th_post *p, const struct th_pubopts *o, struct th_fail *f)
 	r.start = time(NULL);
 	s.lockfd = -1;
 	s.recheck = -1;
-	if ((rc = th_post_check(p, f)) != 0 ||
+	/* the place before the digests: the key's request names the id */
+	if ((rc = th_post_check(p, f)) != 0 || (rc = th_place_resolve(p, f)) != 0 ||
 	    (rc = th_post_split(p, &s.pt, f)) != 0) {
 		th_parts_free(&s.pt);
 		return rc;

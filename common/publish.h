@@ -26,4 +26,18 @@ struct th_pubopts {
  */
 int th_publish(struct th_post *p, const struct th_pubopts *o,
     struct th_fail *f);
+/*
+ * Location search (GET location_search) for s, a place's name or
+ * "LAT,LON" (th_place_kind): *places is the list of places found, each
+ * with all its fields and its id as a string (the API sends a number).
+ * Returns 0 with *places (owned), or the status with f filled (*places
+ * null).
+ */
+int th_place_search(const char *s, jv *places, struct th_fail *f);
+/*
+ * p->location made a location id: a name or coordinates are searched
+ * and must give one clear match (the only place found, or the only one
+ * named exactly as asked); else 65, the candidates printed as records.
+ */
+int th_place_resolve(struct th_post *p, struct th_fail *f);
 #endif

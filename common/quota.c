@@ -21,6 +21,8 @@ static const struct {
 	{ "posts", "quota_usage", "config", "me/threads" },
 	{ "replies", "reply_quota_usage", "reply_config", "me/replies" },
 	{ "deletes", "delete_quota_usage", "delete_config", NULL },
+	{ "location_searches", "location_search_quota_usage",
+	    "location_search_config", NULL },
 };
 
 const char *
@@ -32,7 +34,7 @@ th_quota_name(enum th_quota k)
 int
 th_quota_read(unsigned mask, jv *limits, struct th_api_res *res)
 {
-	char fields[160] = "";
+	char fields[256] = "";
 	int k;
 	jv d;
 
@@ -112,7 +114,7 @@ fromposts(const char *edge, long used)
 long long
 th_quota_freeat(enum th_quota k, long used, const char *uid)
 {
-	if (used <= 0)
+	if (used <= 0 || k == TH_QUOTA_LOCATIONS)
 		return 0;
 	if (kinds[k].edge != NULL)
 		return fromposts(kinds[k].edge, used);

@@ -128,7 +128,10 @@ drive th-timeline --new shapes2 --since 2d replies ghosts "pending:$ROOT"
 shapes "th-timeline (me, @user, #tag, mentions, list:, -r, -c, --since)"
 drive th-search --recent --author meta --media text -n 5 release notes
 drive th-search --tag ramen --since 7d -n 3
-shapes "th-search (keyword and tag)"
+drive th-search --place "Meta HQ"
+drive th-search --place 37.48,-122.15
+drive th-post --location "Meta HQ" "tagged at a place found by name"
+shapes "th-search (keyword, tag, --place), th-post --location NAME"
 
 # --- th-whois, th-stats, th-repost, th-hide, th-delete -----------------------------------
 drive th-whois me @meta

@@ -11,9 +11,9 @@ run th-stats --quota
 is "$status" 0 "th-stats --quota"
 is "$(echo "$out" | jq -c 'select(.quota == "posts") | [.used, .total, .left, (.frees_at | type)]')" \
 	'[3,250,247,"string"]' "  after 3 posts: 3 used of 250, 247 left, and when it frees up"
-is "$(echo "$out" | jq -r .quota | tr '\n' ' ')" "posts replies deletes " "  posts, replies and deletes"
+is "$(echo "$out" | jq -r .quota | tr '\n' ' ')" "posts replies deletes location_searches " "  posts, replies, deletes and location searches"
 is "$(sblogr 'select(.path == "/v1.0/me/threads_publishing_limit") | .query.fields')" \
-	"quota_usage,config,reply_quota_usage,reply_config,delete_quota_usage,delete_config" \
+	"quota_usage,config,reply_quota_usage,reply_config,delete_quota_usage,delete_config,location_search_quota_usage,location_search_config" \
 	"  from threads_publishing_limit"
 
 # --- th-whois ----------------------------------------------------------------------
@@ -93,9 +93,9 @@ answer publishing_limit '{"data":[{"quota_usage":3,"config":{"quota_total":250,"
 run th-stats --quota
 is "$status" 0 "th-stats --quota, the answer without delete_config: 0"
 is "$(echo "$out" | jq -c '[.quota, .used, .total, .left]' | tr '\n' ' ')" \
-	'["posts",3,250,247] ["replies",0,1000,1000] ["deletes",null,null,null] ' \
+	'["posts",3,250,247] ["replies",0,1000,1000] ["deletes",null,null,null] ["location_searches",null,null,null] ' \
 	"  the deletes quota is null, the others are read"
-is "$(echo "$out" | jq -c 'select(.quota != "posts") | .frees_at' | tr '\n' ' ')" "null null " \
+is "$(echo "$out" | jq -c 'select(.quota != "posts") | .frees_at' | tr '\n' ' ')" "null null null " \
 	"  and when it frees up is not known"
 answer publishing_limit '{"data":[{"quota_usage":"3","config":250,"reply_quota_usage":null,"reply_config":{"quota_total":"1000"},"delete_quota_usage":[],"delete_config":{}}]}'
 run th-stats --quota

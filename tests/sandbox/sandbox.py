@@ -88,6 +88,24 @@ USER_FIELDS = ["id", "username", "name", "threads_profile_picture_url",
 LIMIT_FIELDS = ["quota_usage", "config", "reply_quota_usage", "reply_config",
                 "delete_quota_usage", "delete_config",
                 "location_search_quota_usage", "location_search_config"]
+PLACE_FIELDS = ["id", "name", "address", "city", "country", "latitude",
+                "longitude", "postal_code"]
+# location search's places (threads-api.md 12.4): two Springfields to be
+# ambiguous, one place that is alone at its name
+PLACES = [
+    {"id": 7640348500, "name": "Meta HQ", "address": "1 Hacker Way",
+     "city": "Menlo Park", "country": "USA", "latitude": 37.4848,
+     "longitude": -122.1484, "postal_code": "94025"},
+    {"id": 110843418940484, "name": "Springfield", "address": "",
+     "city": "Springfield", "country": "USA", "latitude": 39.7817,
+     "longitude": -89.6501, "postal_code": "62701"},
+    {"id": 104089162959280, "name": "Springfield", "address": "",
+     "city": "Springfield", "country": "USA", "latitude": 42.1015,
+     "longitude": -72.5898, "postal_code": "01103"},
+    {"id": 106078429431815, "name": "Ichiran Shibuya", "address": "1-22-7 Jinnan",
+     "city": "Tokyo", "country": "Japan", "latitude": 35.6614,
+     "longitude": 139.7006, "postal_code": "150-0041"},
+]
 MEDIA_METRICS = ["views", "likes", "replies", "reposts", "quotes", "shares"]
 USER_METRICS = ["views", "likes", "replies", "reposts", "quotes", "clicks",
                 "followers_count", "follower_demographics"]
@@ -214,7 +232,7 @@ class World:
         self.containers = {}
         self.tokens = {}
         self.codes = {}
-        self.events = {"publish": [], "reply": [], "delete": []}
+        self.events = {"publish": [], "reply": [], "delete": [], "location": []}
         self.config = {"processing_delay": 0.0, "quota_posts": 250,
                        "quota_replies": 1000, "quota_deletes": 100,
                        "quota_location": 500}
@@ -376,7 +394,8 @@ class World:
                                  "threads_read_replies", "threads_manage_replies",
                                  "threads_manage_insights", "threads_keyword_search",
                                  "threads_manage_mentions", "threads_delete",
-                                 "threads_profile_discovery"],
+                                 "threads_profile_discovery",
+                                 "threads_location_tagging"],
             "valid": valid}
 
     def mint_token(self, username, kind):
@@ -755,6 +774,9 @@ class Handler(BaseHTTPRequestHandler):
         if head == "keyword_search" and method == "GET":
             self.require(t, "threads_keyword_search")
             return self.keyword_search(params, me)
+        if head == "location_search" and method == "GET":
+            self.require(t, "threads_location_tagging")
+            return self.location_search(params)
         if head == "profile_lookup" and method == "GET":
             self.require(t, "threads_profile_discovery")
             return self.profile_lookup(params)
@@ -797,6 +819,10 @@ class Handler(BaseHTTPRequestHandler):
             return self.page(ids, params, ["id"])
         if edge == "threads" and method == "POST":
             self.require(t, "threads_content_publish")
+            if "location_id" in params:    # tagging needs its scope (12.4)
+                self.require(t, "threads_location_tagging")
+                if not re.fullmatch(r"[0-9]+", params["location_id"]):
+                    raise invalid_param("Param location_id must be a valid location id")
             return self.create_container(params, me)
         if edge == "threads_publish" and method == "POST":
             self.require(t, "threads_content_publish")
@@ -809,6 +835,64 @@ class Handler(BaseHTTPRequestHandler):
         raise ApiError(400, "Unsupported %s request. Object with ID 'me' does not "
                        "support this operation" % method.lower(), 100, 33,
                        etype="THApiException")
+
+    def check_attachment(self, mt, ta, params):
+        """text_attachment's rules (threads-api.md 12.6)."""
+        if not isinstance(ta, dict) or not ta.get("plaintext"):
+            raise invalid_param("text_attachment needs plaintext")
+        if mt != "TEXT" or "poll_attachment" in params:
+            raise invalid_param("A text attachment goes on a TEXT post without a poll")
+        link = ta.get("link_attachment_url")
+        if link is not None:
+            if "link_attachment" in params:
+                raise invalid_param("text_attachment link_attachment_url and "
+                                    "link_attachment do not go together")
+            if not re.match(r"https?://\S+$", link, re.I):
+                raise invalid_param("text_attachment link_attachment_url must be a URL")
+        units = len(ta["plaintext"].encode("utf-16-le")) // 2   # UNCONFIRMED unit
+        spans = []
+        for r in ta.get("text_with_styling_info", []):
+            try:
+                off, ln, st = int(r["offset"]), int(r["length"]), r["styling_info"]
+            except (ValueError, TypeError, KeyError):
+                raise invalid_param("text_with_styling_info: {offset, length, styling_info}")
+            if off < 0 or ln < 1 or off + ln > units or not st or any(
+                    x not in ("bold", "italic", "highlight", "underline",
+                              "strikethrough") for x in st):
+                raise invalid_param("text_with_styling_info: a range inside the "
+                                    "plaintext with known styles")
+            if any(off < e and b < off + ln for (b, e) in spans):
+                raise invalid_param("text_with_styling_info ranges must not overlap")
+            spans.append((off, off + ln))
+
+    def location_search(self, params):
+        """q, or latitude with longitude, or all three (12.4); not paged."""
+        w = self.server.world
+        q = params.get("q", "")
+        lat, lon = params.get("latitude"), params.get("longitude")
+        if (lat is None) != (lon is None):
+            raise invalid_param("latitude and longitude go together")
+        if not q and lat is None:
+            raise invalid_param("The parameter q or latitude and longitude is required")
+        try:
+            la, lo = (float(lat), float(lon)) if lat is not None else (0.0, 0.0)
+        except ValueError:
+            raise invalid_param("latitude and longitude are numbers")
+        if not (-90 <= la <= 90 and -180 <= lo <= 180):
+            raise invalid_param("latitude or longitude out of range")
+        fields = want_fields(params, ["id"])
+        for f in fields:
+            if f not in PLACE_FIELDS:
+                raise ApiError(400, "Tried accessing nonexisting field (%s)" % f, 100,
+                               etype="THApiException")
+        self.quota("location", w.config["quota_location"])
+        w.events["location"].append(w.now())
+        hits = [pl for pl in PLACES
+                if (not q or q.lower() in pl["name"].lower() or
+                    q.lower() == pl["city"].lower()) and
+                (lat is None or (abs(pl["latitude"] - la) < 0.5 and
+                                 abs(pl["longitude"] - lo) < 0.5))]
+        return 200, {"data": [pick(pl, fields) for pl in hits]}
 
     def profile_lookup(self, params):
         w = self.server.world
@@ -1291,6 +1375,12 @@ class Handler(BaseHTTPRequestHandler):
         for k in ("link_attachment",):
             if k in params:
                 links.add(params[k].lower())
+        try:    # the attachment's link counts too (12.16)
+            tal = json.loads(params.get("text_attachment", "{}")).get("link_attachment_url")
+        except (ValueError, AttributeError):
+            tal = None
+        if tal:
+            links.add(tal.lower())
         if len(links) > 5:
             raise ApiError(400, "THREADS_API__LINK_LIMIT_EXCEEDED: a post may contain at "
                            "most 5 links", 100, etype="THApiException")
@@ -1324,6 +1414,7 @@ class Handler(BaseHTTPRequestHandler):
                 raise invalid_param("Param text_attachment must be JSON")
             if len(ta.get("plaintext", "")) > 10000:
                 raise invalid_param("text_attachment plaintext is at most 10000 characters")
+            self.check_attachment(mt, ta, params)
         self.check_2025(mt, text, params)
         reply_to = params.get("reply_to_id")
         if reply_to and reply_to not in w.posts:
@@ -1394,6 +1485,8 @@ class Handler(BaseHTTPRequestHandler):
         for k in ("topic_tag", "alt_text", "location_id"):
             if k in prm:
                 extra[k] = prm[k]
+        if "text_attachment" in prm:    # read back as the object (12.6)
+            extra["text_attachment"] = json.loads(prm["text_attachment"])
         if "link_attachment" in prm:
             extra["link_attachment_url"] = prm["link_attachment"]
         if "reply_control" in prm:
@@ -1459,7 +1552,7 @@ class Handler(BaseHTTPRequestHandler):
                 "delete_quota_usage": used("delete"),
                 "delete_config": {"quota_total": w.config["quota_deletes"],
                                   "quota_duration": DAY},
-                "location_search_quota_usage": 0,
+                "location_search_quota_usage": used("location"),
                 "location_search_config": {"quota_total": w.config["quota_location"],
                                            "quota_duration": DAY}}
         for f in fields:
@@ -1470,7 +1563,8 @@ class Handler(BaseHTTPRequestHandler):
         # threads_delete (threads-api.md §2.9); refused as code 10, HTTP 500
         for f in fields:
             need = {"reply": "threads_manage_replies",
-                    "delete": "threads_delete"}.get(f.split("_")[0])
+                    "delete": "threads_delete",
+                    "location": "threads_location_tagging"}.get(f.split("_")[0])
             if need:
                 self.require(t, need)
         return 200, {"data": [{f: full[f] for f in fields}]}

@@ -364,6 +364,28 @@ main(void)
 		ok(rc == TH_EDATA && plain == NULL && ents == NULL,
 		    "spoilers: a mark left open is 65");
 	}
+	{	/* what a --location is, before any request */
+		double la = 0, lo = 0;
+
+		is_int(th_place_kind("7640348500", &la, &lo), TH_PLACE_ID,
+		    "place: digits are a location id");
+		ok(th_place_kind(" 35.66 , -139.7", &la, &lo) == TH_PLACE_COORDS &&
+		    la == 35.66 && lo == -139.7, "place: LAT,LON, blanks around them");
+		is_int(th_place_kind("-90,180", &la, &lo), TH_PLACE_COORDS,
+		    "place: the limits are coordinates");
+		is_int(th_place_kind("90.01,0", &la, &lo), TH_PLACE_BAD,
+		    "place: a latitude past 90 is bad");
+		is_int(th_place_kind("0,-180.5", &la, &lo), TH_PLACE_BAD,
+		    "place: a longitude past 180 is bad");
+		is_int(th_place_kind("1e5,2", &la, &lo), TH_PLACE_NAME,
+		    "place: an exponent is not coordinates: a name");
+		is_int(th_place_kind("1,2,3", &la, &lo), TH_PLACE_NAME,
+		    "place: three numbers are a name");
+		is_int(th_place_kind("1.2.3,4", &la, &lo), TH_PLACE_NAME,
+		    "place: two points in a number: a name");
+		is_int(th_place_kind("Meta HQ", &la, &lo), TH_PLACE_NAME,
+		    "place: words are a name");
+	}
 
 	th_http_set_fake(NULL);
 	{
