@@ -45,8 +45,18 @@ th_quota_read(unsigned mask, jv *limits, struct th_api_res *res)
 			    kinds[k].config);
 	*limits = jv_null();
 	if (th_api_call("GET", "me/threads_publishing_limit", jv_object_set(
-	    jv_object(), jv_string("fields"), jv_string(fields)), res) != 0)
+	    jv_object(), jv_string("fields"), jv_string(fields)), res) != 0) {
+		/* a token from before location tagging may not ask its
+		 * fields: the other quotas, that one unknown (null) */
+		if ((mask & 1u << TH_QUOTA_LOCATIONS) && mask != 1u <<
+		    TH_QUOTA_LOCATIONS && (res->status == TH_EAUTH ||
+		    res->status == TH_EFAIL)) {
+			th_api_res_free(res);
+			return th_quota_read(mask & ~(1u << TH_QUOTA_LOCATIONS),
+			    limits, res);
+		}
 		return res->status;
+	}
 	/* jv_array_get asserts on anything but an array: "data" may be
 	 * missing or of another kind */
 	d = th_jv_get(res->body, "data");

@@ -140,6 +140,16 @@ like "$err" "*cannot search places:*" "  the message says what failed"
 is "$(sblog 'select(.method == "POST")' | wc -l | tr -d ' ')" 0 "  and nothing was posted"
 TH_ACCESS_TOKEN=noplace run th-post --location 7640348500 "no scope"
 is "$status" 77 "  and so is a location id on a post"
+sb POST /_control/token '{"token": "oldscopes", "scopes": ["threads_basic", "threads_content_publish", "threads_manage_replies", "threads_read_replies", "threads_delete", "threads_manage_insights"]}' >/dev/null
+clearlog
+TH_ACCESS_TOKEN=oldscopes run th-stats --quota
+is "$status" 0 "th-stats --quota with a token from before location tagging: 0"
+is "$(echo "$out" | jq -c 'select(.quota == "location_searches") | [.used, .total]')" '[null,null]' \
+	"  the location-search quota unknown (null)"
+is "$(echo "$out" | jq -c 'select(.quota == "posts") | .total')" 250 "  the others read"
+is "$(sblogr 'select(.path == "/v1.0/me/threads_publishing_limit") | .query.fields' | tail -1)" \
+	"quota_usage,config,reply_quota_usage,reply_config,delete_quota_usage,delete_config" \
+	"  asked again without the location fields"
 keep
 api() {	# api PATH: a GET straight to the sandbox, with the token
 	curl -sS -H "Authorization: Bearer $TH_ACCESS_TOKEN" "$SB$1"
