@@ -32,7 +32,7 @@ enum {
 	OPT_LINK, OPT_REPLY_CONTROL, OPT_SPOILER, OPT_LOCATION, OPT_COUNTRIES,
 	OPT_THREAD, OPT_NUMBER, OPT_BATCH, OPT_WAIT_TIMEOUT, OPT_WINDOW,
 	OPT_ATTACHMENT, OPT_REPUBLISH, OPT_GHOST, OPT_APPROVALS, OPT_GIF,
-	OPT_INTENT, OPT_TSPOIL, OPT_ALINK, OPT_ASTYLE
+	OPT_INTENT, OPT_TSPOIL, OPT_ALINK, OPT_ASTYLE, OPT_IGSTORY
 };
 
 static const struct option longopts[] = {
@@ -66,6 +66,7 @@ static const struct option longopts[] = {
 	{ "gif",		required_argument,	NULL, OPT_GIF },
 	{ "intent",		no_argument,		NULL, OPT_INTENT },
 	{ "text-spoilers",	no_argument,		NULL, OPT_TSPOIL },
+	{ "instagram-story",	required_argument,	NULL, OPT_IGSTORY },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -85,7 +86,7 @@ usage(int status)
 	    "               [--attachment file [--attachment-link url]\n"
 	    "               [--attachment-style off+len=style,...]] [--thread [--number]]\n"
 	    "               [--ghost] [--reply-approvals] [--gif id]\n"
-	    "               [--text-spoilers]\n"
+	    "               [--text-spoilers] [--instagram-story light|dark]\n"
 	    "               [--wait-timeout secs] [--window days] [--republish]\n"
 	    "               [--jq filter]\n"
 	    "               [text ... | -]\n"
@@ -112,6 +113,8 @@ usage(int status)
 	    "      --gif ID            a GIPHY GIF, by id or URL (text posts only)\n"
 	    "      --ghost             a ghost post: text only, archived after 24 h\n"
 	    "      --reply-approvals   hold replies until you approve them\n"
+	    "      --instagram-story light|dark\n"
+	    "                          share the post to your Instagram Stories too\n"
 	    "      --location PLACE    a location id, a place's name or LAT,LON\n"
 	    "      --countries CC,...  show the post only in these countries (ISO 3166)\n"
 	    "      --thread            split a long text into a reply chain\n"
@@ -285,6 +288,9 @@ options(int argc, char **argv, struct th_post *p, const char **file,
 			break;
 		case OPT_TSPOIL:
 			p->tspoil = 1;
+			break;
+		case OPT_IGSTORY:
+			th_setstr(&p->igstory, optarg);
 			break;
 		case OPT_ATTACHMENT:
 			th_post_attachfile(p, optarg);

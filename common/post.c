@@ -70,6 +70,7 @@ th_post_free(struct th_post *p)
 	free(p->key);
 	free(p->gif);
 	free(p->ents);
+	free(p->igstory);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -101,6 +102,7 @@ th_post_copy(struct th_post *d, const struct th_post *s)
 	d->key = th_strdup(s->key);
 	d->gif = th_strdup(s->gif);
 	d->ents = th_strdup(s->ents);
+	d->igstory = th_strdup(s->igstory);
 	d->spoiler = s->spoiler;
 	d->thread = s->thread;
 	d->number = s->number;
@@ -607,10 +609,30 @@ checkghost(const struct th_post *p, struct th_fail *f)
 	    p->quote ? "--quote" : p->poll ? "--poll" : p->gif ? "--gif" :
 	    p->link ? "--link" : p->attach ? "--attachment" : p->tag ? "--tag" :
 	    p->location ? "--location" : p->countries ? "--countries" :
-	    p->rctl ? "--reply-control" : p->approvals ? "--reply-approvals" : NULL;
+	    p->rctl ? "--reply-control" : p->approvals ? "--reply-approvals" :
+	    p->igstory ? "--instagram-story" : NULL;
 	if (what != NULL)
 		return th_fail(f, TH_EUSAGE, "a ghost post is text, with text spoilers "
 		    "at most: not with %s", what);
+	return 0;
+}
+
+/*
+ * Sharing to Instagram Stories (12.9) is light or dark, and for a post
+ * of one's own: whether the API takes it on a reply is not known, and
+ * the clients that send it set it on a thread's first post only.
+ */
+static int
+checkigstory(const struct th_post *p, struct th_fail *f)
+{
+	if (p->igstory == NULL)
+		return 0;
+	if (strcmp(p->igstory, "light") != 0 && strcmp(p->igstory, "dark") != 0)
+		return th_fail(f, TH_EUSAGE, "--instagram-story '%s': light or dark",
+		    p->igstory);
+	if (p->reply_to != NULL)
+		return th_fail(f, TH_EUSAGE, "--instagram-story shares a post of your "
+		    "own, not a reply (--reply-to)");
 	return 0;
 }
 
@@ -724,7 +746,7 @@ th_post_intent(struct th_post *p, char **url, struct th_fail *f)
 	    p->attach ? "--attachment" : p->location ? "--location" :
 	    p->countries ? "--countries" : p->ghost ? "--ghost" : p->approvals ?
 	    "--reply-approvals" : p->tspoil ? "--text-spoilers" : p->thread ?
-	    "--thread" : p->key ? "--key" : NULL;
+	    "--thread" : p->key ? "--key" : p->igstory ? "--instagram-story" : NULL;
 	if (what != NULL)
 		return th_fail(f, TH_EUSAGE, "--intent takes the text, --link, --tag, "
 		    "--reply-control, -r and --quote: not %s", what);
@@ -796,7 +818,7 @@ th_post_check(struct th_post *p, struct th_fail *f)
 		    "(the --link attachment and the attachment's link count)", k);
 
 	if ((rc = checkmedia(p, f)) != 0 || (rc = checkghost(p, f)) != 0 ||
-	    (rc = checkgif(p, f)) != 0)
+	    (rc = checkgif(p, f)) != 0 || (rc = checkigstory(p, f)) != 0)
 		return rc;
 	return checkextras(p, f);
 }
@@ -888,6 +910,9 @@ th_post_params(const struct th_post *p, int k, const char *text, const char *tar
 	if (k == 0) {
 		if (p->ghost)
 			o = th_jv_setstr(o, "is_ghost_post", "true");
+		if (p->igstory != NULL)	/* one of the two, never both */
+			o = th_jv_setstr(o, strcmp(p->igstory, "dark") == 0 ?
+			    "crossreshare_to_ig_dark_mode" : "crossreshare_to_ig", "true");
 		if (p->nm > 0 && p->spoiler)
 			o = th_jv_setstr(o, "is_spoiler_media", "true");
 		o = th_jv_setstr(o, "text_entities", p->ents);
@@ -1011,6 +1036,7 @@ th_post_digest(const struct th_post *p, int k, const char *text)
 		o = digest1(o, "ghost", p->ghost ? "true" : NULL);
 		o = digest1(o, "gif", p->gif);
 		o = digest1(o, "spoilers", p->ents);
+		o = digest1(o, "instagram_story", p->igstory);
 	}
 	o = digest1(o, "reply_control", p->rctl);
 	o = digest1(o, "reply_approvals", p->approvals ? "true" : NULL);
@@ -1177,6 +1203,7 @@ th_post_fromrec(struct th_post *p, jv rec, struct th_fail *f)
 	    (rc = recstr(f, rec, "attachment_link", &p->alink)) != 0 ||
 	    (rc = recjoin(f, rec, "attachment_style", ";", &p->astyle)) != 0 ||
 	    (rc = recstr(f, rec, "gif", &p->gif)) != 0 ||
+	    (rc = recstr(f, rec, "instagram_story", &p->igstory)) != 0 ||
 	    (rc = recbool(f, rec, "ghost", &p->ghost)) != 0 ||
 	    (rc = recbool(f, rec, "reply_approvals", &p->approvals)) != 0 ||
 	    (rc = recbool(f, rec, "text_spoilers", &p->tspoil)) != 0 ||

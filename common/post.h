@@ -34,6 +34,8 @@ struct th_post {
 	int		 ghost;		/* is_ghost_post: archived after 24 h */
 	int		 approvals;	/* enable_reply_approvals */
 	int		 tspoil;	/* ||...|| in the text marks spoilers */
+	char		*igstory;	/* share to Instagram Stories: "light"
+					   or "dark" (crossreshare_to_ig*) */
 };
 
 #define TH_POST_MAXSPOILERS	10	/* text_entities per post */
@@ -88,8 +90,8 @@ int th_post_intent(struct th_post *p, char **url, struct th_fail *f);
  * Fill p from a --batch record (rec borrowed): text, image_url(s),
  * video_url(s), alt_text, reply_to, quote, tag, link, key, poll,
  * reply_control, location, countries, attachment, spoiler, thread,
- * number, gif, ghost, reply_approvals, text_spoilers. A record's media
- * replace p's. Returns 0 or 65 with f filled.
+ * number, gif, ghost, reply_approvals, text_spoilers, instagram_story.
+ * A record's media replace p's. Returns 0 or 65 with f filled.
  */
 int th_post_fromrec(struct th_post *p, jv rec, struct th_fail *f);
 
@@ -124,9 +126,10 @@ jv th_post_params(const struct th_post *p, int k, const char *text,
  * What part k (its text given) asks for, for the ledger to tell a key's
  * request from another: {field: digest} for each field that is set,
  * among text, media (kind, URL or path, alt text, spoiler), reply_to,
- * quote, tag, link, poll, attachment, location, ghost, gif, spoilers
- * (part 1 only), reply_control, reply_approvals and countries. A digest is 16 hex digits of FNV-1a 64:
- * it tells requests apart, it does not hide them. Owned.
+ * quote, tag, link, poll, attachment, location, ghost, gif, spoilers,
+ * instagram_story (part 1 only), reply_control, reply_approvals and
+ * countries. A digest is 16 hex digits of FNV-1a 64: it tells requests
+ * apart, it does not hide them. Owned.
  */
 jv th_post_digest(const struct th_post *p, int k, const char *text);
 /* The container parameters of one carousel item. Owned. */

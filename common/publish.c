@@ -38,6 +38,7 @@ struct run {
 	const jv		*dg;		/* each part's th_post_digest() */
 	char			 uid[32];	/* the account's: ledger records */
 	long long		 start;		/* epoch seconds */
+	char			 igstatus[16];	/* crossreshare_to_ig_status */
 };
 
 /* What is known of each part: from the ledger, then as it goes. */
@@ -194,6 +195,24 @@ waitc(struct run *r, const char *cid, const char *what)
 	}
 }
 
+/*
+ * The Instagram Stories share's outcome, SUCCESS or FAILED: the docs
+ * show it on the container's answer and say it is on the publish's, so
+ * it is taken from either (borrows body).
+ */
+static void
+igstatus(struct run *r, jv body)
+{
+	jv v;
+
+	if (r->p->igstory == NULL || jv_get_kind(body) != JV_KIND_OBJECT)
+		return;
+	v = jv_object_get(jv_copy(body), jv_string("crossreshare_to_ig_status"));
+	if (jv_get_kind(v) == JV_KIND_STRING)
+		strlcpy(r->igstatus, jv_string_value(v), sizeof(r->igstatus));
+	jv_free(v);
+}
+
 /* Create one container. params is consumed. A container whose answer is
  * lost is harmless (it is never published and expires), so creation is
  * tried again on an ambiguous failure. */
@@ -208,6 +227,7 @@ create1(struct run *r, jv params, char **cid, const char *what)
 	for (attempt = 1;; attempt++) {
 		if (th_api_call("POST", "me/threads", jv_copy(params), &res) == 0) {
 			*cid = th_jv_idstr(res.body, "id");
+			igstatus(r, res.body);
 			th_api_res_free(&res);
 			if (*cid != NULL)
 				break;
@@ -368,6 +388,7 @@ publish(struct run *r, const char *cid, const char *text,
 		rc = th_api_call("POST", "me/threads_publish", jv_object_set(jv_object(),
 		    jv_string("creation_id"), jv_string(cid)), &res);
 		if (rc == 0 && (*id = th_jv_idstr(res.body, "id")) != NULL) {
+			igstatus(r, res.body);
 			th_api_res_free(&res);
 			break;
 		}
@@ -493,15 +514,27 @@ readback(const struct th_post *p, const char *id, jv *o)
 	return rc;
 }
 
-/* Print post id as read back; th adds "duplicate" (and "deleted"). */
+/*
+ * Print post id as read back; th adds "duplicate" (and "deleted"), and
+ * crossreshare_to_ig_status on the post that was shared (ig: "" when
+ * there is none or it is not known).
+ */
 static int
-emit(const struct th_post *p, const char *id, int dup)
+emit(const struct th_post *p, const char *id, int dup, const char *ig)
 {
 	jv o;
 
 	readback(p, id, &o);
 	if (dup)
 		o = jv_object_set(o, jv_string("duplicate"), jv_true());
+	if (ig[0] != '\0') {
+		o = jv_object_set(o, jv_string("crossreshare_to_ig_status"),
+		    jv_string(ig));
+		if (strcmp(ig, "SUCCESS") != 0)
+			th_msg(0, "post %s is published; sharing it to Instagram Stories "
+			    "answered %s (is an Instagram account linked to this "
+			    "profile?)", id, ig);
+	}
 	return th_out_emit(o);
 }
 
@@ -516,6 +549,7 @@ static const struct { const char *field, *words; } fields[] = {
 	{ "location", "another location" },
 	{ "ghost", "another ghost setting" }, { "gif", "another GIF" },
 	{ "spoilers", "other text spoilers" },
+	{ "instagram_story", "another Instagram Stories share" },
 	{ "reply_control", "another reply control" },
 	{ "reply_approvals", "another reply approval setting" },
 	{ "countries", "other countries" },
@@ -1060,7 +1094,7 @@ parts(struct run *r, struct state *s)
 		}
 		s->pub[k] = id;
 		target = id;
-		if ((rc = emit(r->p, id, dup)) != 0)
+		if ((rc = emit(r->p, id, dup, k == 0 ? r->igstatus : "")) != 0)
 			return rc;
 	}
 	return 0;

@@ -27,7 +27,7 @@ run th-timeline -n 3 me --jq .text.x
 is "$status" 1 "a plain path that cannot be applied (.text.x): 1"
 is "$(echo "$err" | grep -c 'Cannot index string with "x"')" 3 "  reported for each record"
 run th-stats --quota --jq 'if .quota == "replies" then error("boom") else .quota end'
-is "$status:$(echo "$out" | tr '\n' ' ')" "1:posts deletes " \
+is "$status:$(echo "$out" | tr '\n' ' ')" "1:posts deletes location_searches " \
 	"th-stats --quota: the records after the failing one still print, then 1"
 n=$("$top_builddir/th-api" --paginate --jq .id me/threads limit=2 | wc -l)
 run th-api --paginate --jq "$(boom 2)" me/threads fields=id,text limit=2

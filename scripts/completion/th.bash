@@ -23,6 +23,9 @@ _th()
 	--errors)
 		COMPREPLY=($(compgen -W "json" -- "$cur"))
 		return ;;
+	--instagram-story)
+		COMPREPLY=($(compgen -W "light dark" -- "$cur"))
+		return ;;
 	--demographics)
 		COMPREPLY=($(compgen -W "country city age gender" -- "${cur##*,}"))
 		[ "${cur%,*}" != "$cur" ] && COMPREPLY=("${COMPREPLY[@]/#/${cur%,*},}")

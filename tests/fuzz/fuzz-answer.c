@@ -52,7 +52,8 @@ quotas(jv limits)
 {
 	jv r = th_answer_quotas(limits);
 
-	if (jv_get_kind(r) != JV_KIND_ARRAY || jv_array_length(jv_copy(r)) != 3)
+	/* posts, replies, deletes, location searches */
+	if (jv_get_kind(r) != JV_KIND_ARRAY || jv_array_length(jv_copy(r)) != 4)
 		abort();
 	jv_array_foreach(r, i, q) {
 		if (jv_get_kind(q) != JV_KIND_OBJECT || !numornull(q, "used") ||

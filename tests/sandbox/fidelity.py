@@ -30,6 +30,11 @@ def load(name):
         text = f.read()
     if name.endswith(".jsonc"):
         text = re.sub(r"//[^\n\"]*$", "", text, flags=re.M)    # comments
+        # the docs' shorthand: a literal "...", "A" | "B" for either value,
+        # and a missing comma between two members
+        text = re.sub(r"^\s*\.\.\.,?\s*$", "", text, flags=re.M)
+        text = re.sub(r'("[^"\n]*")\s*\|\s*"[^"\n]*"', r"\1", text)
+        text = re.sub(r'("|\d)[ \t]*\n(\s*")', r"\1,\n\2", text)
         text = re.sub(r",(\s*[}\]])", r"\1", text)             # trailing commas
     return json.loads(text)
 
@@ -217,6 +222,34 @@ check("threads-pending-replies-doc.json", got, "pending_replies")
 st, got = call("POST", "/v1.0/%s/manage_pending_reply" % got["data"][0]["id"],
                {"approve": "true"})
 check("threads-manage-reply-doc.json", got, "manage_pending_reply: the same answer")
+# location search and a post's location (12.4); the doc's place id is a
+# number, and the sandbox's too
+place = first(load("threads-location-search-doc.jsonc"))
+st, got = call("GET", "/v1.0/location_search", {"q": "Meta HQ", "fields": fields_of(place)})
+check("threads-location-search-doc.jsonc", got, "location_search")
+_, lc = call("POST", "/v1.0/me/threads", {"media_type": "TEXT", "text": "here",
+                                          "location_id": str(got["data"][0]["id"])})
+_, lp = call("POST", "/v1.0/me/threads_publish", {"creation_id": lc["id"]})
+loc = load("threads-media-location-doc.jsonc")
+st, got = call("GET", "/v1.0/" + lp["id"], {"fields": "id,location_id,location{%s}"
+                                            % fields_of(loc["location"])})
+check("threads-media-location-doc.jsonc", got, "a post's location")
+# a text attachment read back (12.6)
+ta = load("threads-text-attachment-doc.json")["text_attachment"]
+_, tc = call("POST", "/v1.0/me/threads", {"media_type": "TEXT", "text": "attached",
+             "text_attachment": json.dumps({"plaintext": "Lengthy plaintext here.",
+                                            "link_attachment_url": "https://a.example/",
+                                            "text_with_styling_info": [
+                                                {"offset": 0, "length": 7,
+                                                 "styling_info": ["bold"]}]})})
+_, tp = call("POST", "/v1.0/me/threads_publish", {"creation_id": tc["id"]})
+st, got = call("GET", "/v1.0/" + tp["id"], {"fields": "id,text_attachment"})
+check("threads-text-attachment-doc.json", got, "a text attachment read back")
+# share to Instagram Stories (12.9): the container's answer has the status
+st, got = call("POST", "/v1.0/me/threads", {"media_type": "TEXT", "text": "to the story",
+                                            "crossreshare_to_ig": "true"})
+check("threads-share-to-ig-container-doc.jsonc", got, "a container shared to IG Stories")
+
 # ghost posts (12.2)
 control("/_control/ghost", {"text": "a ghost post"})
 item = first(load("threads-ghost-posts-page-doc.json"))

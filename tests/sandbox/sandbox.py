@@ -47,7 +47,9 @@ Control endpoints (never logged, no token needed), JSON in and out:
                                  "publish_stuck": N (the next N containers
                                    answer 24/4279009 for ever),
                                  "dev_mode": true (debug_token refuses a
-                                   user token as the caller, code 100)}
+                                   user token as the caller, code 100),
+                                 "ig_linked": false (no Instagram account:
+                                   a Stories share answers FAILED)}
   GET  /_control/state          counters and ids, for assertions
 """
 
@@ -79,7 +81,7 @@ POST_FIELDS = [
     "link_attachment_url", "has_replies", "is_reply", "is_reply_owned_by_me",
     "root_post", "replied_to", "hide_status", "reply_audience", "gif_url",
     "poll_attachment", "topic_tag", "is_spoiler_media", "text_entities",
-    "text_attachment", "location_id", "allowlisted_country_codes",
+    "text_attachment", "location_id", "location", "allowlisted_country_codes",
     "is_verified", "profile_picture_url",
 ]
 USER_FIELDS = ["id", "username", "name", "threads_profile_picture_url",
@@ -395,7 +397,8 @@ class World:
                                  "threads_manage_insights", "threads_keyword_search",
                                  "threads_manage_mentions", "threads_delete",
                                  "threads_profile_discovery",
-                                 "threads_location_tagging"],
+                                 "threads_location_tagging",
+                                 "threads_share_to_instagram"],
             "valid": valid}
 
     def mint_token(self, username, kind):
@@ -823,7 +826,23 @@ class Handler(BaseHTTPRequestHandler):
                 self.require(t, "threads_location_tagging")
                 if not re.fullmatch(r"[0-9]+", params["location_id"]):
                     raise invalid_param("Param location_id must be a valid location id")
-            return self.create_container(params, me)
+            ig = [k for k in ("crossreshare_to_ig", "crossreshare_to_ig_dark_mode")
+                  if k in params]
+            if ig:      # share to IG Stories: its scope, one of the two (12.9)
+                self.require(t, "threads_share_to_instagram")
+                if any(params[k] not in ("true", "false") for k in ig):
+                    raise invalid_param("Param %s must be a boolean" % ig[0])
+                if len(ig) > 1:
+                    raise invalid_param("Send crossreshare_to_ig or "
+                                        "crossreshare_to_ig_dark_mode, not both")
+            st, body = self.create_container(params, me)
+            if any(params[k] == "true" for k in ig):
+                # the docs' example answers it at creation (UNCONFIRMED);
+                # a profile without a linked Instagram account gets FAILED
+                # and the post is published all the same
+                body = dict(body, crossreshare_to_ig_status="SUCCESS" if
+                            w.config.get("ig_linked", True) else "FAILED")
+            return st, body
         if edge == "threads_publish" and method == "POST":
             self.require(t, "threads_content_publish")
             return self.publish(params, me)
@@ -1319,7 +1338,8 @@ class Handler(BaseHTTPRequestHandler):
             other = set(params) & {"poll_attachment", "gif_attachment", "link_attachment",
                                    "text_attachment", "topic_tag", "location_id",
                                    "quote_post_id", "auto_publish_text", "reply_control",
-                                   "allowlisted_country_codes"}
+                                   "allowlisted_country_codes", "crossreshare_to_ig",
+                                   "crossreshare_to_ig_dark_mode"}
             if other:
                 raise invalid_param("The only feature supported with ghost posts is "
                                     "text spoilers, not %s" % ", ".join(sorted(other)))
@@ -1485,6 +1505,9 @@ class Handler(BaseHTTPRequestHandler):
         for k in ("topic_tag", "alt_text", "location_id"):
             if k in prm:
                 extra[k] = prm[k]
+        if "location_id" in prm:        # the place itself, its id a string here
+            place = [pl for pl in PLACES if str(pl["id"]) == prm["location_id"]]
+            extra["location"] = dict(place[0] if place else {}, id=prm["location_id"])
         if "text_attachment" in prm:    # read back as the object (12.6)
             extra["text_attachment"] = json.loads(prm["text_attachment"])
         if "link_attachment" in prm:
