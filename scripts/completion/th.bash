@@ -55,5 +55,5 @@ _th()
 		COMPREPLY=($(compgen -W "me" -- "$cur")) ;;
 	esac
 }
-complete -F _th th-api th-approve th-auth th-delete th-embed th-follow th-hide th-list th-post \
-	th-repost th-search th-show th-stats th-timeline th-whois
+complete -F _th th-api th-approve th-atom th-auth th-delete th-embed th-follow th-hide th-list \
+	th-post th-repost th-search th-show th-stats th-timeline th-whois
