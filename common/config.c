@@ -24,6 +24,7 @@ static void
 wipesecret(void)
 {
 	explicit_bzero(th_cfg.client_secret, sizeof(th_cfg.client_secret));
+	explicit_bzero(th_cfg.hook_verify_token, sizeof(th_cfg.hook_verify_token));
 }
 
 static int
@@ -197,6 +198,26 @@ setkey(const char *key, const char *val, const char *where)
 		th_secret_add(th_cfg.client_secret);
 		return 0;
 	}
+	if (strcmp(key, "hook_verify_token") == 0) {
+		th_atexit(wipesecret);
+		if (strlcpy(th_cfg.hook_verify_token, val,
+		    sizeof(th_cfg.hook_verify_token)) >= sizeof(th_cfg.hook_verify_token))
+			return th_msg(78, "%s: hook_verify_token too long", where);
+		th_secret_add(th_cfg.hook_verify_token);
+		return 0;
+	}
+	if (strcmp(key, "hook_spool") == 0) {
+		if (val[0] != '/' || strlcpy(th_cfg.hook_spool, val,
+		    sizeof(th_cfg.hook_spool)) >= sizeof(th_cfg.hook_spool))
+			return th_msg(78, "%s: hook_spool: want an absolute path", where);
+		return 0;
+	}
+	if (strcmp(key, "hook_exec") == 0) {
+		if (strlcpy(th_cfg.hook_exec, val, sizeof(th_cfg.hook_exec)) >=
+		    sizeof(th_cfg.hook_exec))
+			return th_msg(78, "%s: hook_exec too long", where);
+		return 0;
+	}
 	/* Keys owned by verbs that do not exist yet are not errors. */
 	return 0;
 }
@@ -266,12 +287,13 @@ readfile(const char *path)
 			;
 		*e = '\0';
 		snprintf(where, sizeof(where), "%s:%ld", path, lineno);
-		if (strcmp(k, "client_secret") == 0 &&
+		if ((strcmp(k, "client_secret") == 0 ||
+		    strcmp(k, "hook_verify_token") == 0) &&
 		    (st.st_mode & (S_IRWXG | S_IRWXO)))
-			rc = th_msg(78, "%s: holds client_secret but others can "
+			rc = th_msg(78, "%s: holds %s but others can "
 			    "read it (mode %03o): run chmod 600 %s and consider "
-			    "the secret leaked", where, (unsigned)(st.st_mode & 0777),
-			    path);
+			    "the secret leaked", where, k,
+			    (unsigned)(st.st_mode & 0777), path);
 		else
 			rc = setkey(k, v, where);
 		explicit_bzero(line, strlen(line));
@@ -297,6 +319,9 @@ th_config_load(void)
 		{ "TH_FEDI_CONNECT", "fedi_connect" },
 		{ "TH_CLIENT_ID", "client_id" },
 		{ "TH_CLIENT_SECRET", "client_secret" },
+		{ "TH_HOOK_VERIFY_TOKEN", "hook_verify_token" },
+		{ "TH_HOOK_SPOOL", "hook_spool" },
+		{ "TH_HOOK_EXEC", "hook_exec" },
 	};
 	char path[PATH_MAX];
 	const char *v;

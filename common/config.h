@@ -24,6 +24,11 @@ struct th_config {
 	char	 client_id[32];	/* the Threads app id: TH_CLIENT_ID, config */
 	char	 client_secret[256];	/* its secret: TH_CLIENT_SECRET, or a
 					 * private config file; registered */
+	char	 hook_verify_token[256];	/* th-hook: the webhook verify
+					 * token, TH_HOOK_VERIFY_TOKEN or a
+					 * private config file; registered */
+	char	 hook_spool[PATH_MAX];	/* th-hook: TH_HOOK_SPOOL, config */
+	char	 hook_exec[1024];	/* th-hook: TH_HOOK_EXEC, config */
 	char	 fedi_connect[64];	/* TH_FEDI_CONNECT: loopback HOST:PORT
 					 * that every fediverse read goes to, in
 					 * plain http (the test sandbox) */

@@ -11,7 +11,7 @@ _th()
 		dir=${XDG_CONFIG_HOME:-$HOME/.config}/th/accounts
 		COMPREPLY=($(compgen -W "$(ls "$dir" 2>/dev/null)" -- "$cur"))
 		return ;;
-	-F|--file|--attachment|--state|--token-file)
+	-F|--file|--attachment|--state|--token-file|--spool)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return ;;
 	--media)
@@ -55,5 +55,5 @@ _th()
 		COMPREPLY=($(compgen -W "me" -- "$cur")) ;;
 	esac
 }
-complete -F _th th-api th-approve th-atom th-auth th-delete th-embed th-follow th-hide th-list \
+complete -F _th th-api th-approve th-atom th-auth th-delete th-embed th-follow th-hide th-hook th-list \
 	th-post th-repost th-search th-show th-stats th-timeline th-whois
