@@ -53,7 +53,7 @@ usage(int status)
 	    "         @user@host, https://host/actor, pending:ID (none: following)\n",
 	    "  -n, --limit COUNT       at most COUNT posts; 100 without --since/--new/-f\n"
 	    TH_TL_HELP
-	    "  -P, --parallel N        at most N requests at once (default 8)\n"
+	    "  -P, --parallel N        at most N requests at once (default 50)\n"
 	    "  -f, --follow            keep polling, print new posts until killed\n"
 	    "      --interval SECONDS  with -f, poll every SECONDS (default 60)\n"
 	    "  -r, --replies ID        the top-level replies of post ID, as a source\n"
@@ -254,7 +254,7 @@ main(int argc, char **argv)
 	memset(&tl, 0, sizeof(tl));
 	memset(&o, 0, sizeof(o));
 	tl.limit = -1;
-	tl.parallel = 8;
+	tl.parallel = 50;
 	tl.interval = 60;
 	tl.verb = "th-timeline";
 	th_cli_init(argc, argv, usage);

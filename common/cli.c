@@ -144,9 +144,10 @@ th_cli_ready(void)
 		.backoff_ms = th_cfg.backoff_ms,
 		.max_body = th_cfg.max_body,
 		.fedi_connect = th_cfg.fedi_connect,
+		.ca_file = th_cfg.test_ca,
 		.verbose = th_opts.verbose,
 	}) != 0)
-		th_die(TH_ECONFIG, "the API base or fedi_connect is too long");
+		th_die(TH_ECONFIG, "the API base, fedi_connect or TH_TEST_CA is too long");
 	/* looked up on the first request that needs it, never here: th-list
 	 * needs none, th-auth login must not read the stored one */
 	th_api_token_provider(th_auth_provide);

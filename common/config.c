@@ -358,5 +358,19 @@ th_config_load(void)
 	    strlcpy(th_cfg.token_file, v, sizeof(th_cfg.token_file)) >=
 	    sizeof(th_cfg.token_file))
 		return th_msg(78, "TH_TOKEN_FILE: path too long");
+	/* Environment only, checked against the final API base: a CA that
+	 * is trusted for every https request is for the test's TLS proxy on
+	 * loopback, never a way to let someone else's certificate carry the
+	 * token. */
+	if ((v = getenv("TH_TEST_CA")) != NULL && v[0] != '\0') {
+		if (!th_cfg.loopback)
+			return th_msg(78, "TH_TEST_CA: refused for %s: a test CA is "
+			    "trusted for a loopback API only", th_cfg.api_host);
+		if (access(v, R_OK) == -1)
+			return th_msg(78, "TH_TEST_CA: %s: %s", v, strerror(errno));
+		if (strlcpy(th_cfg.test_ca, v, sizeof(th_cfg.test_ca)) >=
+		    sizeof(th_cfg.test_ca))
+			return th_msg(78, "TH_TEST_CA: path too long");
+	}
 	return 0;
 }

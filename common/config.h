@@ -32,6 +32,9 @@ struct th_config {
 	char	 fedi_connect[64];	/* TH_FEDI_CONNECT: loopback HOST:PORT
 					 * that every fediverse read goes to, in
 					 * plain http (the test sandbox) */
+	char	 test_ca[PATH_MAX];	/* TH_TEST_CA: a CA bundle trusted
+					 * instead of the system's; loopback
+					 * API only (the test's TLS proxy) */
 };
 
 extern struct th_config th_cfg;

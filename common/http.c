@@ -7,12 +7,21 @@
  * fresh connection: libcurl re-sends a request silently when a reused
  * connection turns out dead, which for a publish means a second post.
  *
+ * Where a server speaks HTTP/2 (graph.threads.net does, over TLS), reads
+ * are streams of one connection: a fan-out of fifty sources is one round
+ * trip instead of seven on eight HTTP/1.1 connections. A read waits for
+ * the first connection to a host to say whether it multiplexes rather
+ * than opening another beside it. A stream lost with its connection
+ * (GOAWAY, reset, a proxy restarted) is a network error like any other:
+ * reads are tried again, writes are not.
+ *
  * With -v every attempt is logged to stderr, redacted.
  *
  * It is told its settings (th_http_configure()) and reads no global: the
  * layers above decide what the configuration and the options say.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +48,7 @@ static struct {
 	long	 timeout, connect_timeout, low_speed_time;
 	long	 retries, backoff_ms, max_body;
 	char	 fedi_connect[64];
+	char	 ca_file[PATH_MAX];
 	int	 verbose;
 } conf;
 
@@ -46,12 +56,15 @@ int
 th_http_configure(const struct th_http_conf *c)
 {
 	const char *fc = c->fedi_connect ? c->fedi_connect : "";
+	const char *ca = c->ca_file ? c->ca_file : "";
 
 	conf.told = 0;
 	if (strlcpy(conf.api_base, c->api_base, sizeof(conf.api_base)) >=
 	    sizeof(conf.api_base) ||
 	    strlcpy(conf.fedi_connect, fc, sizeof(conf.fedi_connect)) >=
-	    sizeof(conf.fedi_connect))
+	    sizeof(conf.fedi_connect) ||
+	    strlcpy(conf.ca_file, ca, sizeof(conf.ca_file)) >=
+	    sizeof(conf.ca_file))
 		return -1;
 	conf.timeout = c->timeout;
 	conf.connect_timeout = c->connect_timeout;
@@ -88,10 +101,24 @@ th_http_set_fake(th_http_fake *fn)
 	fake = fn;
 }
 
+/* The multi handle's bounds follow maxpar: no more streams on one
+ * connection than requests th lets out, and no more HTTP/1.1 connections
+ * to a host than it ever opened. */
+static void
+setbounds(void)
+{
+	if (multi == NULL)
+		return;
+	curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS,
+	    (long)(maxpar < TH_HTTP_H1_CONNS ? maxpar : TH_HTTP_H1_CONNS));
+	curl_multi_setopt(multi, CURLMOPT_MAX_CONCURRENT_STREAMS, (long)maxpar);
+}
+
 void
 th_http_set_parallel(int n)
 {
 	maxpar = n > 0 ? n : 1;
+	setbounds();
 }
 
 static void
@@ -257,6 +284,15 @@ start(struct th_http_req *r)
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, onheader);
 	curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
+	/* h2 where TLS offers it; plain http stays HTTP/1.1 */
+	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+	if (conf.ca_file[0] != '\0')
+		curl_easy_setopt(e, CURLOPT_CAINFO, conf.ca_file);
+	/* Wait for a connection that may carry this as a stream. Not over
+	 * plain http: it never multiplexes, and waiting would cost every
+	 * request after the first a round trip. */
+	if (strcmp(r->method, "GET") == 0 && strncmp(r->url, "https://", 8) == 0)
+		curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
 	if (r->fedi && r->token == NULL) {
 		/* redirects are the caller's to follow (ap.c), so that they
 		 * stay https and go through the fedi_connect loopback too */
@@ -270,7 +306,8 @@ start(struct th_http_req *r)
 			curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "https");
 	}
 	if (strcmp(r->method, "GET") != 0) {
-		/* A write never rides a connection that may be dead already. */
+		/* A write never rides a connection that may be dead already,
+		 * as a stream of an HTTP/2 one no more than alone. */
 		curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
 		if (strcmp(r->method, "POST") == 0) {
 			curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->body ? r->body : "");
@@ -314,7 +351,8 @@ th_http_submit(struct th_http_req *r)
 		curl_global_init(CURL_GLOBAL_DEFAULT);
 		if ((multi = curl_multi_init()) == NULL)
 			th_die(TH_EUNAVAIL, "cannot initialise libcurl");
-		curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)maxpar);
+		curl_multi_setopt(multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+		setbounds();
 		th_atexit(th_http_cleanup);
 	}
 	r->deadline = th_http_now() + conf.timeout * 1000;
@@ -435,7 +473,7 @@ th_http_next(void)
 	struct th_http_req *r, **pp;
 	struct CURLMsg *m;
 	long long now, wait;
-	int running, left;
+	int running, left, ended;
 
 	for (;;) {
 		if (done != NULL) {
@@ -463,10 +501,16 @@ th_http_next(void)
 			return NULL;
 		if (inflight > 0) {
 			curl_multi_perform(multi, &running);
+			ended = 0;
 			while ((m = curl_multi_info_read(multi, &left)) != NULL)
-				if (m->msg == CURLMSG_DONE)
+				if (m->msg == CURLMSG_DONE) {
 					attemptdone(m->easy_handle, m->data.result);
-			if (done != NULL)
+					ended = 1;
+				}
+			/* an attempt that ended may be due again in a few ms:
+			 * the wait above was reckoned without it, and polled
+			 * a whole second before the retry went out */
+			if (done != NULL || ended)
 				continue;
 			curl_multi_poll(multi, NULL, 0, (int)wait, NULL);
 		} else

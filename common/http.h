@@ -72,6 +72,10 @@ struct th_http_conf {
 					 * read goes to in plain http (the test
 					 * sandbox), or NULL / "": https to the
 					 * host itself; copied */
+	const char	*ca_file;	/* a CA bundle trusted instead of the
+					 * system's for every https request,
+					 * or NULL / "". Test-only: config takes
+					 * it for a loopback API only; copied */
 	int		 verbose;	/* log every attempt on stderr, redacted */
 };
 /* Take c (copied; nothing of it is kept). Returns 0, or -1 when a string
@@ -91,7 +95,12 @@ void th_http_req_free(struct th_http_req *r);
  * network. NULL restores it. */
 typedef void th_http_fake(struct th_http_req *r);
 void th_http_set_fake(th_http_fake *fn);
-/* At most n transfers at once (default 8). */
+/* Connections to one host that cannot multiplex (HTTP/1.1): what th has
+ * always opened, whatever -P says. */
+#define TH_HTTP_H1_CONNS	8
+/* At most n transfers at once (default 8): over HTTP/2 they are streams
+ * of one connection; to an HTTP/1.1 host at most TH_HTTP_H1_CONNS of
+ * them are on the wire, the others wait inside libcurl for a connection. */
 void th_http_set_parallel(int n);
 /* Release the multi handle and libcurl (registered with th_atexit()
  * when the handle is made). */

@@ -154,7 +154,7 @@ inwindow() {
 }
 n=$(inwindow)
 ok "$([ "$n" -ge 4 ] && [ "$n" -le 8 ] && echo 0 || echo 1)" \
-	"  requests overlap in time: $n in flight at once (4 to 8 with -P 8)"
+	"  requests overlap in time: $n in flight at once (4 to 8: eight HTTP/1.1 connections)"
 is "$(sblogr '[.path, (.query | to_entries | sort | map("\(.key)=\(.value)") | join("&"))] | join("?")' | sort | uniq -d | wc -l | tr -d ' ')" 0 \
 	"  no page was requested twice"
 is "$(sblogr 'select(.query.username == "src1") | .query.after // "first"' | wc -l | tr -d ' ')" 3 \
