@@ -38,11 +38,15 @@ Control (any Host):
   POST /_control/fault/clear
   GET  /_control/log      every request: host, path, query, accept
   POST /_control/log/clear
+  POST /_control/latency  {"ms": N}: added to every answer but the
+                          controls' (the bench's round trip; the thread
+                          sleeps, so other connections are answered)
 """
 
 import argparse
 import json
 import threading
+import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler
 
@@ -84,6 +88,7 @@ class State:
         self.accounts = {}      # (host, lower user) -> account
         self.log = []
         self.faults = []
+        self.latency = 0.0
         self.next_id = 110186000000000000
 
 
@@ -273,6 +278,8 @@ class Handler(BaseHTTPRequestHandler):
                 st.faults = []
             elif path == "/_control/log/clear":
                 st.log = []
+            elif path == "/_control/latency":
+                st.latency = arg.get("ms", 0) / 1000.0
             else:
                 return self.send(404, {"error": "no such control"})
         self.send(200, {"ok": True}, "application/json")
@@ -283,6 +290,8 @@ class Handler(BaseHTTPRequestHandler):
         if url.path == "/_control/log":
             with st.lock:
                 return self.send(200, st.log, "application/json")
+        if st.latency:
+            time.sleep(st.latency)      # outside the lock: servers overlap
         host = (self.headers.get("Host") or "").split(":")[0].lower()
         q = dict(urllib.parse.parse_qsl(url.query, keep_blank_values=True))
         with st.lock:
