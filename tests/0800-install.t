@@ -7,6 +7,7 @@ D="$T/dest"
 make -s -C "$top_builddir" install DESTDIR="$D" prefix=/usr/local >"$T/install.log" 2>&1
 is "$?" 0 "make install DESTDIR=... succeeds"
 verbs="th-api th-approve th-atom th-auth th-delete th-embed th-follow th-hide th-hook th-list th-post th-repost th-search th-show th-stats th-timeline th-whois"
+[ -x "$top_builddir/th-deck" ] && verbs="$verbs th-deck"	# built with ncursesw only
 missing=
 for v in $verbs; do
 	[ -x "$D/usr/local/bin/$v" ] || missing="$missing bin/$v"
