@@ -205,12 +205,39 @@ inwords(int status)
 	}
 }
 
+/*
+ * Run th's verb name (at path when th-deck found it beside itself, else
+ * from $PATH) with stdout and stderr on the pipes' write ends and stdin
+ * from /dev/null. Returns its pid, or -1 when it cannot be forked.
+ */
+static pid_t
+spawn(const char *path, const char *name, char *const argv[], int out, int err)
+{
+	pid_t pid;
+	int fd;
+
+	if ((pid = fork()) != 0)
+		return pid;
+	signal(SIGPIPE, SIG_DFL);
+	signal(SIGWINCH, SIG_DFL);
+	dup2(out, STDOUT_FILENO);
+	dup2(err, STDERR_FILENO);
+	if ((fd = open("/dev/null", O_RDONLY)) != -1)
+		dup2(fd, STDIN_FILENO);
+	if (path[0] != '\0')
+		execv(path, argv);
+	else
+		execvp(name, argv);
+	dprintf(STDERR_FILENO, "th-deck: cannot run %s: %s\n", name, strerror(errno));
+	_exit(127);
+}
+
 static void
 start(struct col *c)
 {
 	char nbuf[32], ibuf[32];
 	const char *argv[16];
-	int o[2], e[2], fd, i = 0;
+	int o[2], e[2], i = 0;
 	pid_t pid;
 
 	if (pipe2(o, O_CLOEXEC) == -1)
@@ -237,24 +264,10 @@ start(struct col *c)
 	argv[i++] = "--";
 	argv[i++] = c->src;
 	argv[i] = NULL;
-	if ((pid = fork()) == -1) {
+	if ((pid = spawn(timeline, "th-timeline", (char *const *)argv, o[1],
+	    e[1])) == -1) {
 		close(o[0]); close(o[1]); close(e[0]); close(e[1]);
 		goto fail;
-	}
-	if (pid == 0) {
-		signal(SIGPIPE, SIG_DFL);
-		signal(SIGWINCH, SIG_DFL);
-		dup2(o[1], STDOUT_FILENO);
-		dup2(e[1], STDERR_FILENO);
-		if ((fd = open("/dev/null", O_RDONLY)) != -1)
-			dup2(fd, STDIN_FILENO);
-		if (timeline[0] != '\0')
-			execv(timeline, (char *const *)argv);
-		else
-			execvp("th-timeline", (char *const *)argv);
-		dprintf(STDERR_FILENO, "th-deck: cannot run th-timeline: %s\n",
-		    strerror(errno));
-		_exit(127);
 	}
 	close(o[1]);
 	close(e[1]);
@@ -775,24 +788,9 @@ reply(struct col *c)
 	argv[i++] = act.file;
 	argv[i] = NULL;
 	if (pipe2(o, O_CLOEXEC) == -1 || pipe2(e, O_CLOEXEC) == -1 ||
-	    (pid = fork()) == -1) {
+	    (pid = spawn(poster, "th-post", argv, o[1], e[1])) == -1) {
 		snprintf(note, sizeof(note), "cannot run th-post: %s", strerror(errno));
 		goto out;
-	}
-	if (pid == 0) {
-		signal(SIGPIPE, SIG_DFL);
-		signal(SIGWINCH, SIG_DFL);
-		dup2(o[1], STDOUT_FILENO);
-		dup2(e[1], STDERR_FILENO);
-		if ((fd = open("/dev/null", O_RDONLY)) != -1)
-			dup2(fd, STDIN_FILENO);
-		if (poster[0] != '\0')
-			execv(poster, argv);
-		else
-			execvp("th-post", argv);
-		dprintf(STDERR_FILENO, "th-deck: cannot run th-post: %s\n",
-		    strerror(errno));
-		_exit(127);
 	}
 	close(o[1]);
 	close(e[1]);
