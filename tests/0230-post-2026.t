@@ -6,14 +6,7 @@
 # API; every request fits the request-shape table.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 sandbox_start
-ALL="$T/all.ndjson"	# every publishing request, for the shape check
-canary_ok "$ALL"
-: >"$ALL"
-
-keep() {	# keep the log for the shape check, then clear it
-	sb GET /_control/log >>"$ALL"
-	clearlog
-}
+shapes_start
 form() {	# the container request's form, keys sorted
 	sblog 'select(.path == "/v1.0/me/threads") | .form' | jq -cS .
 }
@@ -193,9 +186,5 @@ like "$status:$err" "65:*with another reply approval setting:*" "  and so for re
 is "$(sblog 'select(.method == "POST")' | wc -l | tr -d ' ')" 0 "  and nothing was written"
 
 # --- every request fits the table ------------------------------------------------------------
-keep
-"$PYTHON3" "$top_srcdir/tests/sandbox/shapes.py" "$top_srcdir/tests/data/request-shapes.json" \
-	<"$ALL" >"$T/shapes.out" 2>&1
-ok $? "every request of this file fits a row of the request-shape table"
-sed 's/^/#   /' "$T/shapes.out" | head -10
+shapes_check
 done_testing

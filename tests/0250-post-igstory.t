@@ -6,14 +6,7 @@
 # and exits 0 (the post is out). Every request fits the shape table.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 sandbox_start
-ALL="$T/all.ndjson"
-canary_ok "$ALL"
-: >"$ALL"
-
-keep() {	# keep the log for the shape check, then clear it
-	sb GET /_control/log >>"$ALL"
-	clearlog
-}
+shapes_start
 forms() {	# the container requests' forms, keys sorted, one per line
 	sblog 'select(.path == "/v1.0/me/threads") | .form' | jq -cS .
 }
@@ -134,9 +127,5 @@ is "$(post -d crossreshare_to_ig=true -d is_ghost_post=true | jq -r .error.code)
 clearlog
 
 # --- every request fits the table ------------------------------------------------------------------
-keep
-"$PYTHON3" "$top_srcdir/tests/sandbox/shapes.py" "$top_srcdir/tests/data/request-shapes.json" \
-	<"$ALL" >"$T/shapes.out" 2>&1
-ok $? "every request of this file fits a row of the request-shape table"
-sed 's/^/#   /' "$T/shapes.out" | head -10
+shapes_check
 done_testing

@@ -5,12 +5,8 @@
 sandbox_start
 TL="$top_builddir/th-timeline"
 API="$top_builddir/th-api"
-ALL="$T/all.ndjson"	# every request of the file, for the shape check
-: >"$ALL"
-canary_ok "$ALL"	# the log holds what th sent: tokens included
+shapes_start
 
-# keep: the log so far joins $ALL, then is cleared
-keep() { sb GET /_control/log >>"$ALL"; clearlog; }
 
 # pending ROOT AGO TEXT [STATUS]: a reply held for approval on ROOT; its id
 pending() {
@@ -238,10 +234,7 @@ is "$(sblogr 'select(.method == "GET") | .path' | grep -c 'me/replies')" 1 "  by
 keep
 
 # --- every request fits the request-shape table ---------------------------------------------------
-"$PYTHON3" "$top_srcdir/tests/sandbox/shapes.py" "$top_srcdir/tests/data/request-shapes.json" \
-	<"$ALL" >"$T/shapes.out" 2>&1
-ok $? "every request of this file fits a row of the request-shape table"
-sed 's/^/#   /' "$T/shapes.out" | head -10
+shapes_check
 "$PYTHON3" "$top_srcdir/tests/sandbox/shapes.py" --coverage "$top_srcdir/tests/data/request-shapes.json" \
 	<"$ALL" >"$T/cov.out"
 for row in "media pending replies" "manage pending reply" "me/ghost_posts" "me/replies"; do

@@ -257,6 +257,27 @@ clearlog() {
 	sb POST /_control/log/clear >/dev/null
 }
 
+# The request-shape check of a file: shapes_start once (after
+# sandbox_start); keep joins the log so far to the file's ($ALL) and
+# clears it; shapes_check, at the end, fails on any request of the file
+# that fits no row of tests/data/request-shapes.json.
+shapes_start() {
+	ALL="$T/all.ndjson"
+	canary_ok "$ALL"	# the log holds what th sent: tokens included
+	: >"$ALL"
+}
+keep() {
+	sb GET /_control/log >>"$ALL"
+	clearlog
+}
+shapes_check() {
+	keep
+	"$PYTHON3" "$top_srcdir/tests/sandbox/shapes.py" "$top_srcdir/tests/data/request-shapes.json" \
+		<"$ALL" >"$T/shapes.out" 2>&1
+	ok $? "every request of this file fits a row of the request-shape table"
+	sed 's/^/#   /' "$T/shapes.out" | head -10
+}
+
 # posts TEXT [EDGE]: how many of our posts (or replies) have exactly TEXT
 posts() {
 	"$top_builddir/th-api" --paginate "me/${2:-threads}" fields=id,text limit=100 |
