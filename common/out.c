@@ -3,6 +3,8 @@
  * that --jq, line buffering, write errors, what a terminal may be sent
  * and records drawn for a person there are handled in one place.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +26,38 @@ static int jqfailed;	/* the filter failed on a record: the run's status is 1 */
 static int tty = -1;	/* is stdout a terminal? -1: not asked yet */
 static th_out_renderfn *render;	/* draws an object for a terminal, or NULL */
 static int finished;
+
+/*
+ * Pages. libjq 1.6 spends more on starting a run (jq_start) than .text |
+ * length spends on a post, so records a caller hands over in a burst are
+ * held and filtered as one run, (.[] | (F)), $end over the array of them:
+ * F's results for each record in turn, then the end mark. Only a run that
+ * reaches the end mark is written (one write); a run that does not (an
+ * error stops it on the record that raised it) is run again a record at
+ * a time, so that messages, the records that still print and the status
+ * are those of a record at a time. (libjq 1.6 takes error(null) as
+ * empty, over a page as over a record.)
+ *
+ * Records are held only for a caller that says where its pages end, by
+ * calling th_out_flush() there and before it waits (th-timeline: after
+ * each pass, before a follow run sleeps or the cursors are saved): the
+ * other verbs print a record the moment it is made (a post just
+ * published is news, and a kill must not lose it). At most PAGE records
+ * are held: the API's largest page, and memory stays flat. Never on a
+ * terminal (a person reads as it comes), never when stderr is stdout
+ * (2>&1: a message must stay between the records it came between), and
+ * never for a filter that has an effect of its own or reads the run (see
+ * batchable()).
+ */
+#define PAGE	100
+static const char *filtertext;	/* F, borrowed from the command line */
+static jq_state *pjq;	/* the page program; NULL until the first page */
+static jv endmark;	/* $__th_page_end: only the page program can emit it */
+static int pagebroken;	/* the page program does not compile: never again */
+static int marked;	/* the caller calls th_out_flush() at its page ends */
+static int hold = -1;	/* may records be held? -1: not decided yet */
+static jv held;		/* the records held (an array) when nheld > 0 */
+static int nheld;
 
 static void
 jqerr(void *data, jv msg)
@@ -79,12 +113,104 @@ th_out_init(const char *filter)
 	if ((jq = jq_init()) == NULL)
 		return th_msg(TH_EUSAGE, "--jq: cannot start libjq");
 	jq_set_error_cb(jq, jqerr, NULL);
+	/* libjq 1.6 leaves these unset: input and debug would read what
+	 * malloc left there (valgrind says so); none is what they did */
+	jq_set_input_cb(jq, NULL, NULL);
+	jq_set_debug_cb(jq, NULL, NULL);
 	if (!jq_compile(jq, filter)) {
 		jq_teardown(&jq);
 		jq = NULL;
 		return TH_EUSAGE;
 	}
+	filtertext = filter;
 	return 0;
+}
+
+/*
+ * May F run over a page? Not when it names a builtin with an effect of
+ * its own (stderr, debug: printed again when a failed page is run again
+ * a record at a time), one that reads the run's input (input, inputs,
+ * input_line_number: the page is one input, not one a record) or one
+ * that stops the run (halt, halt_error: it would stop the page). A word
+ * is matched anywhere, in a string or as a key too: a false alarm only
+ * costs speed.
+ */
+static int
+batchable(const char *f)
+{
+	static const char *const unsafe[] = { "input", "inputs",
+	    "input_line_number", "debug", "stderr", "halt", "halt_error" };
+	const char *p, *q;
+	size_t i;
+
+	for (p = f; *p != '\0'; p = q) {
+		for (q = p; (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
+		    (*q >= '0' && *q <= '9') || *q == '_'; q++)
+			;
+		for (i = 0; q > p && i < sizeof(unsafe) / sizeof(unsafe[0]); i++)
+			if (strlen(unsafe[i]) == (size_t)(q - p) &&
+			    memcmp(unsafe[i], p, (size_t)(q - p)) == 0)
+				return 0;
+		if (q == p)
+			q++;
+	}
+	return 1;
+}
+
+static void
+quiet(void *data, jv msg)
+{
+	(void)data;
+	jv_free(msg);
+}
+
+/* The page program, compiled on the first page that needs it (a verb
+ * that prints one record never pays for it). 1 when it is there. */
+static int
+pageprog(void)
+{
+	struct th_buf b = TH_BUF_INIT;
+	int ok;
+
+	if (pjq != NULL)
+		return 1;
+	if (pagebroken)
+		return 0;
+	pagebroken = 1;
+	/* the newline ends a comment F may end with; F starts on line 1,
+	 * so $__loc__ is where it is in F */
+	th_buf_printf(&b, "(.[] | (%s\n)), $__th_page_end", filtertext);
+	if (b.oom || (pjq = jq_init()) == NULL) {
+		th_buf_free(&b);
+		return 0;
+	}
+	jq_set_error_cb(pjq, quiet, NULL);
+	jq_set_input_cb(pjq, NULL, NULL);
+	jq_set_debug_cb(pjq, NULL, NULL);
+	endmark = jv_object_set(jv_object(), jv_string("th"), jv_string("end"));
+	/* a filter that only compiles on its own (import, include) is run
+	 * a record at a time; one that names $__th_page_end does not
+	 * compile on its own, so the end mark cannot be forged */
+	ok = jq_compile_args(pjq, b.s, jv_object_set(jv_object(),
+	    jv_string("__th_page_end"), jv_copy(endmark)));
+	th_buf_free(&b);
+	if (!ok) {
+		jq_teardown(&pjq);
+		pjq = NULL;
+		jv_free(endmark);
+		return 0;
+	}
+	pagebroken = 0;
+	return 1;
+}
+
+static int
+samefile(int a, int b)
+{
+	struct stat sa, sb;
+
+	return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 &&
+	    sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
 static int
@@ -93,6 +219,29 @@ isterm(void)
 	if (tty == -1)
 		tty = isatty(STDOUT_FILENO);
 	return tty;
+}
+
+/* Are records held now? Decided once, on the first record that could be. */
+static int
+holding(void)
+{
+	const char *why;
+
+	if (jq == NULL || !marked)
+		return 0;
+	if (hold == -1) {
+		why = isterm() ? "standard output is a terminal" :
+		    samefile(STDOUT_FILENO, STDERR_FILENO) ?
+		    "standard error is standard output" :
+		    !batchable(filtertext) ? "the filter reads its input, "
+		    "prints or halts" : NULL;
+		hold = why == NULL;
+		if (th_opts.verbose && why != NULL)
+			th_msg(0, "--jq: a record at a time: %s", why);
+		else if (th_opts.verbose)
+			th_msg(0, "--jq: up to %d records in one run", PAGE);
+	}
+	return hold;
 }
 
 /* len bytes of s, then a newline when nl is set, flushed. */
@@ -214,39 +363,14 @@ emitpath(jv v)
 	return writejv(v);
 }
 
-void
-th_out_render(th_out_renderfn *fn)
-{
-	render = fn;
-}
-
-int
-th_out_emit(jv v)
+/* F over v (consumed), a run of its own: results written as they come,
+ * an error reported naming what F said. 0, or 74. */
+static int
+filter1(jv v)
 {
 	jv r;
-	int rc = 0, wrc;
+	int wrc;
 
-	/* a filter's output is the user's own format: never drawn */
-	if (render != NULL && jq == NULL && npath == 0 &&
-	    jv_get_kind(v) == JV_KIND_OBJECT && isterm() &&
-	    (rc = drawn(v)) != -1) {
-		jv_free(v);
-		return rc;
-	}
-	rc = 0;
-	if (npath > 0)
-		return emitpath(v);
-	if (jq == NULL) {
-		if (jv_get_kind(v) == JV_KIND_STRING) {
-			/* unfiltered output is JSON, strings included */
-			jv s = jv_dump_string(v, 0);
-			rc = writeline(jv_string_value(s),
-			    (size_t)jv_string_length_bytes(jv_copy(s)), 0);
-			jv_free(s);
-			return rc;
-		}
-		return writejv(v);
-	}
 	jq_start(jq, v, 0);
 	while (jv_is_valid(r = jq_next(jq))) {
 		if ((wrc = writejv(r)) != 0)
@@ -269,7 +393,121 @@ th_out_emit(jv v)
 		return 0;
 	}
 	jv_free(r);
+	return 0;
+}
+
+/* r (consumed) as writejv() writes it to a pipe, appended to b. */
+static void
+addjv(struct th_buf *b, jv r)
+{
+	jv s;
+
+	if (jv_get_kind(r) == JV_KIND_STRING) {
+		th_buf_add(b, jv_string_value(r),
+		    (size_t)jv_string_length_bytes(jv_copy(r)));
+		jv_free(r);
+	} else {
+		s = jv_dump_string(r, 0);
+		th_buf_add(b, jv_string_value(s),
+		    (size_t)jv_string_length_bytes(jv_copy(s)));
+		jv_free(s);
+	}
+	th_buf_add(b, "\n", 1);
+}
+
+/* The records held, through F: as one run when it gets to its end, else
+ * a record at a time. 0, or 74. */
+static int
+runpage(void)
+{
+	struct th_buf b = TH_BUF_INIT;
+	jv recs = held, r;
+	int i, n = nheld, whole = 0, rc = 0;
+
+	nheld = 0;
+	if (werr) {
+		jv_free(recs);
+		return TH_EIO;
+	}
+	if (n > 1 && pageprog()) {
+		jq_start(pjq, jv_copy(recs), 0);
+		while (jv_is_valid(r = jq_next(pjq))) {
+			if (jv_get_kind(r) == JV_KIND_OBJECT &&
+			    jv_identical(jv_copy(r), jv_copy(endmark))) {
+				whole = 1;
+				break;
+			}
+			addjv(&b, r);
+		}
+		jv_free(r);
+	}
+	if (n > 1 && !whole && th_opts.verbose)
+		th_msg(0, "--jq: %s: %d records run again one at a time",
+		    pjq == NULL ? "the filter does not compile over a page" :
+		    "the page's run ended early", n);
+	if (whole && !b.oom) {
+		if (b.len > 0)
+			rc = put(b.s, b.len, 0);
+	} else {
+		for (i = 0; i < n && rc == 0; i++)
+			rc = filter1(jv_array_get(jv_copy(recs), i));
+	}
+	th_buf_free(&b);
+	jv_free(recs);
 	return rc;
+}
+
+void
+th_out_render(th_out_renderfn *fn)
+{
+	render = fn;
+}
+
+int
+th_out_emit(jv v)
+{
+	int rc = 0;
+
+	/* a filter's output is the user's own format: never drawn */
+	if (render != NULL && jq == NULL && npath == 0 &&
+	    jv_get_kind(v) == JV_KIND_OBJECT && isterm() &&
+	    (rc = drawn(v)) != -1) {
+		jv_free(v);
+		return rc;
+	}
+	rc = 0;
+	if (npath > 0)
+		return emitpath(v);
+	if (jq == NULL) {
+		if (jv_get_kind(v) == JV_KIND_STRING) {
+			/* unfiltered output is JSON, strings included */
+			jv s = jv_dump_string(v, 0);
+			rc = writeline(jv_string_value(s),
+			    (size_t)jv_string_length_bytes(jv_copy(s)), 0);
+			jv_free(s);
+			return rc;
+		}
+		return writejv(v);
+	}
+	if (!holding())
+		return filter1(v);
+	if (werr) {
+		jv_free(v);
+		return TH_EIO;
+	}
+	if (nheld == 0)
+		held = jv_array();
+	held = jv_array_append(held, v);
+	if (++nheld >= PAGE)
+		return runpage();
+	return 0;
+}
+
+int
+th_out_flush(void)
+{
+	marked = 1;
+	return nheld > 0 ? runpage() : 0;
 }
 
 int
@@ -281,11 +519,19 @@ th_out_closed(void)
 int
 th_out_finish(void)
 {
-	int rc = werr == 1 ? TH_EIO : jqfailed ? TH_EFAIL : 0;
+	int rc;
 
+	if (nheld > 0)
+		(void)runpage();	/* a failed write is werr's */
+	rc = werr == 1 ? TH_EIO : jqfailed ? TH_EFAIL : 0;
 	if (jq != NULL) {
 		jq_teardown(&jq);
 		jq = NULL;
+	}
+	if (pjq != NULL) {
+		jq_teardown(&pjq);
+		pjq = NULL;
+		jv_free(endmark);
 	}
 	while (npath > 0)
 		free(path[--npath]);

@@ -21,7 +21,8 @@ typedef int th_out_renderfn(struct th_buf *b, jv rec);
 void th_out_render(th_out_renderfn *fn);
 /*
  * Write v (consumed) as one compact line, or the results of the filter
- * applied to it: a string result is printed raw. Flushed per line. On a
+ * applied to it: a string result is printed raw. Flushed per line, or
+ * per page once the caller calls th_out_flush(). On a
  * terminal nothing that drives it is written (see th_text_visible()), and
  * an object is drawn when a renderer is registered; a pipe gets the bytes
  * as they are. Returns 0, also after a filter error
@@ -29,6 +30,17 @@ void th_out_render(th_out_renderfn *fn);
  * print); 74 when stdout cannot be written (reported once).
  */
 int th_out_emit(jv v);
+/*
+ * The end of a page of records: those held are filtered and written now.
+ * A caller that calls it says where its pages end, and that it calls it
+ * before it waits (a follow run's sleep, a state file saved once the
+ * output is out): from its first call on, records with a --jq filter may
+ * be held until the next call (at most 100 of them) and filtered in one
+ * libjq run, with the same output, messages and status as a record at a
+ * time. A verb that never calls it gets every record out as it comes.
+ * Returns 0, or 74 when stdout cannot be written (reported once).
+ */
+int th_out_flush(void);
 /* Did the reader go away (EPIPE, with SIGPIPE ignored)? Not an error:
  * th_out_finish() then returns 0, or 1 after a filter error. */
 int th_out_closed(void);

@@ -436,6 +436,10 @@ pass(struct th_tl *t, struct th_feed *f, enum mode mode, long limit, jv *cursors
 	long n = 0, i, len;
 	int rc = 0, orc, shown = 0;
 
+	/* a pass is a page boundary (out.h): records may be held within
+	 * it, none past its end, where a follow run sleeps and a run with
+	 * a state file saves its cursors */
+	(void)th_out_flush();
 	while (!stop && (limit < 0 || mode == OLDEST || n < limit) &&
 	    (rc = th_feed_next(f, &item)) == 1) {
 		rc = 0;
@@ -456,6 +460,8 @@ pass(struct th_tl *t, struct th_feed *f, enum mode mode, long limit, jv *cursors
 		rc = th_status_merge(rc, orc);
 	}
 	endprogress(shown);
+	if ((orc = th_out_flush()) == TH_EIO)
+		rc = orc;
 	if (rc != 0 && rc != TH_EFAIL) {
 		jv_free(buf);
 		return rc;
@@ -475,6 +481,8 @@ pass(struct th_tl *t, struct th_feed *f, enum mode mode, long limit, jv *cursors
 		rc = th_status_merge(rc, orc);
 	}
 	jv_free(buf);
+	if ((orc = th_out_flush()) == TH_EIO)
+		rc = orc;
 	return rc;
 }
 

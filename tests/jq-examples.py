@@ -1,13 +1,65 @@
 #!/usr/bin/env python3
 """Print every --jq filter in the README and the man pages, one per line
 as JSON: {"where": "README.md:111", "verb": "th-timeline", "filter": "..."}. Used by
-tests/0820-readme.t to run each one over every kind of record."""
+tests/0820-readme.t to run each one over every kind of record.
+
+    jq-examples.py [--tricky] TOP FILE...
+
+--tricky: then the filters that run differently over a page of records
+than over one (tests/0635-jq-page.t), "where": "tricky", with "jq": false
+when jq(1) itself gives another answer (it feeds input the next record,
+prints debug, and stops at halt), so that only th's own
+record-at-a-time run can say what is right."""
 import json
 import os
 import re
 import shlex
 import sys
 
+# (filter, does jq(1) print the same over the records one a line?)
+TRICKY = [
+    (".text | length", True),
+    (".id, .text", True),                      # several results
+    ("empty", True),                           # none
+    ("select(.media_type == \"IMAGE\") | .id", True),   # none for most
+    (".text | select(length > 1000)", True),
+    ("if .media_type == \"IMAGE\" then error(\"an image: \\(.id)\") else .id end", True),
+    ("if .media_type == \"VIDEO\" then error(null) else .id end", True),
+    ("if .media_type == \"VIDEO\" then error({id}) else .text end", True),
+    ("error(\"every one\")", True),
+    ("error(null)", True),
+    (".text | if test(\"coffee\") then error else length end", True),
+    ("first(.[]?)", True),
+    ("limit(1; .id, .text)", True),
+    ("limit(0; .id)", True),
+    ("[.id, .username, .text] | @csv", True),
+    ("@csv", True),                            # fails on every record
+    ("tojson", True),
+    (".text | @json", True),
+    ("[.id] | @sh", True),
+    (".", True),
+    (".[]", True),
+    ("keys", True),
+    (".. | numbers", True),
+    (".missing.deeper", True),
+    (".id | tonumber", True),
+    ("try error(\"x\") catch .", True),
+    ("label $f | .id, break $f, .text", True),
+    ("reduce (.text | split(\" \")[]) as $w (0; . + 1)", True),
+    ("def f: .id; f", True),
+    (".id # a comment at the end", True),
+    ("$__loc__", True),
+    ("{id} | .id |= ascii_downcase", True),
+    ("input", False),
+    ("[., input] | length", False),
+    ("input_line_number", False),
+    ("debug | .id", False),
+    ("if .media_type == \"IMAGE\" then halt else .id end", False),
+]
+
+tricky = len(sys.argv) > 1 and sys.argv[1] == "--tricky"
+if tricky:
+    del sys.argv[1]
 top = sys.argv[1]
 files = [os.path.join(top, "README.md")] + [os.path.join(top, a) for a in sys.argv[2:]]
 for path in files:
@@ -37,3 +89,6 @@ for path in files:
             if w == "--jq":
                 print(json.dumps({"where": "%s:%d" % (os.path.relpath(path, top), n),
                                   "verb": verb, "filter": words[i + 1]}))
+if tricky:
+    for f, same in TRICKY:
+        print(json.dumps({"where": "tricky", "verb": "", "filter": f, "jq": same}))
