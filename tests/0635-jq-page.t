@@ -57,12 +57,23 @@ while read -r line; do
 	filter=$(jq -r .filter <<<"$line")
 	where=$(jq -r .where <<<"$line")
 	n=$((n + 1))
-	run th-timeline -n 150 me --jq "$filter" </dev/null
+	# libjq 1.6 leaks the value a break leaves behind (jq -c 'first(.[]?)'
+	# itself loses a block a record under valgrind; fixed after 1.6): for
+	# these filters alone, a sanitizer build is told so by name, as
+	# valgrind.supp tells valgrind (a leak allocated in jv_parser_next)
+	case $filter in
+	first\(*) lsan="suppressions=$top_srcdir/tests/fuzz/lsan.supp:print_suppressions=0"
+		asan="${ASAN_OPTIONS:-}:fast_unwind_on_malloc=0" ;;
+	*)	lsan=${LSAN_OPTIONS:-} asan=${ASAN_OPTIONS:-} ;;
+	esac
+	LSAN_OPTIONS=$lsan ASAN_OPTIONS=$asan run th-timeline -n 150 me --jq "$filter" </dev/null
 	# the same, a record at a time: stderr is stdout
 	if [ -n "${TH_TEST_WRAPPER:-}" ]; then
-		$TH_TEST_WRAPPER "$TL" -n 150 me --jq "$filter" >"$T/both" 2>&1 </dev/null
+		LSAN_OPTIONS=$lsan ASAN_OPTIONS=$asan \
+		    $TH_TEST_WRAPPER "$TL" -n 150 me --jq "$filter" >"$T/both" 2>&1 </dev/null
 	else
-		"$TL" -n 150 me --jq "$filter" >"$T/both" 2>&1 </dev/null
+		LSAN_OPTIONS=$lsan ASAN_OPTIONS=$asan \
+		    "$TL" -n 150 me --jq "$filter" >"$T/both" 2>&1 </dev/null
 	fi
 	st1=$?
 	grep -v '^th-timeline: ' "$T/both" >"$T/both.out"
