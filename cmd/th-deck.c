@@ -119,17 +119,6 @@ usage(int status)
 	    "      --interval SECONDS  poll as th-timeline -f does (default 60)\n");
 }
 
-static long
-number(const char *s, const char *opt, long min, long max)
-{
-	const char *errstr;
-	long long n = strtonum(s, min, max, &errstr);
-
-	if (errstr != NULL)
-		th_die(TH_EUSAGE, "%s '%s': %s (%ld..%ld)", opt, s, errstr, min, max);
-	return (long)n;
-}
-
 static void
 addcol(const char *src)
 {
@@ -953,10 +942,10 @@ main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, TH_CLI_SHORTOPTS, longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_MAX:
-			maxposts = number(optarg, "--max", 1, 100000);
+			maxposts = th_cli_number(optarg, "--max", 1, 100000);
 			break;
 		case OPT_INTERVAL:
-			interval = number(optarg, "--interval", 1, 86400);
+			interval = th_cli_number(optarg, "--interval", 1, 86400);
 			break;
 		case 'a':
 			account = optarg;

@@ -60,17 +60,6 @@ usage(int status)
 	    "  -c, --conversation ID   every reply under post ID, as a source\n");
 }
 
-static long
-number(const char *s, const char *opt, long min, long max)
-{
-	const char *errstr;
-	long long n = strtonum(s, min, max, &errstr);
-
-	if (errstr != NULL)
-		th_die(TH_EUSAGE, "%s '%s': %s (%ld..%ld)", opt, s, errstr, min, max);
-	return (long)n;
-}
-
 /* A canonical source into the timeline; called for list members too. */
 static int
 addsource(const char *src, void *arg)
@@ -161,13 +150,13 @@ options(int argc, char **argv, struct opts *o)
 	    NULL)) != -1) {
 		switch (c) {
 		case 'P':
-			tl.parallel = (int)number(optarg, "-P", 1, 64);
+			tl.parallel = (int)th_cli_number(optarg, "-P", 1, 64);
 			break;
 		case 'f':
 			tl.follow = 1;
 			break;
 		case OPT_INTERVAL:
-			tl.interval = number(optarg, "--interval", 1, 86400);
+			tl.interval = th_cli_number(optarg, "--interval", 1, 86400);
 			break;
 		case 'r':
 		case 'c':

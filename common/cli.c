@@ -56,6 +56,17 @@ th_cli_init(int argc, char **argv, void (*usage)(int))
 		th_exit(rc);
 }
 
+long
+th_cli_number(const char *s, const char *opt, long min, long max)
+{
+	const char *errstr;
+	long long n = strtonum(s, min, max, &errstr);
+
+	if (errstr != NULL)
+		th_die(TH_EUSAGE, "%s '%s': %s (%ld..%ld)", opt, s, errstr, min, max);
+	return (long)n;
+}
+
 int
 th_cli_common(int c, const char *arg)
 {

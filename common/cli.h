@@ -39,6 +39,8 @@ void th_cli_usage(int status, const char *synopsis, const char *options)
     __attribute__((noreturn));
 /* Handle a common option c. Returns 1 when handled, 0 if c is not common. */
 int th_cli_common(int c, const char *arg);
+/* Option opt's number s, from min to max; else exits 64 saying so. */
+long th_cli_number(const char *s, const char *opt, long min, long max);
 /*
  * After option parsing: set up the output filter (exits 64 if it is
  * bad), tell http its settings (the configuration and -v), and give api
