@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ap-private.h"
+#include "fedicache.h"
 #include "json.h"
 #include "msg.h"
 #include "url.h"
@@ -95,12 +96,41 @@ drain(struct th_ap *a, jv recs, jv *posts, char *why, size_t size)
 	return TH_AP_PAGE;
 }
 
+/*
+ * Does the first page's URL hold a cursor (?max_id=, ?until=, ...)?
+ * Mastodon, Pleroma, Misskey and GoToSocial name it without one, and it
+ * always means the newest posts, so it is kept for a day (fedicache.h);
+ * a URL that pins a place in time would hide the posts after it for as
+ * long, so the outbox is read each time instead.
+ */
+static int
+pinned(const char *u)
+{
+	static const char *cursors[] = { "max_id", "min_id", "since_id",
+	    "until", "since", "before", "after", "cursor", NULL };
+	const char *q = strchr(u, '?'), *p;
+	size_t n;
+	int i;
+
+	for (p = q; p != NULL && *p != '\0'; p += n) {
+		p++;	/* past the ? or & */
+		n = strcspn(p, "=&#");
+		for (i = 0; cursors[i] != NULL; i++)
+			if (strlen(cursors[i]) == n && strncmp(p, cursors[i], n) == 0)
+				return 1;
+		n += strcspn(p + n, "&#");
+		if (p[n] != '&')
+			break;
+	}
+	return 0;
+}
+
 enum th_ap_step
 th_ap_outbox(struct th_ap *a, const struct th_api_res *res, jv *posts,
     char *why, size_t size)
 {
 	jv b = res->body, first;
-	char *s, *type;
+	char *s, *type, host[256];
 	long http = res->http;
 
 	if ((http == 401 || http == 403 || http == 404 || http == 410) &&
@@ -129,6 +159,10 @@ th_ap_outbox(struct th_ap *a, const struct th_api_res *res, jv *posts,
 			return th_ap_fail(why, size, "the outbox %s has no https "
 			    "first page", a->url);
 		}
+		/* kept only where the outbox is: a server speaks for itself */
+		th_url_host(a->url, host, sizeof(host));
+		if (!pinned(s) && th_url_onhost(s, host))
+			th_fedicache_first(a->source, s);
 		a->stage = TH_APS_PAGE;
 		th_ap_seturl(a, s);
 		free(s);

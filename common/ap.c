@@ -14,6 +14,7 @@
 #include "ap.h"
 #include "ap-private.h"
 #include "fedicache.h"
+#include "json.h"
 #include "msg.h"
 
 struct th_ap *
@@ -41,16 +42,19 @@ th_ap_new(const char *source, int pagesize, int fresh)
 	a->cached = 1;
 	a->username = th_strdup(k.username);
 	if (th_opts.verbose)
-		th_msg(0, "%s: read through %s %s (looked up %lld min ago)",
+		th_msg(0, "%s: read through %s %s (looked up %lld min ago)%s%s",
 		    source, k.via == TH_FEDI_OUTBOX ? "ActivityPub, outbox" :
 		    "the Mastodon API,", k.url,
-		    ((long long)time(NULL) - k.at) / 60);
+		    ((long long)time(NULL) - k.at) / 60,
+		    k.first != NULL ? ", from its first page " : "",
+		    k.first != NULL ? k.first : "");
 	if (k.via == TH_FEDI_STATUSES) {
 		th_ap_resume(a, k.url);
 		return a;
 	}
-	a->stage = TH_APS_OUTBOX;
-	th_ap_seturl(a, k.url);
+	/* straight to the first page: the outbox would only name it again */
+	a->stage = k.first != NULL ? TH_APS_PAGE : TH_APS_OUTBOX;
+	th_ap_seturl(a, k.first != NULL ? k.first : k.url);
 	return a;
 }
 
@@ -65,9 +69,29 @@ th_ap_url(struct th_ap *a, const char **accept)
 	return a->wire ? a->wire : a->url;
 }
 
+/* Is b (borrowed) a page of an outbox: an object with its items? */
+static int
+ispage(jv b)
+{
+	jv l;
+	int r;
+
+	if (jv_get_kind(b) != JV_KIND_OBJECT)
+		return 0;
+	l = th_jv_get(b, "orderedItems");
+	if (jv_get_kind(l) != JV_KIND_ARRAY) {
+		jv_free(l);
+		l = th_jv_get(b, "items");
+	}
+	r = jv_get_kind(l) == JV_KIND_ARRAY;
+	jv_free(l);
+	return r;
+}
+
 /* A known entry's first answer: does it say the account moved, went or
  * was locked since (not a 5xx or a 429, which another lookup would only
- * add to)? Then it is looked up again. */
+ * add to), or is the first page known no page any more? Then it is
+ * looked up again. */
 static int
 stale(struct th_ap *a, const struct th_api_res *res)
 {
@@ -78,7 +102,8 @@ stale(struct th_ap *a, const struct th_api_res *res)
 	a->cached = 0;
 	if (!(http == 401 || http == 403 || http == 404 || http == 410 ||
 	    (http == 200 && jv_get_kind(res->body) != JV_KIND_OBJECT &&
-	    jv_get_kind(res->body) != JV_KIND_ARRAY)))
+	    jv_get_kind(res->body) != JV_KIND_ARRAY) ||
+	    (http == 200 && a->stage == TH_APS_PAGE && !ispage(res->body))))
 		return 0;
 	if (th_opts.verbose)
 		th_msg(0, "%s: %s answers HTTP %ld; looking the account up again",

@@ -2,7 +2,9 @@
  * fedicache: what an account resolved to (its outbox, or its statuses in
  * Mastodon's API), kept for the process's life and for a day in
  * $XDG_STATE_HOME/th/fedi, so that follow mode and cron runs read the
- * outbox alone; an entry that stops working is dropped and the account
+ * outbox alone, or its first page alone when the outbox links to it
+ * (a warm account costs one request, a list of them one round trip);
+ * an entry that stops working is dropped and the account
  * looked up again. The file is read once and written once, at exit,
  * when something changed. It is a cache: a torn or strange line is
  * skipped, and a failure to write it is said with -v alone.
@@ -25,6 +27,7 @@
 
 struct known {
 	char		*source, *username, *url;
+	char		*first;	/* the outbox's first page, or NULL */
 	enum th_fedi_via via;
 	long long	 at;	/* when it was resolved */
 	int		 gone;	/* stopped working: neither used nor saved */
@@ -51,7 +54,7 @@ findknown(const char *source)
 	return NULL;
 }
 
-static void
+static struct known *
 addknown(const char *source, const char *username, const char *url,
     enum th_fedi_via via, long long at)
 {
@@ -66,6 +69,7 @@ addknown(const char *source, const char *username, const char *url,
 	k->at = at;
 	k->next = known;
 	known = k;
+	return k;
 }
 
 /* One line of the file (a parsed object, borrowed), if it is fresh,
@@ -74,7 +78,9 @@ static void
 loadline(jv o, long long now)
 {
 	char *src = th_jv_strdup(o, "source"), *user = th_jv_strdup(o, "username"),
-	    *url = th_jv_strdup(o, "url"), *via = th_jv_strdup(o, "via");
+	    *url = th_jv_strdup(o, "url"), *via = th_jv_strdup(o, "via"),
+	    *first = th_jv_strdup(o, "first");
+	struct known *k;
 	jv t = th_jv_get(o, "at");
 	long long at = jv_get_kind(t) == JV_KIND_NUMBER ? th_jv_num(t) : 0;
 
@@ -82,10 +88,16 @@ loadline(jv o, long long now)
 	if (src && user && (strchr(user, '@') != NULL || th_url_https(user)) &&
 	    url && via && th_url_https(url) && at <= now &&
 	    now - at < KNOWN_TTL && findknown(src) == NULL &&
-	    (strcmp(via, "activitypub") == 0 || strcmp(via, "mastodon-api") == 0))
-		addknown(src, user, url, strcmp(via, "activitypub") == 0 ?
+	    (strcmp(via, "activitypub") == 0 || strcmp(via, "mastodon-api") == 0)) {
+		k = addknown(src, user, url, strcmp(via, "activitypub") == 0 ?
 		    TH_FEDI_OUTBOX : TH_FEDI_STATUSES, at);
+		/* a line without it (written before it was kept, or by an
+		 * outbox with its first page inside) costs one more request */
+		if (k->via == TH_FEDI_OUTBOX && th_url_https(first))
+			k->first = th_strdup(first);
+	}
 	jv_free(t);
+	free(first);
 	free(src);
 	free(user);
 	free(url);
@@ -146,6 +158,9 @@ saveknown(void)
 		o = jv_object_set(o, jv_string("via"), jv_string(k->via ==
 		    TH_FEDI_OUTBOX ? "activitypub" : "mastodon-api"));
 		o = jv_object_set(o, jv_string("url"), jv_string(k->url));
+		if (k->first != NULL)
+			o = jv_object_set(o, jv_string("first"),
+			    jv_string(k->first));
 		o = jv_object_set(o, jv_string("at"), jv_number((double)k->at));
 		if ((d = th_json_dump(o)) == NULL)
 			th_die(TH_EIO, "out of memory");
@@ -171,6 +186,7 @@ th_fedicache_find(const char *source, struct th_fedi_known *out)
 		return 0;
 	out->username = k->username;
 	out->url = k->url;
+	out->first = k->first;
 	out->via = k->via;
 	out->at = k->at;
 	return 1;
@@ -188,11 +204,27 @@ th_fedicache_remember(const char *source, const char *username,
 	if (k != NULL) {	/* looked up again: the new answer */
 		th_setstr(&k->username, username);
 		th_setstr(&k->url, url);
+		free(k->first);
+		k->first = NULL;	/* the new outbox's, when it is read */
 		k->via = via;
 		k->at = (long long)time(NULL);
 		k->gone = 0;
 	} else
 		addknown(source, username, url, via, (long long)time(NULL));
+	dirty = 1;
+}
+
+void
+th_fedicache_first(const char *source, const char *url)
+{
+	struct known *k;
+
+	load();
+	if ((k = findknown(source)) == NULL || k->gone ||
+	    k->via != TH_FEDI_OUTBOX ||
+	    (k->first != NULL && strcmp(k->first, url) == 0))
+		return;
+	th_setstr(&k->first, url);
 	dirty = 1;
 }
 
@@ -222,6 +254,7 @@ th_fedicache_cleanup(void)
 		free(k->source);
 		free(k->username);
 		free(k->url);
+		free(k->first);
 		free(k);
 	}
 	loaded = 0;

@@ -12,6 +12,8 @@ enum th_fedi_via {
 struct th_fedi_known {
 	const char	*username;	/* records' "username": user@host */
 	const char	*url;
+	const char	*first;		/* OUTBOX: its first page, when the
+					 * outbox links to it; else NULL */
 	enum th_fedi_via via;
 	long long	 at;		/* when it was looked up, epoch seconds */
 };
@@ -27,6 +29,9 @@ int th_fedicache_find(const char *source, struct th_fedi_known *k);
  * already (a fresh lookup does not replace a good entry). */
 void th_fedicache_remember(const char *source, const char *username,
     const char *url, enum th_fedi_via via);
+/* The known outbox of source links its first page at url: a later run
+ * reads that page straight away, one request an account instead of two. */
+void th_fedicache_first(const char *source, const char *url);
 /* source stopped working: neither used nor saved again. */
 void th_fedicache_forget(const char *source);
 /* Save what changed, merged with what other processes wrote meanwhile,

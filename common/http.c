@@ -225,6 +225,44 @@ dropanswer(struct th_http_req *r)
 	r->location = NULL;
 }
 
+/*
+ * The way a fediverse read goes to the fedi_connect sandbox. libcurl
+ * counts a host's connections by where it connects, not by the URL's
+ * host: "connect to 127.0.0.1:PORT" for every read made ten servers one
+ * host to it, sharing TH_HTTP_H1_CONNS connections between them, which
+ * no real fediverse does. So each server is connected to by its own name
+ * (at the sandbox's port), and that name resolved to the sandbox's
+ * address: a host of its own to libcurl, as it is on the internet. A
+ * sandbox named by a host name ("localhost") is connected to as before.
+ */
+static void
+sandboxroute(struct th_http_req *r)
+{
+	char to[600], addr[64], *host = NULL;
+	const char *port = strrchr(conf.fedi_connect, ':');
+	CURLU *u;
+
+	if ((u = curl_url()) != NULL &&
+	    curl_url_set(u, CURLUPART_URL, r->url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+	    port != NULL && strchr(host, ':') == NULL &&
+	    strlen(host) < 256 && (size_t)(port - conf.fedi_connect) <
+	    sizeof(addr) && (conf.fedi_connect[0] == '[' ||
+	    (conf.fedi_connect[0] >= '0' && conf.fedi_connect[0] <= '9'))) {
+		memcpy(addr, conf.fedi_connect, (size_t)(port - conf.fedi_connect));
+		addr[port - conf.fedi_connect] = '\0';
+		snprintf(to, sizeof(to), "::%s%s", host, port);
+		r->connect_to = curl_slist_append(NULL, to);
+		snprintf(to, sizeof(to), "%s%s:%s", host, port, addr);
+		r->resolve = curl_slist_append(NULL, to);
+	} else {
+		snprintf(to, sizeof(to), "::%s", conf.fedi_connect);
+		r->connect_to = curl_slist_append(NULL, to);
+	}
+	curl_free(host);
+	curl_url_cleanup(u);
+}
+
 static void
 start(struct th_http_req *r)
 {
@@ -297,11 +335,10 @@ start(struct th_http_req *r)
 		/* redirects are the caller's to follow (ap.c), so that they
 		 * stay https and go through the fedi_connect loopback too */
 		if (conf.fedi_connect[0] != '\0') {
-			char to[96];
-			snprintf(to, sizeof(to), "::%s", conf.fedi_connect);
 			if (r->connect_to == NULL)
-				r->connect_to = curl_slist_append(NULL, to);
+				sandboxroute(r);
 			curl_easy_setopt(e, CURLOPT_CONNECT_TO, r->connect_to);
+			curl_easy_setopt(e, CURLOPT_RESOLVE, r->resolve);
 		} else
 			curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "https");
 	}
@@ -540,6 +577,8 @@ th_http_req_free(struct th_http_req *r)
 	r->hdrs = NULL;
 	curl_slist_free_all(r->connect_to);
 	r->connect_to = NULL;
+	curl_slist_free_all(r->resolve);
+	r->resolve = NULL;
 	dropanswer(r);
 }
 

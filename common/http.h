@@ -47,7 +47,8 @@ struct th_http_req {
 
 	/* engine private */
 	CURL		*easy;
-	struct curl_slist *hdrs, *connect_to;
+	struct curl_slist *hdrs, *connect_to, *resolve;	/* the last two:
+					 * fedi_connect's route, or NULL */
 	long long	 not_before, deadline;	/* monotonic ms */
 	struct th_http_req *next;
 	struct th_buf	 rbody;		/* the body as it arrives; resp and

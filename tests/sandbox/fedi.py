@@ -5,7 +5,10 @@
 
 One loopback listener plays any number of servers, told apart by the
 Host header (th reaches it with TH_FEDI_CONNECT, keeping the real host
-names and https URLs in every document). Documents have the shapes of
+names and https URLs in every document). To th each server is a host of
+its own, with its own connections, as on the internet: th connects to
+each by its name, resolved to this listener (http.c), so one listener
+measures what ten servers would. Documents have the shapes of
 the real payloads in shared/fixtures/ap-*.json (see fedi_fidelity.py):
 
   mastodon   WebFinger (canonical-case subject, aliases), the actor with
@@ -27,7 +30,10 @@ the real payloads in shared/fixtures/ap-*.json (see fedi_fidelity.py):
              and there is no Mastodon API (an HTML 404).
 
 Control (any Host):
-  POST /_control/server   {"host", "kind", "signed_fetch", "rest"}
+  POST /_control/server   {"host", "kind", "signed_fetch", "rest", "first"}
+                          "first": "max_id": the outbox names its first
+                          page with a cursor, ?max_id=NEWEST+1&page=true
+                          (as some servers pin a place in time)
   POST /_control/account  {"host", "user", "posts": [{"content",
                            "published", "announce", "in_reply_to",
                            "attachments", "summary", "tags"}]}
@@ -36,8 +42,17 @@ Control (any Host):
   POST /_control/fault    {"host", "path", "status", "body", "ctype",
                            "headers", "times"}: the next requests under path
   POST /_control/fault/clear
-  GET  /_control/log      every request: host, path, query, accept
+  GET  /_control/log      every request: host, path, query, accept, conn
+                          (the connection it came on: 1, 2, ... in the
+                          order they were opened)
   POST /_control/log/clear
+  POST /_control/gate     {"n": N, "timeout": S}: hold the next requests
+                          until N of them wait at once, then answer them
+                          all; after S seconds (default 10) without N,
+                          answer anyway. Proves N requests were in flight
+                          together, whatever the machine's speed.
+  GET  /_control/gate     {"opened": true when N were reached, "most":
+                          the most that waited at once}
   POST /_control/latency  {"ms": N}: added to every answer but the
                           controls' (the bench's round trip; the thread
                           sleeps, so other connections are answered)
@@ -90,6 +105,13 @@ class State:
         self.faults = []
         self.latency = 0.0
         self.next_id = 110186000000000000
+        self.conns = 0          # connections opened so far
+        self.gate = threading.Condition()
+        self.gate_n = 0         # requests to wait for; 0: no gate
+        self.gate_timeout = 10.0
+        self.gate_waiting = 0
+        self.gate_most = 0
+        self.gate_opened = False
 
 
 def snowflake(st):
@@ -223,6 +245,30 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, fmt, *args):
         pass
 
+    def setup(self):
+        super().setup()
+        st = self.server.state
+        with st.lock:
+            st.conns += 1
+            self.conn = st.conns
+
+    def wait_gate(self, st):
+        """Hold this request until the gate's N wait at once (or its
+        timeout passes); no gate, no wait."""
+        with st.gate:
+            if st.gate_n <= 0:
+                return
+            st.gate_waiting += 1
+            st.gate_most = max(st.gate_most, st.gate_waiting)
+            if st.gate_waiting >= st.gate_n:
+                st.gate_n, st.gate_opened = 0, True
+                st.gate.notify_all()
+            elif not st.gate.wait_for(lambda: st.gate_n <= 0,
+                                      st.gate_timeout):
+                st.gate_n = 0           # timed out: let them all go
+                st.gate.notify_all()
+            st.gate_waiting -= 1
+
     def send(self, status, obj, ctype="application/activity+json; charset=utf-8",
              headers=None):
         body = obj if isinstance(obj, bytes) else json.dumps(
@@ -246,7 +292,8 @@ class Handler(BaseHTTPRequestHandler):
                 st.servers[arg["host"]] = {
                     "kind": arg.get("kind", "mastodon"),
                     "signed_fetch": arg.get("signed_fetch", False),
-                    "rest": arg.get("rest", True)}
+                    "rest": arg.get("rest", True),
+                    "first": arg.get("first")}
             elif path == "/_control/account":
                 host = arg["host"]
                 st.servers.setdefault(host, {"kind": "mastodon",
@@ -280,6 +327,12 @@ class Handler(BaseHTTPRequestHandler):
                 st.log = []
             elif path == "/_control/latency":
                 st.latency = arg.get("ms", 0) / 1000.0
+            elif path == "/_control/gate":
+                with st.gate:
+                    st.gate_n = arg.get("n", 0)
+                    st.gate_timeout = arg.get("timeout", 10.0)
+                    st.gate_waiting = st.gate_most = 0
+                    st.gate_opened = False
             else:
                 return self.send(404, {"error": "no such control"})
         self.send(200, {"ok": True}, "application/json")
@@ -290,6 +343,12 @@ class Handler(BaseHTTPRequestHandler):
         if url.path == "/_control/log":
             with st.lock:
                 return self.send(200, st.log, "application/json")
+        if url.path == "/_control/gate":
+            with st.gate:
+                return self.send(200, {"opened": st.gate_opened,
+                                       "most": st.gate_most},
+                                 "application/json")
+        self.wait_gate(st)
         if st.latency:
             time.sleep(st.latency)      # outside the lock: servers overlap
         host = (self.headers.get("Host") or "").split(":")[0].lower()
@@ -298,6 +357,7 @@ class Handler(BaseHTTPRequestHandler):
             st.log.append({"host": host, "path": url.path, "query": q,
                            "accept": self.headers.get("Accept", ""),
                            "authorization": "Authorization" in self.headers,
+                           "conn": self.conn,
                            "user_agent": self.headers.get("User-Agent", "")})
             for f in st.faults:
                 if f.get("host") in (None, host) and \
@@ -370,7 +430,8 @@ class Handler(BaseHTTPRequestHandler):
             if len(parts) == 2:
                 return self.send(200, self.actor(host, acct))
             if len(parts) == 3 and parts[2] == "outbox":
-                return self.outbox(host, acct, q, srv["kind"] == "gotosocial")
+                return self.outbox(host, acct, q, srv["kind"] == "gotosocial",
+                                   srv.get("first"))
             if len(parts) == 4 and parts[2] == "statuses":
                 p = next((p for p in acct["posts"] if p["id"] == parts[3]
                           and not p.get("announce")), None)
@@ -407,8 +468,15 @@ class Handler(BaseHTTPRequestHandler):
                       "url": "https://%s/headers/original/missing.png" % host},
         }
 
-    def outbox(self, host, acct, q, gts=False):
+    def outbox(self, host, acct, q, gts=False, first=None):
         base = user_url(host, acct["user"]) + "/outbox"
+        if q.get("page") != "true" and first == "max_id" and acct["posts"]:
+            return self.send(200, {
+                "@context": "https://www.w3.org/ns/activitystreams",
+                "id": base, "type": "OrderedCollection",
+                "totalItems": len(acct["posts"]),
+                "first": base + "?max_id=%d&page=true"
+                % (int(acct["posts"][0]["id"]) + 1)})
         if q.get("page") != "true" and gts:
             return self.send(200, {
                 "@context": "https://www.w3.org/ns/activitystreams",
