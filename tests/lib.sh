@@ -36,14 +36,22 @@ FEDIPID=
 
 # No th process may carry the canary on its command line: a sampler looks
 # at /proc/*/cmdline ten times a second (the pattern is read from a file,
-# so that the sampler's own grep does not carry it either).
+# so that the sampler's own grep does not carry it either). It runs beside
+# every test in all three passes, so a quiet tick costs one process (the
+# grep): it waits on a FIFO nobody writes (read -t, no sleep process) and
+# names the hits only when there are some.
 printf '%s\n' "$CANARY" "$APPSECRET" >"$T/.canary"
-( while :; do
-	grep -lsF -f "$T/.canary" /proc/[0-9]*/cmdline 2>/dev/null |
-		while read -r f; do tr '\0' ' ' 2>/dev/null <"$f"; echo; done |
-		awk '$1 ~ /(^|\/)th-[a-z]+$/ || $1 ~ /valgrind/'
-	sleep 0.1
-done ) >"$T/.cmdline-hits" 2>/dev/null &
+mkfifo "$T/.tick"
+( exec 9<>"$T/.tick"
+  rm -f "$T/.tick"
+  while :; do
+	grep -lsF -f "$T/.canary" /proc/[0-9]*/cmdline >"$T/.cmdline-now" 2>/dev/null
+	if [ -s "$T/.cmdline-now" ]; then
+		while read -r f; do tr '\0' ' ' 2>/dev/null <"$f"; echo; done \
+		    <"$T/.cmdline-now" | awk '$1 ~ /(^|\/)th-[a-z]+$/ || $1 ~ /valgrind/'
+	fi
+	read -r -t 0.1 -u 9 _
+  done ) >"$T/.cmdline-hits" 2>/dev/null &
 SAMPLER=$!
 CANARY_OK=	# files allowed to hold the canary (see canary_ok)
 
@@ -143,7 +151,7 @@ canary_scan() {
 	hits=
 	while IFS= read -r f; do
 		case $f in
-		"$XDG_CONFIG_HOME"/th/accounts/*|"$T"/sandbox.*|"$T"/port|"$T"/.canary|"$T"/.cmdline-hits) continue ;;
+		"$XDG_CONFIG_HOME"/th/accounts/*|"$T"/sandbox.*|"$T"/port|"$T"/.canary|"$T"/.cmdline-hits|"$T"/.cmdline-now) continue ;;
 		esac
 		skip=
 		for ok_ in $CANARY_OK; do [ "$f" = "$ok_" ] && skip=1; done
