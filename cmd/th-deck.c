@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 #include <wchar.h>
@@ -39,6 +40,7 @@
 #include "json.h"
 #include "list.h"
 #include "show.h"
+#include "store.h"
 #include "text.h"
 
 enum {
@@ -55,15 +57,16 @@ static const struct option longopts[] = {
 static const char *help[] = {
 	"th-deck keys",
 	"",
-	"  h, left     the column to the left",
-	"  l, right    the column to the right",
-	"  j, down     the next (older) post",
-	"  k, up       the previous (newer) post",
-	"  g           the newest post",
-	"  o           open the post in $BROWSER",
-	"  R           reply to the post ($EDITOR)",
-	"  r           read the column again now",
-	"  ?           this help",
+	"  h, left     the column to the left  l, right    the column to the right",
+	"  j, down     the next (older) post   k, up       the previous (newer) post",
+	"  space, PgDn a page down             b, PgUp     a page up",
+	"  g           the newest post         G           the oldest post",
+	"  Enter, c    the conversation        ESC, BS     back to the column",
+	"  o           open in $BROWSER        R           reply ($EDITOR)",
+	"  t           repost                  H           hide a reply (again: unhide)",
+	"  d           delete yours (y/n)      r           read the column again",
+	"  a           add a column            x           remove the column",
+	"  w           write the deck file     ?           this help",
 	"  q           quit",
 	"",
 	"any key closes this help",
@@ -75,14 +78,24 @@ struct post {
 	jv		 rec;		/* the record, owned */
 	char		*id;		/* its id, malloc'd */
 	long long	 t;		/* its time, epoch s (-1: none) */
+	int		 hidden;	/* hidden with H by us: H unhides */
 };
 
-/* A column: a source, its reader (a th-timeline child) and its posts. */
-struct col {
-	char		 src[TH_SRC_MAX];	/* canonical source */
-	struct post	*p;		/* newest first; max of them */
+/* Posts as a column shows them: at most maxposts. */
+struct view {
+	struct post	*p;		/* max of them, calloc'd */
 	int		 n;
 	int		 sel, top;	/* selected post, first one shown */
+	int		 asc;		/* oldest first (a conversation) */
+};
+
+/* A column: a source, its reader (a th-timeline child) and its posts;
+ * in place of them, while conv is set, a post's conversation. */
+struct col {
+	char		 src[TH_SRC_MAX];	/* canonical source */
+	struct view	 live;		/* the source's posts, newest first */
+	struct view	 cv;		/* the conversation shown, or empty */
+	int		 conv;		/* cv is shown */
 	pid_t		 pid;		/* the reader; 0 when reaped */
 	int		 out, err;	/* its stdout and stderr; -1: closed */
 	struct th_buf	 ob, eb;	/* what came short of a newline */
@@ -90,23 +103,41 @@ struct col {
 	char		 end[128];	/* how it ended, in words, or "" */
 };
 
+#define VIEW(c)	((c)->conv ? &(c)->cv : &(c)->live)
+
+/* A verb run in the background for an action: its pipes and answer. */
+struct job {
+	pid_t		 pid;		/* 0: none */
+	int		 out, err;	/* -1: closed */
+	struct th_buf	 ob, eb;	/* all of its stdout, its stderr */
+	int		 st;		/* its wait status, once ended */
+};
+#define JOB_INIT	{ 0, -1, -1, TH_BUF_INIT, TH_BUF_INIT, 0 }
+
+enum { A_REPLY = 1, A_DELETE, A_REPOST, A_HIDE, A_UNHIDE };
+enum { P_NONE, P_DELETE, P_ADD, P_SAVE };
+
 static struct col *cols;
 static int ncols, focus, first;	/* focus: the column keys act on;
 				 * first: the leftmost column shown */
 static long maxposts = 200, interval = 60;
 static const char *account;	/* -a, passed on to the readers */
-static char timeline[PATH_MAX];	/* th-timeline beside us, or "" (PATH) */
-static char poster[PATH_MAX];	/* th-post, the same way */
+static char bindir[PATH_MAX];	/* where th-deck is, when the verbs are
+				 * beside it (a build tree), else "" (PATH) */
+static char deckname[65];	/* the deck file w writes, or "" */
+static int changed;		/* columns added or removed since read */
 
-/* The one action under way (a reply's th-post): its pipes, its file. */
-static struct {
-	pid_t		 pid;		/* 0: none */
-	int		 out, err;	/* -1: closed */
-	struct th_buf	 ob, eb;	/* all of its stdout, its stderr */
-	char		 file[PATH_MAX];	/* the reply's text, removed after */
-} act = { 0, -1, -1, TH_BUF_INIT, TH_BUF_INIT, "" };
+/* The one action under way: its verb, the post it is about, the reply's
+ * file; who: th-whois me, for whose posts are ours; cvj: the reading of
+ * a conversation for column cvcol. */
+static struct job act = JOB_INIT, who = JOB_INIT, cvj = JOB_INIT;
+static int actkind, cvcol = -1;
+static char actid[32], actfile[PATH_MAX];
+static char me[64];		/* our username, once th-whois said it */
+static int prompt;		/* P_*: the status line asks */
+static char pbuf[TH_SRC_MAX];	/* what was typed at the prompt */
 static int sigfd[2] = { -1, -1 };	/* the self-pipe of SIGWINCH */
-static int showhelp, attrs = 1;	/* attrs: bold and dim (not with NO_COLOR) */
+static int showhelp, attrs = 1;	/* attrs: bold, dim, reverse (not with NO_COLOR) */
 static struct th_show so;
 static char note[256];		/* the status line's message, till a key */
 
@@ -130,8 +161,22 @@ addcol(const char *src)
 	memset(c, 0, sizeof(*c));
 	strlcpy(c->src, src, sizeof(c->src));
 	c->out = c->err = -1;
-	if ((c->p = calloc((size_t)maxposts, sizeof(*c->p))) == NULL)
+	if ((c->live.p = calloc((size_t)maxposts, sizeof(*c->live.p))) == NULL ||
+	    (c->cv.p = calloc((size_t)maxposts, sizeof(*c->cv.p))) == NULL)
 		th_die(TH_EIO, "out of memory");
+	c->cv.asc = 1;
+}
+
+static void
+emptyview(struct view *v)
+{
+	int i;
+
+	for (i = 0; i < v->n; i++) {
+		jv_free(v->p[i].rec);
+		free(v->p[i].id);
+	}
+	v->n = v->sel = v->top = 0;
 }
 
 /* The columns of deck file NAME: one source a line, as in a list; blank
@@ -172,6 +217,7 @@ readdeck(const char *name)
 		th_exit(TH_EDATA);
 	if (ncols == 0)
 		th_die(TH_EDATA, "%s: no columns in the deck", path);
+	strlcpy(deckname, name, sizeof(deckname));
 }
 
 /* ---- the readers ------------------------------------------------------- */
@@ -195,16 +241,21 @@ inwords(int status)
 }
 
 /*
- * Run th's verb name (at path when th-deck found it beside itself, else
- * from $PATH) with stdout and stderr on the pipes' write ends and stdin
- * from /dev/null. Returns its pid, or -1 when it cannot be forked.
+ * Run th's verb name (from bindir when th-deck found it beside itself,
+ * else from $PATH) with stdout and stderr on the pipes' write ends and
+ * stdin from /dev/null. Returns its pid, or -1 when it cannot be forked.
  */
 static pid_t
-spawn(const char *path, const char *name, char *const argv[], int out, int err)
+spawn(const char *name, char *const argv[], int out, int err)
 {
+	char path[PATH_MAX];
 	pid_t pid;
 	int fd;
 
+	path[0] = '\0';
+	if (bindir[0] != '\0' && ((size_t)snprintf(path, sizeof(path), "%s/%s",
+	    bindir, name) >= sizeof(path) || access(path, X_OK) != 0))
+		path[0] = '\0';
 	if ((pid = fork()) != 0)
 		return pid;
 	signal(SIGPIPE, SIG_DFL);
@@ -253,8 +304,7 @@ start(struct col *c)
 	argv[i++] = "--";
 	argv[i++] = c->src;
 	argv[i] = NULL;
-	if ((pid = spawn(timeline, "th-timeline", (char *const *)argv, o[1],
-	    e[1])) == -1) {
+	if ((pid = spawn("th-timeline", (char *const *)argv, o[1], e[1])) == -1) {
 		close(o[0]); close(o[1]); close(e[0]); close(e[1]);
 		goto fail;
 	}
@@ -292,9 +342,10 @@ stop(struct col *c)
 	th_buf_truncate(&c->eb, 0);
 }
 
-/* A record (consumed) into its place: newest first, each id once. */
+/* A record (consumed) into its place: newest first (oldest first in a
+ * conversation), each id once. */
 static void
-add(struct col *c, jv rec)
+add(struct view *c, jv rec)
 {
 	char *id;
 	long long t;
@@ -314,7 +365,7 @@ add(struct col *c, jv rec)
 			return;
 		}
 	t = th_jv_time(rec, "timestamp");
-	for (i = 0; i < c->n && c->p[i].t > t; i++)
+	for (i = 0; i < c->n && (c->asc ? c->p[i].t <= t : c->p[i].t > t); i++)
 		;
 	if (i == maxposts) {
 		/* older than all of a full column */
@@ -332,6 +383,7 @@ add(struct col *c, jv rec)
 	c->p[i].rec = rec;
 	c->p[i].id = id;
 	c->p[i].t = t;
+	c->p[i].hidden = 0;
 	c->n++;
 	/* a reader at the top stays with the newest; one who scrolled
 	 * keeps the post and the view they had */
@@ -370,7 +422,7 @@ drain(struct col *c, int *fd, struct th_buf *b, int isout)
 		s = b->s + off;
 		len = (size_t)(nl - s);
 		if (isout)
-			add(c, th_json_parse(s, len));
+			add(&c->live, th_json_parse(s, len));
 		else if (len > 0) {
 			char *v = th_text_visible(s, len, 0);
 
@@ -464,7 +516,7 @@ fits(void)
 
 /* Post i of c as th-show draws it, in b (emptied first). */
 static void
-render(struct col *c, int i, int w, struct th_buf *b)
+render(struct view *c, int i, int w, struct th_buf *b)
 {
 	th_buf_truncate(b, 0);
 	so.width = w;
@@ -486,7 +538,7 @@ lines(const struct th_buf *b)
 
 /* Scroll c so that its selected post shows whole (as far as it can). */
 static void
-follow_sel(struct col *c, int w, int h)
+follow_sel(struct view *c, int w, int h)
 {
 	struct th_buf b = TH_BUF_INIT;
 	int i, used;
@@ -509,16 +561,23 @@ follow_sel(struct col *c, int w, int h)
 /* Width of the text in a column of w cells: a gutter of one. */
 #define TEXTW(w)	((w) - 1)
 
-static void
-drawcol(struct col *c, int x, int w, int focused)
+/*
+ * What column c shows above its posts, from line 1, w cells wide at x:
+ * its reader's trouble in words (at most 4 lines), "reading..." while
+ * it has no post yet. Drawn only when drawit is set; returns the lines
+ * it takes, which the posts do not have.
+ */
+static int
+head(struct col *c, int x, int w, int drawit)
 {
-	struct th_buf b = TH_BUF_INIT;
-	char title[TH_SRC_MAX + 32];
-	int y = 1, h = LINES - 2, i, k, top;
-	const char *s, *nl;
+	int y = 1, h = LINES - 2;
+	const char *s;
 
-	snprintf(title, sizeof(title), "%c%s (%d)", focused ? '>' : ' ', c->src, c->n);
-	put(0, x, w, title, strlen(title), focused ? A_REVERSE : A_BOLD & (attrs ? ~0 : 0));
+	if (c->conv) {
+		if (cvj.pid > 0 && cvcol == c - cols && drawit)
+			put(y, x + 1, w - 1, "reading the conversation...", 27, 0);
+		return cvj.pid > 0 && cvcol == c - cols;
+	}
 	if (c->end[0] != '\0' || c->why[0] != '\0') {
 		/* the reader's trouble first, in words, then its posts */
 		char msg[512];
@@ -545,16 +604,35 @@ drawcol(struct col *c, int x, int w, int focused)
 				if (sp > 0)
 					take = sp;
 			}
-			put(y, x, w, s, take, A_BOLD & (attrs ? ~0 : 0));
+			if (drawit)
+				put(y, x, w, s, take, attrs ? A_BOLD : 0);
 			for (s += take; *s == ' '; s++)
 				;
 		}
+	} else if (c->live.n == 0 && y < 1 + h) {
+		if (drawit)
+			put(y, x + 1, w - 1, "reading...", 10, 0);
+		y++;
 	}
-	if (c->n == 0 && c->end[0] == '\0' && c->why[0] == '\0' && y < 1 + h)
-		put(y++, x + 1, w - 1, "reading...", 10, 0);
-	top = c->top;
-	for (i = top; i < c->n && y < 1 + h; i++) {
-		render(c, i, TEXTW(w), &b);
+	return y - 1;
+}
+
+static void
+drawcol(struct col *c, int x, int w, int focused)
+{
+	struct th_buf b = TH_BUF_INIT;
+	struct view *v = VIEW(c);
+	char title[TH_SRC_MAX + 32];
+	int y, h = LINES - 2, i, k, top;
+	const char *s, *nl;
+
+	snprintf(title, sizeof(title), "%c%s%s (%d)", focused ? '>' : ' ', c->src,
+	    c->conv ? ": conversation" : "", v->n);
+	put(0, x, w, title, strlen(title), attrs ? focused ? A_REVERSE : A_BOLD : 0);
+	y = 1 + head(c, x, w, 1);
+	top = v->top;
+	for (i = top; i < v->n && y < 1 + h; i++) {
+		render(v, i, TEXTW(w), &b);
 		for (k = 0, s = b.s; s != NULL && *s != '\0' && y < 1 + h; k++, y++) {
 			attr_t a = 0;
 
@@ -564,9 +642,9 @@ drawcol(struct col *c, int x, int w, int focused)
 				a = A_BOLD;
 			else if (attrs && strncmp(s, "  https://", 10) == 0)
 				a = A_DIM;
-			if (i == c->sel && k == 0)
+			if (i == v->sel && k == 0)
 				mvaddch(y, x, focused ? '>' : '-');
-			if (i == c->sel && focused)
+			if (attrs && i == v->sel && focused)
 				a |= A_REVERSE;
 			if (nl > s)
 				put(y, x + 1, w - 1, s, (size_t)(nl - s), a);
@@ -579,7 +657,7 @@ drawcol(struct col *c, int x, int w, int focused)
 static void
 drawhelp(void)
 {
-	int i, n, w = 44, y0, x0;
+	int i, n, w = 78, y0, x0;
 
 	for (n = 0; help[n] != NULL; n++)
 		;
@@ -591,9 +669,10 @@ drawhelp(void)
 		x0 = 0;
 	for (i = -1; i <= n; i++) {
 		move(y0 + 1 + i, x0);
-		attron(A_REVERSE);
-		printw("%-*.*s", w, w, i >= 0 && i < n ? help[i] : "");
-		attroff(A_REVERSE);
+		attron(attrs ? A_REVERSE : 0);
+		printw("%-*.*s", w < COLS ? w : COLS, w < COLS ? w : COLS,
+		    i >= 0 && i < n ? help[i] : "");
+		attroff(attrs ? A_REVERSE : 0);
 	}
 }
 
@@ -616,18 +695,22 @@ draw(void)
 		if (i + 1 < k)
 			mvvline(0, x + w, '|', LINES - 1);
 	}
-	if (note[0] != '\0')
+	if (prompt == P_ADD || prompt == P_SAVE)
+		snprintf(status, sizeof(status), "th-deck: %s %s_", prompt == P_ADD ?
+		    "add a column (a source, ESC: none):" :
+		    "write the deck as (a name, ESC: not):", pbuf);
+	else if (note[0] != '\0')
 		snprintf(status, sizeof(status), "th-deck: %s", note);
 	else
-		snprintf(status, sizeof(status), "th-deck: column %d of %d  ? help  q quit",
-		    focus + 1, ncols);
-	put(LINES - 1, 0, COLS, status, strlen(status), A_REVERSE);
+		snprintf(status, sizeof(status), "th-deck: column %d of %d  ? help  q quit%s",
+		    focus + 1, ncols, changed ? "  w write the deck" : "");
+	put(LINES - 1, 0, COLS, status, strlen(status), attrs ? A_REVERSE : 0);
 	if (showhelp)
 		drawhelp();
 	refresh();
 }
 
-/* ---- the loop ---------------------------------------------------------- */
+/* ---- the actions: verbs run in the background -------------------------- */
 
 static void
 onwinch(int sig)
@@ -651,7 +734,7 @@ printable(const char *s)
 /* Open the selected post's permalink with $BROWSER, else xdg-open, in
  * a grandchild of its own (no zombie, no wait, no terminal). */
 static void
-openpost(struct col *c)
+openpost(struct view *c)
 {
 	const char *b = getenv("BROWSER");
 	char *url;
@@ -695,6 +778,122 @@ openpost(struct col *c)
 	free(url);
 }
 
+/* Start verb with argv as job j. Returns 0, or -1 with errno set. */
+static int
+job_start(struct job *j, const char *verb, char *argv[])
+{
+	int o[2], e[2];
+	pid_t pid;
+
+	if (pipe2(o, O_CLOEXEC) == -1)
+		return -1;
+	if (pipe2(e, O_CLOEXEC) == -1) {
+		close(o[0]);
+		close(o[1]);
+		return -1;
+	}
+	if ((pid = spawn(verb, argv, o[1], e[1])) == -1) {
+		close(o[0]); close(o[1]); close(e[0]); close(e[1]);
+		return -1;
+	}
+	close(o[1]);
+	close(e[1]);
+	fcntl(o[0], F_SETFL, O_NONBLOCK);
+	fcntl(e[0], F_SETFL, O_NONBLOCK);
+	j->pid = pid;
+	j->out = o[0];
+	j->err = e[0];
+	th_buf_truncate(&j->ob, 0);
+	th_buf_truncate(&j->eb, 0);
+	return 0;
+}
+
+/* Read what job j says (po, pe: its entries of the poll set). Returns 1
+ * when it has ended (its status in j->st), else 0. */
+static int
+job_read(struct job *j, struct pollfd *po, struct pollfd *pe)
+{
+	char chunk[65536];
+	struct th_buf *b;
+	struct pollfd *p;
+	ssize_t r;
+	int k, *fd;
+
+	for (k = 0; k < 2; k++) {
+		p = k == 0 ? po : pe;
+		fd = k == 0 ? &j->out : &j->err;
+		b = k == 0 ? &j->ob : &j->eb;
+		if (*fd == -1 || !(p->revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		if ((r = read(*fd, chunk, sizeof(chunk))) > 0) {
+			/* a conversation of --max posts fits; more is not ours */
+			if (b->len < 64 << 20 && th_buf_add(b, chunk, (size_t)r) == -1)
+				th_die(TH_EIO, "out of memory");
+		} else if (r == 0 || (errno != EAGAIN && errno != EINTR)) {
+			close(*fd);
+			*fd = -1;
+		}
+	}
+	if (j->pid == 0 || j->out != -1 || j->err != -1 ||
+	    waitpid(j->pid, &j->st, WNOHANG) == 0)
+		return 0;
+	j->pid = 0;
+	return 1;
+}
+
+/* Stop job j, whatever it was doing. */
+static void
+job_stop(struct job *j)
+{
+	int st;
+
+	if (j->out != -1)
+		close(j->out);
+	if (j->err != -1)
+		close(j->err);
+	j->out = j->err = -1;
+	if (j->pid > 0) {
+		kill(j->pid, SIGTERM);
+		while (waitpid(j->pid, &st, 0) == -1 && errno == EINTR)
+			;
+	}
+	j->pid = 0;
+}
+
+/* Its exit status, 0 when it ended well; -1 for a signal. */
+static int
+job_exit(const struct job *j)
+{
+	return WIFEXITED(j->st) ? WEXITSTATUS(j->st) : -1;
+}
+
+/* "what failed (exit N, in words): the verb's last message" in note. */
+static void
+job_failed(struct job *j, const char *what)
+{
+	char *v, *nl;
+
+	while (j->eb.len > 0 && j->eb.s[j->eb.len - 1] == '\n')
+		th_buf_truncate(&j->eb, j->eb.len - 1);
+	v = j->eb.len > 0 ? j->eb.s : "";
+	if ((nl = strrchr(v, '\n')) != NULL)
+		v = nl + 1;
+	v = th_text_visible(v, strlen(v), 0);
+	snprintf(note, sizeof(note), "%s failed (exit %d, %s): %s", what,
+	    job_exit(j), inwords(job_exit(j)), v != NULL ? v : "");
+	free(v);
+}
+
+/* The first record of what job j printed, or an invalid jv. */
+static jv
+job_record(struct job *j)
+{
+	char *nl = j->ob.s != NULL ? memchr(j->ob.s, '\n', j->ob.len) : NULL;
+
+	return th_json_parse(j->ob.s != NULL ? j->ob.s : "", nl != NULL ?
+	    (size_t)(nl - j->ob.s) : j->ob.len);
+}
+
 /* A 64-bit FNV-1a of s, for the reply's key: the same text to the same
  * post is the same key, so th-post's ledger posts it once. */
 static unsigned long long
@@ -709,30 +908,40 @@ fnv(const char *s, size_t len)
 	return h;
 }
 
+/* Can an action start now? When not, why in note. */
+static int
+idle(const struct view *v, const char *what)
+{
+	if (act.pid != 0) {
+		snprintf(note, sizeof(note), "the last action is still under way");
+		return 0;
+	}
+	if (v->n == 0) {
+		snprintf(note, sizeof(note), "no post to %s", what);
+		return 0;
+	}
+	return 1;
+}
+
 /* R: the reply written in $EDITOR, then th-post -k deck-ID-HASH -r ID
  * in the background; its answer comes to the status line (finish()). */
 static void
-reply(struct col *c)
+reply(struct view *c)
 {
 	struct th_buf text = TH_BUF_INIT;
 	const char *tmp = getenv("TMPDIR");
 	char key[128], *argv[12];
-	int fd, st, o[2], e[2], i = 0;
+	int fd, st, i = 0;
 	pid_t pid;
 
-	if (act.pid != 0) {
-		snprintf(note, sizeof(note), "a reply is still being sent");
+	if (!idle(c, "reply to"))
 		return;
-	}
-	if (c->n == 0) {
-		snprintf(note, sizeof(note), "no post to reply to");
-		return;
-	}
-	snprintf(act.file, sizeof(act.file), "%s/th-deck.XXXXXX",
+	snprintf(actfile, sizeof(actfile), "%s/th-deck.XXXXXX",
 	    tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp");
-	if ((fd = mkstemp(act.file)) == -1) {
+	if ((fd = mkstemp(actfile)) == -1) {
 		snprintf(note, sizeof(note), "cannot make a file for the reply: %s",
 		    strerror(errno));
+		actfile[0] = '\0';
 		return;
 	}
 	close(fd);
@@ -742,14 +951,14 @@ reply(struct col *c)
 		signal(SIGWINCH, SIG_DFL);
 		signal(SIGPIPE, SIG_DFL);
 		execl("/bin/sh", "sh", "-c", "exec ${EDITOR:-vi} \"$1\"", "sh",
-		    act.file, (char *)NULL);
+		    actfile, (char *)NULL);
 		_exit(127);
 	}
 	while (pid > 0 && waitpid(pid, &st, 0) == -1 && errno == EINTR)
 		;
 	reset_prog_mode();
 	clear();
-	if ((fd = open(act.file, O_RDONLY)) == -1 || th_buf_readfd(&text, fd) == -1 ||
+	if ((fd = open(actfile, O_RDONLY)) == -1 || th_buf_readfd(&text, fd) == -1 ||
 	    pid == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
 		snprintf(note, sizeof(note), "no reply: the editor failed");
 		goto out;
@@ -774,89 +983,476 @@ reply(struct col *c)
 		argv[i++] = (char *)account;
 	}
 	argv[i++] = "-F";
-	argv[i++] = act.file;
+	argv[i++] = actfile;
 	argv[i] = NULL;
-	if (pipe2(o, O_CLOEXEC) == -1 || pipe2(e, O_CLOEXEC) == -1 ||
-	    (pid = spawn(poster, "th-post", argv, o[1], e[1])) == -1) {
+	if (job_start(&act, "th-post", argv) == -1) {
 		snprintf(note, sizeof(note), "cannot run th-post: %s", strerror(errno));
 		goto out;
 	}
-	close(o[1]);
-	close(e[1]);
-	fcntl(o[0], F_SETFL, O_NONBLOCK);
-	fcntl(e[0], F_SETFL, O_NONBLOCK);
-	act.pid = pid;
-	act.out = o[0];
-	act.err = e[0];
+	actkind = A_REPLY;
+	strlcpy(actid, c->p[c->sel].id, sizeof(actid));
 	snprintf(note, sizeof(note), "sending the reply...");
+	if (fd != -1)
+		close(fd);
 	th_buf_free(&text);
 	return;
 out:
+	if (fd != -1)
+		close(fd);
 	th_buf_free(&text);
-	unlink(act.file);
-	act.file[0] = '\0';
+	unlink(actfile);
+	actfile[0] = '\0';
 }
 
-/* Read what the action says; when it has ended, its answer in note. */
+/* Run the verb of action kind (A_DELETE, A_REPOST, A_HIDE, A_UNHIDE) on
+ * post id: th-delete, th-repost, th-hide [-u], the verbs' own code and
+ * messages, out of the keyboard's way. */
 static void
-action(struct pollfd *po, struct pollfd *pe)
+verb(int kind, const char *id)
 {
-	char chunk[4096], *id, *nl;
-	ssize_t r;
-	int st, *fd;
-	struct th_buf *b;
-	struct pollfd *p;
-	jv rec;
-	int k;
+	static const char *verbs[] = { NULL, "th-post", "th-delete", "th-repost",
+	    "th-hide", "th-hide" };
+	char *argv[10];
+	int i = 0;
 
-	for (k = 0; k < 2; k++) {
-		p = k == 0 ? po : pe;
-		fd = k == 0 ? &act.out : &act.err;
-		b = k == 0 ? &act.ob : &act.eb;
-		if (*fd == -1 || !(p->revents & (POLLIN | POLLHUP | POLLERR)))
-			continue;
-		if ((r = read(*fd, chunk, sizeof(chunk))) > 0) {
-			if (b->len < 1 << 20)
-				th_buf_add(b, chunk, (size_t)r);
-		} else if (r == 0 || (errno != EAGAIN && errno != EINTR)) {
-			close(*fd);
-			*fd = -1;
-		}
+	argv[i++] = (char *)verbs[kind];
+	argv[i++] = "--json";
+	if (kind == A_UNHIDE)
+		argv[i++] = "-u";
+	if (account != NULL) {
+		argv[i++] = "-a";
+		argv[i++] = (char *)account;
 	}
-	if (act.pid == 0 || act.out != -1 || act.err != -1 ||
-	    waitpid(act.pid, &st, WNOHANG) == 0)
+	argv[i++] = "--";
+	argv[i++] = (char *)id;
+	argv[i] = NULL;
+	if (job_start(&act, verbs[kind], argv) == -1) {
+		snprintf(note, sizeof(note), "cannot run %s: %s", verbs[kind],
+		    strerror(errno));
 		return;
-	act.pid = 0;
-	unlink(act.file);
-	act.file[0] = '\0';
-	rec = th_json_parse(act.ob.s != NULL ? act.ob.s : "", act.ob.len);
-	if (WIFEXITED(st) && WEXITSTATUS(st) == 0 &&
-	    (id = th_jv_idstr(rec, "id")) != NULL) {
+	}
+	actkind = kind;
+	strlcpy(actid, id, sizeof(actid));
+	snprintf(note, sizeof(note), "%s %s...", kind == A_DELETE ? "deleting" :
+	    kind == A_REPOST ? "reposting" : kind == A_HIDE ? "hiding" :
+	    "unhiding", id);
+}
+
+/* Post id out of every column: it was deleted. */
+static void
+dropid(const char *id)
+{
+	struct view *v;
+	int i, k, j;
+
+	for (i = 0; i < ncols; i++)
+		for (k = 0; k < 2; k++) {
+			v = k == 0 ? &cols[i].live : &cols[i].cv;
+			for (j = 0; j < v->n; j++)
+				if (strcmp(v->p[j].id, id) == 0)
+					break;
+			if (j == v->n)
+				continue;
+			jv_free(v->p[j].rec);
+			free(v->p[j].id);
+			memmove(&v->p[j], &v->p[j + 1], (size_t)(v->n - j - 1) *
+			    sizeof(*v->p));
+			v->n--;
+			if (v->sel > j || v->sel >= v->n)
+				v->sel = v->sel > 0 ? v->sel - 1 : 0;
+			if (v->top > v->sel)
+				v->top = v->sel;
+		}
+}
+
+/* Mark post id hidden (or not) wherever it shows. */
+static void
+markid(const char *id, int hidden)
+{
+	struct view *v;
+	int i, k, j;
+
+	for (i = 0; i < ncols; i++)
+		for (k = 0; k < 2; k++) {
+			v = k == 0 ? &cols[i].live : &cols[i].cv;
+			for (j = 0; j < v->n; j++)
+				if (strcmp(v->p[j].id, id) == 0)
+					v->p[j].hidden = hidden;
+		}
+}
+
+/* The action has ended: its answer in note. */
+static void
+finish(void)
+{
+	static const char *what[] = { NULL, "reply", "delete", "repost", "hide",
+	    "unhide" };
+	char *id;
+	jv rec;
+
+	if (actkind == A_REPLY) {
+		unlink(actfile);
+		actfile[0] = '\0';
+	}
+	rec = job_record(&act);
+	id = th_jv_idstr(rec, "id");
+	if (job_exit(&act) != 0 || id == NULL)
+		job_failed(&act, what[actkind]);
+	else if (actkind == A_REPLY) {
 		jv dup = th_jv_get(rec, "duplicate");
 
 		snprintf(note, sizeof(note), "%s %s", jv_get_kind(dup) == JV_KIND_TRUE ?
 		    "already replied, not again:" : "replied:", id);
 		jv_free(dup);
-		free(id);
-	} else {
-		char *v;
-
-		/* th-post's last message, and its status in words */
-		while (act.eb.len > 0 && act.eb.s[act.eb.len - 1] == '\n')
-			th_buf_truncate(&act.eb, act.eb.len - 1);
-		v = act.eb.len > 0 ? act.eb.s : "";
-		if ((nl = strrchr(v, '\n')) != NULL)
-			v = nl + 1;
-		v = th_text_visible(v, strlen(v), 0);
-		snprintf(note, sizeof(note), "reply failed (exit %d, %s): %s",
-		    WIFEXITED(st) ? WEXITSTATUS(st) : -1,
-		    inwords(WIFEXITED(st) ? WEXITSTATUS(st) : -1),
-		    v != NULL ? v : "");
-		free(v);
+	} else if (actkind == A_DELETE) {
+		dropid(actid);
+		snprintf(note, sizeof(note), "deleted %s", actid);
+	} else if (actkind == A_REPOST)
+		snprintf(note, sizeof(note), "reposted %s: %s", actid, id);
+	else {
+		markid(actid, actkind == A_HIDE);
+		snprintf(note, sizeof(note), actkind == A_HIDE ?
+		    "hidden: %s (H again unhides it)" : "unhidden: %s", actid);
 	}
+	free(id);
 	jv_free(rec);
 	th_buf_truncate(&act.ob, 0);
 	th_buf_truncate(&act.eb, 0);
+	actkind = 0;
+}
+
+/* th-whois has said who we are (or not: then the API judges whose a
+ * post is, when asked to delete it). */
+static void
+whoami(void)
+{
+	jv rec = job_record(&who);
+	char *u = th_jv_strdup(rec, "username");
+
+	if (job_exit(&who) == 0 && u != NULL)
+		strlcpy(me, u, sizeof(me));
+	free(u);
+	jv_free(rec);
+	th_buf_free(&who.ob);
+	th_buf_free(&who.eb);
+}
+
+/* ---- conversations, columns, pages -------------------------------------- */
+
+/* Enter, c: the selected post's conversation in place of column c: the
+ * post, then `th-timeline --json -c ID` (every reply, at any depth),
+ * oldest first. The column's posts and selection wait underneath. */
+static void
+openconv(struct col *c)
+{
+	char nbuf[32], *argv[12];
+	struct post *p;
+	int i = 0;
+
+	if (c->conv || c->live.n == 0) {
+		snprintf(note, sizeof(note), c->conv ? "already in a conversation "
+		    "(ESC: back)" : "no post to read the conversation of");
+		return;
+	}
+	if (cvj.pid > 0) {
+		/* one reading at a time: the newest wish wins */
+		job_stop(&cvj);
+		if (cvcol >= 0 && cvcol < ncols)
+			cols[cvcol].conv = 0, emptyview(&cols[cvcol].cv);
+	}
+	p = &c->live.p[c->live.sel];
+	emptyview(&c->cv);
+	add(&c->cv, jv_copy(p->rec));
+	c->cv.p[0].hidden = p->hidden;
+	c->conv = 1;
+	snprintf(nbuf, sizeof(nbuf), "%ld", maxposts - 1);
+	argv[i++] = "th-timeline";
+	argv[i++] = "--json";
+	argv[i++] = "-n";
+	argv[i++] = nbuf;
+	if (account != NULL) {
+		argv[i++] = "-a";
+		argv[i++] = (char *)account;
+	}
+	argv[i++] = "-c";
+	argv[i++] = p->id;
+	argv[i] = NULL;
+	if (job_start(&cvj, "th-timeline", argv) == -1) {
+		snprintf(note, sizeof(note), "cannot run th-timeline: %s",
+		    strerror(errno));
+		return;
+	}
+	cvcol = (int)(c - cols);
+}
+
+/* The conversation's reading has ended: its replies into the view. */
+static void
+convread(void)
+{
+	struct col *c;
+	char *s, *nl;
+
+	if (cvcol < 0 || cvcol >= ncols || !cols[cvcol].conv) {
+		th_buf_truncate(&cvj.ob, 0);
+		return;
+	}
+	c = &cols[cvcol];
+	for (s = cvj.ob.s; s != NULL && (nl = memchr(s, '\n', cvj.ob.len -
+	    (size_t)(s - cvj.ob.s))) != NULL; s = nl + 1)
+		add(&c->cv, th_json_parse(s, (size_t)(nl - s)));
+	if (job_exit(&cvj) != 0)
+		job_failed(&cvj, "the conversation");
+	th_buf_truncate(&cvj.ob, 0);
+	th_buf_truncate(&cvj.eb, 0);
+	cvcol = -1;
+}
+
+/* ESC: back from the conversation to the column as it was. */
+static void
+closeconv(struct col *c)
+{
+	if (!c->conv)
+		return;
+	if (cvj.pid > 0 && cvcol == c - cols) {
+		job_stop(&cvj);
+		th_buf_truncate(&cvj.ob, 0);
+		th_buf_truncate(&cvj.eb, 0);
+		cvcol = -1;
+	}
+	c->conv = 0;
+	emptyview(&c->cv);
+}
+
+static void
+freecol(struct col *c)
+{
+	stop(c);
+	th_buf_free(&c->ob);
+	th_buf_free(&c->eb);
+	emptyview(&c->live);
+	emptyview(&c->cv);
+	free(c->live.p);
+	free(c->cv.p);
+}
+
+/* a: a column for source s, at the right, with the focus; a bad source
+ * is said and makes none. */
+static void
+addsrc(const char *s)
+{
+	char out[TH_SRC_MAX], why[256];
+	int i;
+
+	if (th_source(s, 0, out, why, sizeof(why)) == TH_SRC_BAD) {
+		snprintf(note, sizeof(note), "no column: %.240s", why);
+		return;
+	}
+	for (i = 0; i < ncols; i++)
+		if (strcmp(cols[i].src, out) == 0) {
+			focus = i;
+			snprintf(note, sizeof(note), "%s is column %d already", out,
+			    i + 1);
+			return;
+		}
+	addcol(out);
+	start(&cols[ncols - 1]);
+	focus = ncols - 1;
+	changed = 1;
+	snprintf(note, sizeof(note), "added %s", out);
+}
+
+/* x: the column with the focus goes, its reader stopped. */
+static void
+rmcol(void)
+{
+	char src[TH_SRC_MAX];
+
+	if (ncols == 1) {
+		snprintf(note, sizeof(note), "the last column stays (q quits)");
+		return;
+	}
+	if (cvcol == focus)
+		closeconv(&cols[focus]);
+	else if (cvcol > focus)
+		cvcol--;
+	strlcpy(src, cols[focus].src, sizeof(src));
+	freecol(&cols[focus]);
+	memmove(&cols[focus], &cols[focus + 1], (size_t)(ncols - focus - 1) *
+	    sizeof(*cols));
+	ncols--;
+	if (focus == ncols)
+		focus--;
+	changed = 1;
+	snprintf(note, sizeof(note), "removed %s", src);
+}
+
+/* w: the columns, one a line, to the deck file, replaced atomically. */
+static void
+savedeck(const char *name)
+{
+	struct th_buf b = TH_BUF_INIT;
+	char dir[PATH_MAX], path[PATH_MAX];
+	int i;
+
+	if (!th_list_valid_name(name)) {
+		snprintf(note, sizeof(note), "not written: %s: a deck's name is "
+		    "letters, digits, '.', '_' and '-'", name);
+		return;
+	}
+	if ((size_t)snprintf(dir, sizeof(dir), "%s/decks", th_cfg.config_dir) >=
+	    sizeof(dir) || (size_t)snprintf(path, sizeof(path), "%s/%s", dir,
+	    name) >= sizeof(path)) {
+		snprintf(note, sizeof(note), "not written: %s: path too long", name);
+		return;
+	}
+	for (i = 0; i < ncols; i++) {
+		th_buf_add(&b, cols[i].src, strlen(cols[i].src));
+		th_buf_add(&b, "\n", 1);
+	}
+	if (b.oom)
+		th_die(TH_EIO, "out of memory");
+	if (th_store_mkdirs(dir, 0700) == -1 ||
+	    th_store_replace(path, b.s, b.len, 0644) == -1)
+		snprintf(note, sizeof(note), "not written: %.160s: %s", path,
+		    strerror(errno));
+	else {
+		strlcpy(deckname, name, sizeof(deckname));
+		changed = 0;
+		snprintf(note, sizeof(note), "wrote %d column%s to %.200s", ncols,
+		    ncols == 1 ? "" : "s", path);
+	}
+	th_buf_free(&b);
+}
+
+/* space, PgDn: the first post not shown whole goes to the top, selected;
+ * b, PgUp: a screenful back. */
+static void
+page(struct view *v, int down, int w, int h)
+{
+	struct th_buf b = TH_BUF_INIT;
+	int i, used = 0;
+
+	if (v->n == 0)
+		return;
+	if (down) {
+		/* a post is shown whole when its blank line under it is
+		 * all that is cut */
+		for (i = v->top; i < v->n; i++) {
+			render(v, i, w, &b);
+			if (used + lines(&b) - 1 > h)
+				break;
+			used += lines(&b);
+		}
+		if (i == v->top)
+			i++;
+		if (i >= v->n)
+			v->sel = v->n - 1;
+		else
+			v->sel = v->top = i;
+	} else {
+		for (i = v->top - 1; i >= 0; i--) {
+			render(v, i, w, &b);
+			if (used + lines(&b) - 1 > h)
+				break;
+			used += lines(&b);
+		}
+		i++;
+		if (i == v->top && i > 0)
+			i--;
+		v->sel = v->top = i;
+	}
+	th_buf_free(&b);
+	follow_sel(v, w, h);
+}
+
+/* ---- the keys ---------------------------------------------------------- */
+
+/* A key while the status line asks (prompt set). */
+static void
+askkey(int ch)
+{
+	size_t len = strlen(pbuf);
+	int p = prompt;
+
+	if (p == P_DELETE) {
+		/* y deletes; n, ESC or any other key does not */
+		prompt = P_NONE;
+		if (ch == 'y' || ch == 'Y')
+			verb(A_DELETE, actid);
+		else
+			snprintf(note, sizeof(note), "not deleted");
+		return;
+	}
+	switch (ch) {
+	case 27:
+		prompt = P_NONE;
+		break;
+	case '\r':
+	case '\n':
+	case KEY_ENTER:
+		prompt = P_NONE;
+		if (len == 0)
+			break;
+		if (p == P_ADD)
+			addsrc(pbuf);
+		else
+			savedeck(pbuf);
+		break;
+	case KEY_BACKSPACE:
+	case 127:
+	case 8:
+		if (len > 0)
+			pbuf[len - 1] = '\0';
+		break;
+	default:
+		/* a source or a name is printable ASCII */
+		if (ch > ' ' && ch < 0x7f && len + 1 < sizeof(pbuf)) {
+			pbuf[len] = (char)ch;
+			pbuf[len + 1] = '\0';
+		}
+	}
+}
+
+/* d: ask before deleting the selected post, when it is ours. */
+static void
+askdelete(struct view *v)
+{
+	char *u;
+
+	if (!idle(v, "delete"))
+		return;
+	u = th_jv_strdup(v->p[v->sel].rec, "username");
+	/* whose it is, when we know who we are: else the API says */
+	if (me[0] != '\0' && (u == NULL || strcasecmp(u, me) != 0)) {
+		snprintf(note, sizeof(note), "not your post (@%s's): nothing to delete",
+		    u != NULL ? u : "someone else");
+		free(u);
+		return;
+	}
+	strlcpy(actid, v->p[v->sel].id, sizeof(actid));
+	snprintf(note, sizeof(note), "delete @%s's post %s? y/n",
+	    u != NULL ? u : me, actid);
+	free(u);
+	prompt = P_DELETE;
+}
+
+/* H: hide the selected reply; one we hid is unhidden. */
+static void
+hide(struct view *v)
+{
+	jv r;
+
+	if (!idle(v, "hide"))
+		return;
+	r = th_jv_get(v->p[v->sel].rec, "is_reply");
+	if (jv_get_kind(r) != JV_KIND_TRUE) {
+		snprintf(note, sizeof(note), "not a reply: only replies to your "
+		    "posts can be hidden");
+		jv_free(r);
+		return;
+	}
+	jv_free(r);
+	verb(v->p[v->sel].hidden ? A_UNHIDE : A_HIDE, v->p[v->sel].id);
 }
 
 /* A key: 0 to go on, 1 to quit. */
@@ -864,8 +1460,15 @@ static int
 key(int ch)
 {
 	struct col *c = &cols[focus];
-	int w = (COLS - (fits() - 1)) / fits();
+	struct view *v = VIEW(c);
+	int cw = (COLS - (fits() - 1)) / fits(), w = TEXTW(cw);
+	int h = LINES - 2 - head(c, 0, cw, 0);
 
+	if (prompt != P_NONE) {
+		note[0] = '\0';
+		askkey(ch);
+		return 0;
+	}
 	note[0] = '\0';
 	if (showhelp) {
 		showhelp = 0;
@@ -889,25 +1492,76 @@ key(int ch)
 		break;
 	case 'j':
 	case KEY_DOWN:
-		if (c->sel + 1 < c->n)
-			c->sel++;
-		follow_sel(c, TEXTW(w), LINES - 2);
+		if (v->sel + 1 < v->n)
+			v->sel++;
+		follow_sel(v, w, h);
 		break;
 	case 'k':
 	case KEY_UP:
-		if (c->sel > 0)
-			c->sel--;
-		follow_sel(c, TEXTW(w), LINES - 2);
+		if (v->sel > 0)
+			v->sel--;
+		follow_sel(v, w, h);
+		break;
+	case ' ':
+	case KEY_NPAGE:
+		page(v, 1, w, h);
+		break;
+	case 'b':
+	case KEY_PPAGE:
+		page(v, 0, w, h);
 		break;
 	case 'g':
-		c->sel = c->top = 0;
+	case KEY_HOME:
+		v->sel = v->top = 0;
+		break;
+	case 'G':
+	case KEY_END:
+		v->sel = v->n > 0 ? v->n - 1 : 0;
+		follow_sel(v, w, h);
+		break;
+	case '\r':
+	case '\n':
+	case KEY_ENTER:
+	case 'c':
+		openconv(c);
+		break;
+	case 27:
+	case KEY_BACKSPACE:
+	case 127:
+	case 8:
+		closeconv(c);
 		break;
 	case 'o':
-		openpost(c);
-		return 0;
+		openpost(v);
+		break;
 	case 'R':
-		reply(c);
-		return 0;
+		reply(v);
+		break;
+	case 't':
+		if (idle(v, "repost"))
+			verb(A_REPOST, v->p[v->sel].id);
+		break;
+	case 'H':
+		hide(v);
+		break;
+	case 'd':
+		askdelete(v);
+		break;
+	case 'a':
+		pbuf[0] = '\0';
+		prompt = P_ADD;
+		break;
+	case 'x':
+		rmcol();
+		break;
+	case 'w':
+		if (deckname[0] != '\0')
+			savedeck(deckname);
+		else {
+			pbuf[0] = '\0';
+			prompt = P_SAVE;
+		}
+		break;
 	case 'r':
 		stop(c);
 		start(c);
@@ -916,27 +1570,44 @@ key(int ch)
 	return 0;
 }
 
-/* verb beside th-deck (a build tree, an install) in buf, else "" (PATH) */
+/* ---- the loop ---------------------------------------------------------- */
+
+/* The directory of argv0 when th-timeline is there (a build tree, an
+ * install): the verbs are run from there, else from $PATH. */
 static void
-beside(const char *argv0, const char *verb, char *buf, size_t size)
+findbin(const char *argv0)
 {
 	const char *slash = strrchr(argv0, '/');
+	char path[PATH_MAX];
 
-	if (slash != NULL && (size_t)snprintf(buf, size, "%.*s/%s",
-	    (int)(slash - argv0), argv0, verb) < size && access(buf, X_OK) == 0)
+	bindir[0] = '\0';
+	if (slash != NULL && (size_t)snprintf(bindir, sizeof(bindir), "%.*s",
+	    (int)(slash - argv0), argv0) < sizeof(bindir) &&
+	    (size_t)snprintf(path, sizeof(path), "%s/th-timeline", bindir) <
+	    sizeof(path) && access(path, X_OK) == 0)
 		return;
-	buf[0] = '\0';
+	bindir[0] = '\0';
+}
+
+/* job j's two pipes at p[0], p[1] of the poll set */
+static void
+pollset(struct pollfd *p, const struct job *j)
+{
+	p[0].fd = j->out;
+	p[1].fd = j->err;
+	p[0].events = p[1].events = POLLIN;
+	p[0].revents = p[1].revents = 0;
 }
 
 int
 main(int argc, char **argv)
 {
 	struct sigaction sa;
-	struct pollfd *pfd;
+	struct pollfd *pfd = NULL;
 	struct winsize ws;
-	char out[TH_SRC_MAX], why[256], drop[64];
+	char out[TH_SRC_MAX], why[256], drop[64], *wargv[6];
 	const char *e;
-	int c, i, n, ch, quit = 0, bad = 0;
+	int c, i, n, ch, quit = 0, bad = 0, npfd = 0, x, wa = 0;
 
 	th_cli_init(argc, argv, usage);
 	while ((c = getopt_long(argc, argv, TH_CLI_SHORTOPTS, longopts, NULL)) != -1) {
@@ -958,8 +1629,7 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	th_cli_ready();
-	beside(argv[-optind], "th-timeline", timeline, sizeof(timeline));
-	beside(argv[-optind], "th-post", poster, sizeof(poster));
+	findbin(argv[-optind]);
 
 	/* a lone word that is no source names a deck */
 	if (argc == 0)
@@ -993,6 +1663,16 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	for (i = 0; i < ncols; i++)
 		start(&cols[i]);
+	/* who we are, for d to know our posts: asked once, in the background */
+	wargv[wa++] = "th-whois";
+	wargv[wa++] = "--json";
+	if (account != NULL) {
+		wargv[wa++] = "-a";
+		wargv[wa++] = (char *)account;
+	}
+	wargv[wa++] = "me";
+	wargv[wa] = NULL;
+	job_start(&who, "th-whois", wargv);
 
 	if (getenv("ESCDELAY") == NULL)
 		setenv("ESCDELAY", "25", 0);
@@ -1005,15 +1685,21 @@ main(int argc, char **argv)
 	curs_set(0);
 	draw();
 
-	if ((pfd = calloc((size_t)ncols * 2 + 4, sizeof(*pfd))) == NULL)
-		th_die(TH_EIO, "out of memory");
 	while (!quit) {
 		int dirty = 0, waiting = 0;
 
+		/* stdin, the signal pipe, two a column, two a job: the columns
+		 * come and go */
+		if (npfd < ncols * 2 + 8) {
+			npfd = ncols * 2 + 8;
+			if ((pfd = reallocarray(pfd, (size_t)npfd, sizeof(*pfd))) == NULL)
+				th_die(TH_EIO, "out of memory");
+		}
 		pfd[0].fd = STDIN_FILENO;
 		pfd[0].events = POLLIN;
 		pfd[1].fd = sigfd[0];
 		pfd[1].events = POLLIN;
+		pfd[0].revents = pfd[1].revents = 0;
 		for (i = 0; i < ncols; i++) {
 			pfd[2 + 2 * i].fd = cols[i].out;
 			pfd[2 + 2 * i].events = POLLIN;
@@ -1023,14 +1709,15 @@ main(int argc, char **argv)
 			waiting |= cols[i].pid > 0 && cols[i].out == -1 &&
 			    cols[i].err == -1;
 		}
-		pfd[2 + 2 * ncols].fd = act.out;
-		pfd[2 + 2 * ncols].events = POLLIN;
-		pfd[3 + 2 * ncols].fd = act.err;
-		pfd[3 + 2 * ncols].events = POLLIN;
-		pfd[2 + 2 * ncols].revents = pfd[3 + 2 * ncols].revents = 0;
-		waiting |= act.pid > 0 && act.out == -1 && act.err == -1;
+		x = 2 + 2 * ncols;
+		pollset(&pfd[x], &act);
+		pollset(&pfd[x + 2], &who);
+		pollset(&pfd[x + 4], &cvj);
+		waiting |= (act.pid > 0 && act.out == -1 && act.err == -1) ||
+		    (who.pid > 0 && who.out == -1 && who.err == -1) ||
+		    (cvj.pid > 0 && cvj.out == -1 && cvj.err == -1);
 		/* a second for the relative times; sooner to reap a child */
-		if ((n = poll(pfd, (nfds_t)ncols * 2 + 4, waiting ? 50 : 1000)) == -1 &&
+		if ((n = poll(pfd, (nfds_t)x + 6, waiting ? 50 : 1000)) == -1 &&
 		    errno != EINTR)
 			break;
 		if (n == 0)
@@ -1059,10 +1746,12 @@ main(int argc, char **argv)
 				reap(&cols[i]);
 				dirty = 1;
 			}
-		if (act.pid > 0) {
-			action(&pfd[2 + 2 * ncols], &pfd[3 + 2 * ncols]);
-			dirty |= act.pid == 0;
-		}
+		if (act.pid > 0 && job_read(&act, &pfd[x], &pfd[x + 1]))
+			finish(), dirty = 1;
+		if (who.pid > 0 && job_read(&who, &pfd[x + 2], &pfd[x + 3]))
+			whoami();
+		if (cvj.pid > 0 && job_read(&cvj, &pfd[x + 4], &pfd[x + 5]))
+			convread(), dirty = 1;
 		while (!quit && (ch = getch()) != ERR) {
 			/* KEY_RESIZE: resizeterm()'s own echo of a resize
 			 * already handled; a redraw is all it needs */
@@ -1074,33 +1763,30 @@ main(int argc, char **argv)
 			draw();
 	}
 	endwin();
-	free(pfd);
 	if (act.pid > 0) {
-		/* a reply half sent is let finish: its answer goes to stderr */
-		th_msg(0, "waiting for the reply being sent");
+		/* an action half done is let finish: its answer goes to stderr */
+		th_msg(0, "waiting for the last action to end");
 		while (act.pid > 0) {
 			struct pollfd ap[2] = { { act.out, POLLIN, 0 }, { act.err, POLLIN, 0 } };
 
 			if (poll(ap, 2, 50) == -1 && errno != EINTR)
 				break;
-			action(&ap[0], &ap[1]);
+			if (job_read(&act, &ap[0], &ap[1]))
+				finish();
 		}
 		th_msg(0, "%s", note);
 	}
+	free(pfd);
+	job_stop(&who);
+	job_stop(&cvj);
 	th_buf_free(&act.ob);
 	th_buf_free(&act.eb);
-	for (i = 0; i < ncols; i++) {
-		struct col *col = &cols[i];
-
-		stop(col);
-		th_buf_free(&col->ob);
-		th_buf_free(&col->eb);
-		for (n = 0; n < col->n; n++) {
-			jv_free(col->p[n].rec);
-			free(col->p[n].id);
-		}
-		free(col->p);
-	}
+	th_buf_free(&who.ob);
+	th_buf_free(&who.eb);
+	th_buf_free(&cvj.ob);
+	th_buf_free(&cvj.eb);
+	for (i = 0; i < ncols; i++)
+		freecol(&cols[i]);
 	free(cols);
 	th_exit(0);
 }
