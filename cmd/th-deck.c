@@ -13,6 +13,9 @@
  * messages as they are. A column keeps at most --max posts, newest on
  * top; one whose reader fails says why while the others go on. Posts
  * are drawn by th-show's rules (th_show_record). Keys: see help[].
+ * What is no terminal (the columns' posts, selection and pages, the
+ * deck file, the verbs' argv) is libth's, common/deck.c; here are
+ * curses, the keys, the poll loop and the children.
  */
 #include <sys/ioctl.h>
 #include <sys/types.h>
@@ -37,10 +40,10 @@
 #include "buf.h"
 #include "cli.h"
 #include "config.h"
+#include "deck.h"
 #include "json.h"
 #include "list.h"
 #include "show.h"
-#include "store.h"
 #include "text.h"
 
 enum {
@@ -73,28 +76,12 @@ static const char *help[] = {
 	NULL
 };
 
-/* A post kept in a column. */
-struct post {
-	jv		 rec;		/* the record, owned */
-	char		*id;		/* its id, malloc'd */
-	long long	 t;		/* its time, epoch s (-1: none) */
-	int		 hidden;	/* hidden with H by us: H unhides */
-};
-
-/* Posts as a column shows them: at most maxposts. */
-struct view {
-	struct post	*p;		/* max of them, calloc'd */
-	int		 n;
-	int		 sel, top;	/* selected post, first one shown */
-	int		 asc;		/* oldest first (a conversation) */
-};
-
 /* A column: a source, its reader (a th-timeline child) and its posts;
  * in place of them, while conv is set, a post's conversation. */
 struct col {
 	char		 src[TH_SRC_MAX];	/* canonical source */
-	struct view	 live;		/* the source's posts, newest first */
-	struct view	 cv;		/* the conversation shown, or empty */
+	struct th_deck_view live;	/* the source's posts, newest first */
+	struct th_deck_view cv;		/* the conversation shown, or empty */
 	int		 conv;		/* cv is shown */
 	pid_t		 pid;		/* the reader; 0 when reaped */
 	int		 out, err;	/* its stdout and stderr; -1: closed */
@@ -114,7 +101,6 @@ struct job {
 };
 #define JOB_INIT	{ 0, -1, -1, TH_BUF_INIT, TH_BUF_INIT, 0 }
 
-enum { A_REPLY = 1, A_DELETE, A_REPOST, A_HIDE, A_UNHIDE };
 enum { P_NONE, P_DELETE, P_ADD, P_SAVE };
 
 static struct col *cols;
@@ -161,84 +147,27 @@ addcol(const char *src)
 	memset(c, 0, sizeof(*c));
 	strlcpy(c->src, src, sizeof(c->src));
 	c->out = c->err = -1;
-	if ((c->live.p = calloc((size_t)maxposts, sizeof(*c->live.p))) == NULL ||
-	    (c->cv.p = calloc((size_t)maxposts, sizeof(*c->cv.p))) == NULL)
+	if (th_deck_view_init(&c->live, (int)maxposts, 0) == -1 ||
+	    th_deck_view_init(&c->cv, (int)maxposts, 1) == -1)
 		th_die(TH_EIO, "out of memory");
-	c->cv.asc = 1;
 }
 
+/* each source of the deck file, a column */
 static void
-emptyview(struct view *v)
+addcol1(const char *src, void *arg)
 {
-	int i;
-
-	for (i = 0; i < v->n; i++) {
-		jv_free(v->p[i].rec);
-		free(v->p[i].id);
-	}
-	v->n = v->sel = v->top = 0;
+	(void)arg;
+	addcol(src);
 }
 
-/* The columns of deck file NAME: one source a line, as in a list; blank
- * lines and "# " comments skipped. Every bad line named, then 65. */
 static void
 readdeck(const char *name)
 {
-	char path[PATH_MAX], out[TH_SRC_MAX], why[256], *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	FILE *f;
-	int lineno = 0, bad = 0;
-
-	if (!th_list_valid_name(name))
-		th_die(TH_EUSAGE, "%s: not a source, nor a deck name", name);
-	if ((size_t)snprintf(path, sizeof(path), "%s/decks/%s", th_cfg.config_dir,
-	    name) >= sizeof(path))
-		th_die(TH_ECONFIG, "%s: path too long", name);
-	if ((f = fopen(path, "r")) == NULL)
-		th_die(errno == ENOENT ? TH_EUSAGE : TH_ECONFIG, "deck %s: %s: %s",
-		    name, path, strerror(errno));
-	while ((len = getline(&line, &cap, f)) != -1) {
-		lineno++;
-		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r' ||
-		    line[len - 1] == ' ' || line[len - 1] == '\t'))
-			line[--len] = '\0';
-		if (len == 0 || strcmp(line, "#") == 0 || strncmp(line, "# ", 2) == 0)
-			continue;
-		if (th_source(line, 0, out, why, sizeof(why)) == TH_SRC_BAD) {
-			bad = th_msg(TH_EDATA, "%s:%d: %s", path, lineno, why);
-			continue;
-		}
-		addcol(out);
-	}
-	free(line);
-	fclose(f);
-	if (bad)
-		th_exit(TH_EDATA);
-	if (ncols == 0)
-		th_die(TH_EDATA, "%s: no columns in the deck", path);
+	th_deck_read(th_cfg.config_dir, name, addcol1, NULL);
 	strlcpy(deckname, name, sizeof(deckname));
 }
 
 /* ---- the readers ------------------------------------------------------- */
-
-static const char *
-inwords(int status)
-{
-	switch (status) {
-	case 0: return "it ended";
-	case TH_EFAIL: return "the API refused it";
-	case TH_EUSAGE: return "usage error";
-	case TH_EDATA: return "bad input data";
-	case TH_EUNAVAIL: return "the service is unavailable";
-	case TH_EIO: return "output error";
-	case TH_ETEMP: return "rate limited or out of quota: try later";
-	case TH_EAUTH: return "not authorised";
-	case TH_ECONFIG: return "configuration error";
-	case 127: return "th-timeline could not be run";
-	default: return "it failed";
-	}
-}
 
 /*
  * Run th's verb name (from bindir when th-deck found it beside itself,
@@ -276,8 +205,8 @@ static void
 start(struct col *c)
 {
 	char nbuf[32], ibuf[32];
-	const char *argv[16];
-	int o[2], e[2], i = 0;
+	const char *argv[TH_DECK_ARGV];
+	int o[2], e[2];
 	pid_t pid;
 
 	if (pipe2(o, O_CLOEXEC) == -1)
@@ -287,23 +216,8 @@ start(struct col *c)
 		close(o[1]);
 		goto fail;
 	}
-	/* the first screenful, then what appears */
-	snprintf(nbuf, sizeof(nbuf), "%ld", maxposts < 30 ? maxposts : 30);
-	snprintf(ibuf, sizeof(ibuf), "%ld", interval);
-	argv[i++] = "th-timeline";
-	argv[i++] = "-f";
-	argv[i++] = "--json";
-	argv[i++] = "-n";
-	argv[i++] = nbuf;
-	argv[i++] = "--interval";
-	argv[i++] = ibuf;
-	if (account != NULL) {
-		argv[i++] = "-a";
-		argv[i++] = account;
-	}
-	argv[i++] = "--";
-	argv[i++] = c->src;
-	argv[i] = NULL;
+	th_deck_follow_argv(argv, nbuf, ibuf, maxposts, interval, account,
+	    c->src);
 	if ((pid = spawn("th-timeline", (char *const *)argv, o[1], e[1])) == -1) {
 		close(o[0]); close(o[1]); close(e[0]); close(e[1]);
 		goto fail;
@@ -342,63 +256,6 @@ stop(struct col *c)
 	th_buf_truncate(&c->eb, 0);
 }
 
-/* A record (consumed) into its place: newest first (oldest first in a
- * conversation), each id once. */
-static void
-add(struct view *c, jv rec)
-{
-	char *id;
-	long long t;
-	int i, wasempty = c->n == 0, live = c->sel == 0 && c->top == 0;
-
-	if (jv_get_kind(rec) != JV_KIND_OBJECT ||
-	    (id = th_jv_idstr(rec, "id")) == NULL) {
-		jv_free(rec);
-		return;
-	}
-	for (i = 0; i < c->n; i++)
-		if (strcmp(c->p[i].id, id) == 0) {
-			/* the same post again: its newer record */
-			jv_free(c->p[i].rec);
-			c->p[i].rec = rec;
-			free(id);
-			return;
-		}
-	t = th_jv_time(rec, "timestamp");
-	for (i = 0; i < c->n && (c->asc ? c->p[i].t <= t : c->p[i].t > t); i++)
-		;
-	if (i == maxposts) {
-		/* older than all of a full column */
-		jv_free(rec);
-		free(id);
-		return;
-	}
-	if (c->n == maxposts) {
-		/* the oldest goes: memory stays bounded */
-		c->n--;
-		jv_free(c->p[c->n].rec);
-		free(c->p[c->n].id);
-	}
-	memmove(&c->p[i + 1], &c->p[i], (size_t)(c->n - i) * sizeof(*c->p));
-	c->p[i].rec = rec;
-	c->p[i].id = id;
-	c->p[i].t = t;
-	c->p[i].hidden = 0;
-	c->n++;
-	/* a reader at the top stays with the newest; one who scrolled
-	 * keeps the post and the view they had */
-	if (!wasempty && !live) {
-		if (i <= c->sel)
-			c->sel++;
-		if (i < c->top)
-			c->top++;
-	}
-	if (c->sel >= c->n)
-		c->sel = c->n - 1;
-	if (c->top > c->sel)
-		c->top = c->sel;
-}
-
 /* Read what fd has into b; each whole line to fn. Returns 0 at the end
  * of the stream (fd closed), 1 otherwise. */
 static int
@@ -418,12 +275,12 @@ drain(struct col *c, int *fd, struct th_buf *b, int isout)
 	if (th_buf_add(b, chunk, (size_t)r) == -1)
 		th_die(TH_EIO, "out of memory");
 	off = 0;
-	while ((nl = memchr(b->s + off, '\n', b->len - off)) != NULL) {
+	if (isout)
+		off = th_deck_feed(&c->live, b->s, b->len);
+	else while ((nl = memchr(b->s + off, '\n', b->len - off)) != NULL) {
 		s = b->s + off;
 		len = (size_t)(nl - s);
-		if (isout)
-			add(&c->live, th_json_parse(s, len));
-		else if (len > 0) {
+		if (len > 0) {
 			char *v = th_text_visible(s, len, 0);
 
 			/* th-timeline's message, without its name */
@@ -461,7 +318,7 @@ reap(struct col *c)
 		snprintf(c->end, sizeof(c->end), "stopped");
 	else if (WIFEXITED(st))
 		snprintf(c->end, sizeof(c->end), "exit %d, %s",
-		    WEXITSTATUS(st), inwords(WEXITSTATUS(st)));
+		    WEXITSTATUS(st), th_deck_inwords(WEXITSTATUS(st)));
 	else if (WIFSIGNALED(st))
 		snprintf(c->end, sizeof(c->end), "stopped by signal %d",
 		    WTERMSIG(st));
@@ -512,50 +369,6 @@ fits(void)
 	if (k < 1)
 		k = 1;
 	return k < ncols ? k : ncols;
-}
-
-/* Post i of c as th-show draws it, in b (emptied first). */
-static void
-render(struct view *c, int i, int w, struct th_buf *b)
-{
-	th_buf_truncate(b, 0);
-	so.width = w;
-	th_show_record(b, &so, c->p[i].rec, 0);
-	if (b->oom)
-		th_die(TH_EIO, "out of memory");
-}
-
-static int
-lines(const struct th_buf *b)
-{
-	int n = 0;
-	size_t i;
-
-	for (i = 0; i < b->len; i++)
-		n += b->s[i] == '\n';
-	return n;
-}
-
-/* Scroll c so that its selected post shows whole (as far as it can). */
-static void
-follow_sel(struct view *c, int w, int h)
-{
-	struct th_buf b = TH_BUF_INIT;
-	int i, used;
-
-	if (c->sel < c->top)
-		c->top = c->sel;
-	for (;;) {
-		used = 0;
-		for (i = c->top; i <= c->sel; i++) {
-			render(c, i, w, &b);
-			used += lines(&b);
-		}
-		if (used <= h || c->top >= c->sel)
-			break;
-		c->top++;
-	}
-	th_buf_free(&b);
 }
 
 /* Width of the text in a column of w cells: a gutter of one. */
@@ -621,7 +434,7 @@ static void
 drawcol(struct col *c, int x, int w, int focused)
 {
 	struct th_buf b = TH_BUF_INIT;
-	struct view *v = VIEW(c);
+	struct th_deck_view *v = VIEW(c);
 	char title[TH_SRC_MAX + 32];
 	int y, h = LINES - 2, i, k, top;
 	const char *s, *nl;
@@ -632,7 +445,7 @@ drawcol(struct col *c, int x, int w, int focused)
 	y = 1 + head(c, x, w, 1);
 	top = v->top;
 	for (i = top; i < v->n && y < 1 + h; i++) {
-		render(v, i, TEXTW(w), &b);
+		th_deck_render(v, i, &so, TEXTW(w), &b);
 		for (k = 0, s = b.s; s != NULL && *s != '\0' && y < 1 + h; k++, y++) {
 			attr_t a = 0;
 
@@ -734,7 +547,7 @@ printable(const char *s)
 /* Open the selected post's permalink with $BROWSER, else xdg-open, in
  * a grandchild of its own (no zombie, no wait, no terminal). */
 static void
-openpost(struct view *c)
+openpost(struct th_deck_view *c)
 {
 	const char *b = getenv("BROWSER");
 	char *url;
@@ -880,7 +693,7 @@ job_failed(struct job *j, const char *what)
 		v = nl + 1;
 	v = th_text_visible(v, strlen(v), 0);
 	snprintf(note, sizeof(note), "%s failed (exit %d, %s): %s", what,
-	    job_exit(j), inwords(job_exit(j)), v != NULL ? v : "");
+	    job_exit(j), th_deck_inwords(job_exit(j)), v != NULL ? v : "");
 	free(v);
 }
 
@@ -894,23 +707,9 @@ job_record(struct job *j)
 	    (size_t)(nl - j->ob.s) : j->ob.len);
 }
 
-/* A 64-bit FNV-1a of s, for the reply's key: the same text to the same
- * post is the same key, so th-post's ledger posts it once. */
-static unsigned long long
-fnv(const char *s, size_t len)
-{
-	unsigned long long h = 1469598103934665603ULL;
-
-	while (len-- > 0) {
-		h ^= (unsigned char)*s++;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 /* Can an action start now? When not, why in note. */
 static int
-idle(const struct view *v, const char *what)
+idle(const struct th_deck_view *v, const char *what)
 {
 	if (act.pid != 0) {
 		snprintf(note, sizeof(note), "the last action is still under way");
@@ -926,12 +725,13 @@ idle(const struct view *v, const char *what)
 /* R: the reply written in $EDITOR, then th-post -k deck-ID-HASH -r ID
  * in the background; its answer comes to the status line (finish()). */
 static void
-reply(struct view *c)
+reply(struct th_deck_view *c)
 {
 	struct th_buf text = TH_BUF_INIT;
 	const char *tmp = getenv("TMPDIR");
-	char key[128], *argv[12];
-	int fd, st, i = 0;
+	char key[128];
+	const char *argv[TH_DECK_ARGV];
+	int fd, st;
 	pid_t pid;
 
 	if (!idle(c, "reply to"))
@@ -970,26 +770,13 @@ reply(struct view *c)
 		snprintf(note, sizeof(note), "no reply: nothing was written");
 		goto out;
 	}
-	snprintf(key, sizeof(key), "deck-%s-%016llx", c->p[c->sel].id,
-	    fnv(text.s, text.len));
-	argv[i++] = "th-post";
-	argv[i++] = "--json";
-	argv[i++] = "-k";
-	argv[i++] = key;
-	argv[i++] = "-r";
-	argv[i++] = c->p[c->sel].id;
-	if (account != NULL) {
-		argv[i++] = "-a";
-		argv[i++] = (char *)account;
-	}
-	argv[i++] = "-F";
-	argv[i++] = actfile;
-	argv[i] = NULL;
-	if (job_start(&act, "th-post", argv) == -1) {
+	th_deck_reply_key(key, sizeof(key), c->p[c->sel].id, text.s, text.len);
+	th_deck_reply_argv(argv, key, account, c->p[c->sel].id, actfile);
+	if (job_start(&act, "th-post", (char **)argv) == -1) {
 		snprintf(note, sizeof(note), "cannot run th-post: %s", strerror(errno));
 		goto out;
 	}
-	actkind = A_REPLY;
+	actkind = TH_DECK_REPLY;
 	strlcpy(actid, c->p[c->sel].id, sizeof(actid));
 	snprintf(note, sizeof(note), "sending the reply...");
 	if (fd != -1)
@@ -1004,81 +791,49 @@ out:
 	actfile[0] = '\0';
 }
 
-/* Run the verb of action kind (A_DELETE, A_REPOST, A_HIDE, A_UNHIDE) on
- * post id: th-delete, th-repost, th-hide [-u], the verbs' own code and
- * messages, out of the keyboard's way. */
+/* Run the verb of action kind (TH_DECK_DELETE, _REPOST, _HIDE, _UNHIDE)
+ * on post id: th-delete, th-repost, th-hide [-u], the verbs' own code
+ * and messages, out of the keyboard's way. */
 static void
 verb(int kind, const char *id)
 {
-	static const char *verbs[] = { NULL, "th-post", "th-delete", "th-repost",
-	    "th-hide", "th-hide" };
-	char *argv[10];
-	int i = 0;
+	const char *argv[TH_DECK_ARGV];
 
-	argv[i++] = (char *)verbs[kind];
-	argv[i++] = "--json";
-	if (kind == A_UNHIDE)
-		argv[i++] = "-u";
-	if (account != NULL) {
-		argv[i++] = "-a";
-		argv[i++] = (char *)account;
-	}
-	argv[i++] = "--";
-	argv[i++] = (char *)id;
-	argv[i] = NULL;
-	if (job_start(&act, verbs[kind], argv) == -1) {
-		snprintf(note, sizeof(note), "cannot run %s: %s", verbs[kind],
+	th_deck_verb_argv(argv, kind, account, id);
+	if (job_start(&act, argv[0], (char **)argv) == -1) {
+		snprintf(note, sizeof(note), "cannot run %s: %s", argv[0],
 		    strerror(errno));
 		return;
 	}
 	actkind = kind;
 	strlcpy(actid, id, sizeof(actid));
-	snprintf(note, sizeof(note), "%s %s...", kind == A_DELETE ? "deleting" :
-	    kind == A_REPOST ? "reposting" : kind == A_HIDE ? "hiding" :
-	    "unhiding", id);
+	snprintf(note, sizeof(note), "%s %s...", kind == TH_DECK_DELETE ?
+	    "deleting" : kind == TH_DECK_REPOST ? "reposting" :
+	    kind == TH_DECK_HIDE ? "hiding" : "unhiding", id);
 }
 
 /* Post id out of every column: it was deleted. */
 static void
 dropid(const char *id)
 {
-	struct view *v;
-	int i, k, j;
+	int i;
 
-	for (i = 0; i < ncols; i++)
-		for (k = 0; k < 2; k++) {
-			v = k == 0 ? &cols[i].live : &cols[i].cv;
-			for (j = 0; j < v->n; j++)
-				if (strcmp(v->p[j].id, id) == 0)
-					break;
-			if (j == v->n)
-				continue;
-			jv_free(v->p[j].rec);
-			free(v->p[j].id);
-			memmove(&v->p[j], &v->p[j + 1], (size_t)(v->n - j - 1) *
-			    sizeof(*v->p));
-			v->n--;
-			if (v->sel > j || v->sel >= v->n)
-				v->sel = v->sel > 0 ? v->sel - 1 : 0;
-			if (v->top > v->sel)
-				v->top = v->sel;
-		}
+	for (i = 0; i < ncols; i++) {
+		th_deck_drop(&cols[i].live, id);
+		th_deck_drop(&cols[i].cv, id);
+	}
 }
 
 /* Mark post id hidden (or not) wherever it shows. */
 static void
 markid(const char *id, int hidden)
 {
-	struct view *v;
-	int i, k, j;
+	int i;
 
-	for (i = 0; i < ncols; i++)
-		for (k = 0; k < 2; k++) {
-			v = k == 0 ? &cols[i].live : &cols[i].cv;
-			for (j = 0; j < v->n; j++)
-				if (strcmp(v->p[j].id, id) == 0)
-					v->p[j].hidden = hidden;
-		}
+	for (i = 0; i < ncols; i++) {
+		th_deck_mark(&cols[i].live, id, hidden);
+		th_deck_mark(&cols[i].cv, id, hidden);
+	}
 }
 
 /* The action has ended: its answer in note. */
@@ -1090,7 +845,7 @@ finish(void)
 	char *id;
 	jv rec;
 
-	if (actkind == A_REPLY) {
+	if (actkind == TH_DECK_REPLY) {
 		unlink(actfile);
 		actfile[0] = '\0';
 	}
@@ -1098,20 +853,20 @@ finish(void)
 	id = th_jv_idstr(rec, "id");
 	if (job_exit(&act) != 0 || id == NULL)
 		job_failed(&act, what[actkind]);
-	else if (actkind == A_REPLY) {
+	else if (actkind == TH_DECK_REPLY) {
 		jv dup = th_jv_get(rec, "duplicate");
 
 		snprintf(note, sizeof(note), "%s %s", jv_get_kind(dup) == JV_KIND_TRUE ?
 		    "already replied, not again:" : "replied:", id);
 		jv_free(dup);
-	} else if (actkind == A_DELETE) {
+	} else if (actkind == TH_DECK_DELETE) {
 		dropid(actid);
 		snprintf(note, sizeof(note), "deleted %s", actid);
-	} else if (actkind == A_REPOST)
+	} else if (actkind == TH_DECK_REPOST)
 		snprintf(note, sizeof(note), "reposted %s: %s", actid, id);
 	else {
-		markid(actid, actkind == A_HIDE);
-		snprintf(note, sizeof(note), actkind == A_HIDE ?
+		markid(actid, actkind == TH_DECK_HIDE);
+		snprintf(note, sizeof(note), actkind == TH_DECK_HIDE ?
 		    "hidden: %s (H again unhides it)" : "unhidden: %s", actid);
 	}
 	free(id);
@@ -1145,9 +900,9 @@ whoami(void)
 static void
 openconv(struct col *c)
 {
-	char nbuf[32], *argv[12];
-	struct post *p;
-	int i = 0;
+	char nbuf[32];
+	const char *argv[TH_DECK_ARGV];
+	struct th_deck_post *p;
 
 	if (c->conv || c->live.n == 0) {
 		snprintf(note, sizeof(note), c->conv ? "already in a conversation "
@@ -1158,26 +913,15 @@ openconv(struct col *c)
 		/* one reading at a time: the newest wish wins */
 		job_stop(&cvj);
 		if (cvcol >= 0 && cvcol < ncols)
-			cols[cvcol].conv = 0, emptyview(&cols[cvcol].cv);
+			cols[cvcol].conv = 0, th_deck_view_empty(&cols[cvcol].cv);
 	}
 	p = &c->live.p[c->live.sel];
-	emptyview(&c->cv);
-	add(&c->cv, jv_copy(p->rec));
+	th_deck_view_empty(&c->cv);
+	th_deck_add(&c->cv, jv_copy(p->rec));
 	c->cv.p[0].hidden = p->hidden;
 	c->conv = 1;
-	snprintf(nbuf, sizeof(nbuf), "%ld", maxposts - 1);
-	argv[i++] = "th-timeline";
-	argv[i++] = "--json";
-	argv[i++] = "-n";
-	argv[i++] = nbuf;
-	if (account != NULL) {
-		argv[i++] = "-a";
-		argv[i++] = (char *)account;
-	}
-	argv[i++] = "-c";
-	argv[i++] = p->id;
-	argv[i] = NULL;
-	if (job_start(&cvj, "th-timeline", argv) == -1) {
+	th_deck_conv_argv(argv, nbuf, maxposts, account, p->id);
+	if (job_start(&cvj, "th-timeline", (char **)argv) == -1) {
 		snprintf(note, sizeof(note), "cannot run th-timeline: %s",
 		    strerror(errno));
 		return;
@@ -1190,16 +934,14 @@ static void
 convread(void)
 {
 	struct col *c;
-	char *s, *nl;
 
 	if (cvcol < 0 || cvcol >= ncols || !cols[cvcol].conv) {
 		th_buf_truncate(&cvj.ob, 0);
 		return;
 	}
 	c = &cols[cvcol];
-	for (s = cvj.ob.s; s != NULL && (nl = memchr(s, '\n', cvj.ob.len -
-	    (size_t)(s - cvj.ob.s))) != NULL; s = nl + 1)
-		add(&c->cv, th_json_parse(s, (size_t)(nl - s)));
+	if (cvj.ob.s != NULL)
+		th_deck_feed(&c->cv, cvj.ob.s, cvj.ob.len);
 	if (job_exit(&cvj) != 0)
 		job_failed(&cvj, "the conversation");
 	th_buf_truncate(&cvj.ob, 0);
@@ -1220,7 +962,7 @@ closeconv(struct col *c)
 		cvcol = -1;
 	}
 	c->conv = 0;
-	emptyview(&c->cv);
+	th_deck_view_empty(&c->cv);
 }
 
 static void
@@ -1229,10 +971,8 @@ freecol(struct col *c)
 	stop(c);
 	th_buf_free(&c->ob);
 	th_buf_free(&c->eb);
-	emptyview(&c->live);
-	emptyview(&c->cv);
-	free(c->live.p);
-	free(c->cv.p);
+	th_deck_view_free(&c->live);
+	th_deck_view_free(&c->cv);
 }
 
 /* a: a column for source s, at the right, with the focus; a bad source
@@ -1290,79 +1030,30 @@ rmcol(void)
 static void
 savedeck(const char *name)
 {
-	struct th_buf b = TH_BUF_INIT;
-	char dir[PATH_MAX], path[PATH_MAX];
-	int i;
+	const char **srcs;
+	char path[PATH_MAX];
+	int i, rc;
 
-	if (!th_list_valid_name(name)) {
-		snprintf(note, sizeof(note), "not written: %s: a deck's name is "
-		    "letters, digits, '.', '_' and '-'", name);
-		return;
-	}
-	if ((size_t)snprintf(dir, sizeof(dir), "%s/decks", th_cfg.config_dir) >=
-	    sizeof(dir) || (size_t)snprintf(path, sizeof(path), "%s/%s", dir,
-	    name) >= sizeof(path)) {
-		snprintf(note, sizeof(note), "not written: %s: path too long", name);
-		return;
-	}
-	for (i = 0; i < ncols; i++) {
-		th_buf_add(&b, cols[i].src, strlen(cols[i].src));
-		th_buf_add(&b, "\n", 1);
-	}
-	if (b.oom)
+	if ((srcs = reallocarray(NULL, (size_t)ncols, sizeof(*srcs))) == NULL)
 		th_die(TH_EIO, "out of memory");
-	if (th_store_mkdirs(dir, 0700) == -1 ||
-	    th_store_replace(path, b.s, b.len, 0644) == -1)
-		snprintf(note, sizeof(note), "not written: %.160s: %s", path,
-		    strerror(errno));
-	else {
+	for (i = 0; i < ncols; i++)
+		srcs[i] = cols[i].src;
+	rc = th_deck_write(th_cfg.config_dir, name, srcs, ncols, path,
+	    sizeof(path));
+	free(srcs);
+	if (rc == 0) {
 		strlcpy(deckname, name, sizeof(deckname));
 		changed = 0;
 		snprintf(note, sizeof(note), "wrote %d column%s to %.200s", ncols,
 		    ncols == 1 ? "" : "s", path);
-	}
-	th_buf_free(&b);
-}
-
-/* space, PgDn: the first post not shown whole goes to the top, selected;
- * b, PgUp: a screenful back. */
-static void
-page(struct view *v, int down, int w, int h)
-{
-	struct th_buf b = TH_BUF_INIT;
-	int i, used = 0;
-
-	if (v->n == 0)
-		return;
-	if (down) {
-		/* a post is shown whole when its blank line under it is
-		 * all that is cut */
-		for (i = v->top; i < v->n; i++) {
-			render(v, i, w, &b);
-			if (used + lines(&b) - 1 > h)
-				break;
-			used += lines(&b);
-		}
-		if (i == v->top)
-			i++;
-		if (i >= v->n)
-			v->sel = v->n - 1;
-		else
-			v->sel = v->top = i;
-	} else {
-		for (i = v->top - 1; i >= 0; i--) {
-			render(v, i, w, &b);
-			if (used + lines(&b) - 1 > h)
-				break;
-			used += lines(&b);
-		}
-		i++;
-		if (i == v->top && i > 0)
-			i--;
-		v->sel = v->top = i;
-	}
-	th_buf_free(&b);
-	follow_sel(v, w, h);
+	} else if (path[0] == '\0' && errno == EINVAL)
+		snprintf(note, sizeof(note), "not written: %s: a deck's name is "
+		    "letters, digits, '.', '_' and '-'", name);
+	else if (path[0] == '\0')
+		snprintf(note, sizeof(note), "not written: %s: path too long", name);
+	else
+		snprintf(note, sizeof(note), "not written: %.160s: %s", path,
+		    strerror(errno));
 }
 
 /* ---- the keys ---------------------------------------------------------- */
@@ -1378,7 +1069,7 @@ askkey(int ch)
 		/* y deletes; n, ESC or any other key does not */
 		prompt = P_NONE;
 		if (ch == 'y' || ch == 'Y')
-			verb(A_DELETE, actid);
+			verb(TH_DECK_DELETE, actid);
 		else
 			snprintf(note, sizeof(note), "not deleted");
 		return;
@@ -1415,7 +1106,7 @@ askkey(int ch)
 
 /* d: ask before deleting the selected post, when it is ours. */
 static void
-askdelete(struct view *v)
+askdelete(struct th_deck_view *v)
 {
 	char *u;
 
@@ -1438,7 +1129,7 @@ askdelete(struct view *v)
 
 /* H: hide the selected reply; one we hid is unhidden. */
 static void
-hide(struct view *v)
+hide(struct th_deck_view *v)
 {
 	jv r;
 
@@ -1452,7 +1143,8 @@ hide(struct view *v)
 		return;
 	}
 	jv_free(r);
-	verb(v->p[v->sel].hidden ? A_UNHIDE : A_HIDE, v->p[v->sel].id);
+	verb(v->p[v->sel].hidden ? TH_DECK_UNHIDE : TH_DECK_HIDE,
+	    v->p[v->sel].id);
 }
 
 /* A key: 0 to go on, 1 to quit. */
@@ -1460,7 +1152,7 @@ static int
 key(int ch)
 {
 	struct col *c = &cols[focus];
-	struct view *v = VIEW(c);
+	struct th_deck_view *v = VIEW(c);
 	int cw = (COLS - (fits() - 1)) / fits(), w = TEXTW(cw);
 	int h = LINES - 2 - head(c, 0, cw, 0);
 
@@ -1492,23 +1184,19 @@ key(int ch)
 		break;
 	case 'j':
 	case KEY_DOWN:
-		if (v->sel + 1 < v->n)
-			v->sel++;
-		follow_sel(v, w, h);
+		th_deck_select(v, v->sel + 1, &so, w, h);
 		break;
 	case 'k':
 	case KEY_UP:
-		if (v->sel > 0)
-			v->sel--;
-		follow_sel(v, w, h);
+		th_deck_select(v, v->sel - 1, &so, w, h);
 		break;
 	case ' ':
 	case KEY_NPAGE:
-		page(v, 1, w, h);
+		th_deck_page(v, 1, &so, w, h);
 		break;
 	case 'b':
 	case KEY_PPAGE:
-		page(v, 0, w, h);
+		th_deck_page(v, 0, &so, w, h);
 		break;
 	case 'g':
 	case KEY_HOME:
@@ -1516,8 +1204,7 @@ key(int ch)
 		break;
 	case 'G':
 	case KEY_END:
-		v->sel = v->n > 0 ? v->n - 1 : 0;
-		follow_sel(v, w, h);
+		th_deck_select(v, v->n - 1, &so, w, h);
 		break;
 	case '\r':
 	case '\n':
@@ -1539,7 +1226,7 @@ key(int ch)
 		break;
 	case 't':
 		if (idle(v, "repost"))
-			verb(A_REPOST, v->p[v->sel].id);
+			verb(TH_DECK_REPOST, v->p[v->sel].id);
 		break;
 	case 'H':
 		hide(v);
