@@ -103,12 +103,83 @@ no:
 	return 0;
 }
 
+static int batchable(const char *);
+static int pageprog(void);
+
+/*
+ * Is f's every bracket closed, by one of its kind, within f (strings,
+ * their \(...) and comments read as jq reads them)? Then, in the page
+ * program, f is one whole expression between the parentheses around
+ * it, and it compiles on its own as it does there: compiling it alone
+ * too, only to see that it does, cost as much CPU as the rest of a
+ * 5,000-post read (libjq 1.6 parses its builtins on each compile).
+ * "1), (2" is not balanced.
+ */
+static int
+balanced(const char *f)
+{
+	char st[64];
+	int n = 0, instr = 0;
+	const char *p;
+
+	for (p = f; *p != '\0'; p++) {
+		if (instr) {
+			if (*p == '"')
+				instr = 0;
+			else if (*p == '\\' && p[1] == '(') {
+				if (n == (int)sizeof(st))
+					return 0;
+				st[n++] = 'I';	/* code until its ) */
+				instr = 0;
+				p++;
+			} else if (*p == '\\' && p[1] != '\0')
+				p++;
+			continue;
+		}
+		switch (*p) {
+		case '"':
+			instr = 1;
+			break;
+		case '#':
+			while (p[1] != '\0' && p[1] != '\n' && p[1] != '\r')
+				p++;
+			break;
+		case '(': case '[': case '{':
+			if (n == (int)sizeof(st))
+				return 0;
+			st[n++] = *p;
+			break;
+		case ')':
+			if (n == 0 || (st[n - 1] != '(' && st[n - 1] != 'I'))
+				return 0;
+			instr = st[--n] == 'I';
+			break;
+		case ']':
+			if (n == 0 || st[--n] != '[')
+				return 0;
+			break;
+		case '}':
+			if (n == 0 || st[--n] != '{')
+				return 0;
+			break;
+		}
+	}
+	return n == 0 && !instr;
+}
+
 int
 th_out_init(const char *filter)
 {
 	if (filter == NULL)
 		return 0;
 	if (plainpath(filter))
+		return 0;
+	/* the page program alone, when it runs a record at a time just as
+	 * well (over [record]); F alone when it may not run over a page,
+	 * or when the page program does not compile (F's own messages) */
+	filtertext = filter;
+	if (batchable(filter) && balanced(filter) &&
+	    strstr(filter, "__th_page_end") == NULL && pageprog())
 		return 0;
 	if ((jq = jq_init()) == NULL)
 		return th_msg(TH_EUSAGE, "--jq: cannot start libjq");
@@ -227,7 +298,7 @@ holding(void)
 {
 	const char *why;
 
-	if (jq == NULL || !marked)
+	if ((jq == NULL && pjq == NULL) || !marked)
 		return 0;
 	if (hold == -1) {
 		why = isterm() ? "standard output is a terminal" :
@@ -371,10 +442,24 @@ filter1(jv v)
 	jv r;
 	int wrc;
 
-	jq_start(jq, v, 0);
-	while (jv_is_valid(r = jq_next(jq))) {
-		if ((wrc = writejv(r)) != 0)
-			return wrc;
+	if (jq == NULL) {
+		/* the page program over [v]: F's results, then the end mark */
+		jq_start(pjq, jv_array_append(jv_array(), v), 0);
+		while (jv_is_valid(r = jq_next(pjq))) {
+			if (jv_get_kind(r) == JV_KIND_OBJECT &&
+			    jv_identical(jv_copy(r), jv_copy(endmark))) {
+				jv_free(r);
+				return 0;
+			}
+			if ((wrc = writejv(r)) != 0)
+				return wrc;
+		}
+	} else {
+		jq_start(jq, v, 0);
+		while (jv_is_valid(r = jq_next(jq))) {
+			if ((wrc = writejv(r)) != 0)
+				return wrc;
+		}
 	}
 	if (jv_invalid_has_msg(jv_copy(r))) {
 		jv m = jv_invalid_get_msg(r);
@@ -469,7 +554,7 @@ th_out_emit(jv v)
 	int rc = 0;
 
 	/* a filter's output is the user's own format: never drawn */
-	if (render != NULL && jq == NULL && npath == 0 &&
+	if (render != NULL && jq == NULL && pjq == NULL && npath == 0 &&
 	    jv_get_kind(v) == JV_KIND_OBJECT && isterm() &&
 	    (rc = drawn(v)) != -1) {
 		jv_free(v);
@@ -478,7 +563,7 @@ th_out_emit(jv v)
 	rc = 0;
 	if (npath > 0)
 		return emitpath(v);
-	if (jq == NULL) {
+	if (jq == NULL && pjq == NULL) {
 		if (jv_get_kind(v) == JV_KIND_STRING) {
 			/* unfiltered output is JSON, strings included */
 			jv s = jv_dump_string(v, 0);

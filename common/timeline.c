@@ -407,7 +407,14 @@ lockstate(const char *path, int *fd)
 static void
 progress(struct th_feed *f, long n, int *shown, const char *verb)
 {
-	if (!isatty(STDERR_FILENO) || th_feed_pages(f) < 4)
+	/* asked once, not with a system call a post (3% of a long read) */
+	static int tty = -1;
+
+	if (th_feed_pages(f) < 4)
+		return;
+	if (tty == -1)
+		tty = isatty(STDERR_FILENO);
+	if (!tty)
 		return;
 	fprintf(stderr, "\r%s: %ld pages, %ld posts ", verb, th_feed_pages(f), n);
 	*shown = 1;

@@ -7,6 +7,39 @@
 #include "msg.h"
 #include "tap.h"
 
+/*
+ * th_json_parse against libjq's own parser, for text with no integer
+ * above 2^53 (the one place they differ on purpose): the same value,
+ * printed the same (key order, -0, numbers, mended UTF-8), or the same
+ * error message. Its fast path takes strict JSON and hands the rest to
+ * jv_parse: these are the edges of that line.
+ */
+static void
+same(const char *text, size_t len, const char *what)
+{
+	jv a = th_json_parse(text, len), b = jv_parse_sized(text, (int)len);
+	char *sa, *sb;
+
+	if (jv_is_valid(a) && jv_is_valid(b)) {
+		sa = th_json_dump(jv_copy(a));
+		sb = th_json_dump(jv_copy(b));
+		is_str(sa, sb, "as jv_parse: %s", what);
+		free(sa);
+		free(sb);
+	} else if (!jv_is_valid(a) && !jv_is_valid(b)) {
+		jv ma = jv_invalid_get_msg(jv_copy(a)), mb = jv_invalid_get_msg(jv_copy(b));
+		is_str(jv_get_kind(ma) == JV_KIND_STRING ? jv_string_value(ma) : "(none)",
+		    jv_get_kind(mb) == JV_KIND_STRING ? jv_string_value(mb) : "(none)",
+		    "as jv_parse, the same error: %s", what);
+		jv_free(ma);
+		jv_free(mb);
+	} else
+		ok(0, "as jv_parse: %s (valid %d, jv_parse %d)", what,
+		    jv_is_valid(a), jv_is_valid(b));
+	jv_free(a);
+	jv_free(b);
+}
+
 static char *
 dump(const char *text)
 {
@@ -58,6 +91,49 @@ main(void)
 	is_str(s, "42", "a small integer id is printed as an integer");
 	free(s);
 	jv_free(v);
+
+	{
+		static const struct { const char *text, *what; } c[] = {
+		{ "{\"b\":1,\"a\":[true,false,null],\"c\":{}}", "key order, literals, empty object" },
+		{ " \t\r\n[ 1 , 2 ]\n", "whitespace everywhere" },
+		{ "{\"a\":1,\"a\":2}", "a repeated key: the last wins" },
+		{ "[-0,0,-0.0,0.1,1e400,-1e400,1E-5,2.5e+3,123456789012345]", "numbers: -0, fractions, overflow, exponents" },
+		{ "[9007199254740992,-9007199254740992]", "2^53 and its negative stay numbers" },
+		{ "\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"", "every short escape" },
+		{ "\"\\u0000\\u00e9\\u20ac\\u0041\"", "\\u escapes: NUL, two and three bytes" },
+		{ "\"\\ud83d\\ude00\"", "a surrogate pair" },
+		{ "\"\\ud83d\"", "a lone surrogate" },
+		{ "\"caf\xc3\xa9 \xf0\x9f\x8d\x9c\"", "UTF-8 of two and four bytes" },
+		{ "\"bad \xff\xfe bytes \xc3\"", "bad UTF-8, mended" },
+		{ "\"tab\there\"", "a raw control byte in a string" },
+		{ "[01]", "a leading zero" },
+		{ "[1.]", "a number ending in a point" },
+		{ "[.5]", "a number starting with a point" },
+		{ "[1e]", "an exponent without digits" },
+		{ "[-]", "a minus alone" },
+		{ "[1,]", "a trailing comma" },
+		{ "{\"a\" 1}", "a missing colon" },
+		{ "[truex]", "a literal with letters after it" },
+		{ "{\"a\":1} {\"b\":2}", "two values" },
+		{ "[1] x", "trailing text" },
+		{ "\xef\xbb\xbf[1]", "a byte order mark" },
+		{ "", "nothing at all" },
+		{ "\"unterminated", "an unterminated string" },
+		{ "nan", "nan" },
+		};
+		char deep[1200];
+		size_t i;
+
+		for (i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+			same(c[i].text, strlen(c[i].text), c[i].what);
+		same("{\"a\":\"x\\u0000y\"}", 17, "a NUL inside a string");
+		memset(deep, '[', 250);
+		memset(deep + 250, ']', 250);
+		same(deep, 500, "nesting 250 deep (past the fast path's 200)");
+		memset(deep, '[', 199);
+		memset(deep + 199, ']', 199);
+		same(deep, 398, "nesting 199 deep (inside it)");
+	}
 
 	f = tmpfile();
 	fputs("{\"id\":\"1\"}\n\n{\"id\":\"2\"}\r\n{bad\n[1]\n{\"id\":\"3\"}", f);
