@@ -237,10 +237,29 @@ fail:
 	return jv_invalid();
 }
 
+/* After a member or an element: 1 past a comma (another follows), 0
+ * past close (the container ends), -1 at anything else. */
+static int
+sep(struct fast *f, char close)
+{
+	ws(f);
+	if (f->p < f->end && *f->p == ',') {
+		f->p++;
+		return 1;
+	}
+	if (f->p < f->end && *f->p == close) {
+		f->p++;
+		f->depth--;
+		return 0;
+	}
+	return -1;
+}
+
 static jv
 fastval(struct fast *f)
 {
 	jv v, k, e;
+	int r;
 
 	ws(f);
 	if (f->p >= f->end)
@@ -280,16 +299,10 @@ fastval(struct fast *f)
 				break;
 			}
 			v = jv_object_set(v, k, e);
-			ws(f);
-			if (f->p < f->end && *f->p == ',') {
-				f->p++;
+			if ((r = sep(f, '}')) > 0)
 				continue;
-			}
-			if (f->p < f->end && *f->p == '}') {
-				f->p++;
-				f->depth--;
+			if (r == 0)
 				return v;
-			}
 			break;
 		}
 		jv_free(v);
@@ -310,16 +323,10 @@ fastval(struct fast *f)
 			if (f->fail)
 				break;
 			v = jv_array_append(v, e);
-			ws(f);
-			if (f->p < f->end && *f->p == ',') {
-				f->p++;
+			if ((r = sep(f, ']')) > 0)
 				continue;
-			}
-			if (f->p < f->end && *f->p == ']') {
-				f->p++;
-				f->depth--;
+			if (r == 0)
 				return v;
-			}
 			break;
 		}
 		jv_free(v);
