@@ -236,22 +236,29 @@ fail:
 	    strerror(errno));
 }
 
+/* A child's pipes closed and the child ended (a column's or a job's). */
 static void
-stop(struct col *c)
+endchild(int *out, int *err, pid_t *pid)
 {
 	int st;
 
-	if (c->out != -1)
-		close(c->out);
-	if (c->err != -1)
-		close(c->err);
-	c->out = c->err = -1;
-	if (c->pid > 0) {
-		kill(c->pid, SIGTERM);
-		while (waitpid(c->pid, &st, 0) == -1 && errno == EINTR)
+	if (*out != -1)
+		close(*out);
+	if (*err != -1)
+		close(*err);
+	*out = *err = -1;
+	if (*pid > 0) {
+		kill(*pid, SIGTERM);
+		while (waitpid(*pid, &st, 0) == -1 && errno == EINTR)
 			;
 	}
-	c->pid = 0;
+	*pid = 0;
+}
+
+static void
+stop(struct col *c)
+{
+	endchild(&c->out, &c->err, &c->pid);
 	th_buf_truncate(&c->ob, 0);
 	th_buf_truncate(&c->eb, 0);
 }
@@ -658,19 +665,7 @@ job_read(struct job *j, struct pollfd *po, struct pollfd *pe)
 static void
 job_stop(struct job *j)
 {
-	int st;
-
-	if (j->out != -1)
-		close(j->out);
-	if (j->err != -1)
-		close(j->err);
-	j->out = j->err = -1;
-	if (j->pid > 0) {
-		kill(j->pid, SIGTERM);
-		while (waitpid(j->pid, &st, 0) == -1 && errno == EINTR)
-			;
-	}
-	j->pid = 0;
+	endchild(&j->out, &j->err, &j->pid);
 }
 
 /* Its exit status, 0 when it ended well; -1 for a signal. */
