@@ -57,6 +57,17 @@ waitfor() {
 	return 1
 }
 
+# waitgone PATTERN: poll the screen until no line matches, at most 10 s;
+# 0 when it went
+waitgone() {
+	local i
+	for i in $(seq 200); do
+		screen | grep -qE -- "$1" || return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 # waitcol N PATTERN [LINES]: the same, in column N only (its lines
 # LINES, a sed range, when given)
 waitcol() {
@@ -162,7 +173,9 @@ tm send-keys -t deck '?'
 waitfor 'th-deck keys' ; ok $? "?: the help shows"
 like "$(screen)" "*q           quit*" "naming the keys"
 tm send-keys -t deck x
-waitfor 'column 2 of 3' && ! screen | grep -q 'th-deck keys' ; ok $? "any key closes the help"
+# the status line said "column 2 of 3" under the help already: wait
+# for the help to go, then for the screen under it
+waitgone 'th-deck keys' && waitfor '^th-deck: column 2 of 3 ' ; ok $? "any key closes the help"
 
 # resizing redraws at the new size: 80x24
 tm resize-window -t deck -x 80 -y 24
