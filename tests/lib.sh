@@ -19,7 +19,10 @@ export HOME="$T/home" XDG_CONFIG_HOME="$T/config" XDG_DATA_HOME="$T/data" \
 mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_STATE_HOME"
 # Nothing from the developer's environment leaks into a test.
 for v in $(env | sed -n 's/^\(TH_[A-Z_]*\)=.*/\1/p'); do
-	[ "$v" = TH_TEST_WRAPPER ] || unset "$v"
+	case $v in
+	TH_TEST_WRAPPER|TH_TEST_WRAP_EVERY|TH_TEST_WRAP_SEED) ;;
+	*) unset "$v" ;;
+	esac
 done
 export TH_BACKOFF_MS=20 TH_TIMEOUT=30 TH_CONNECT_TIMEOUT=5
 # th-show draws times in the local zone: the golden files are in UTC
@@ -167,13 +170,36 @@ done_testing() {
 	[ "$_failed" -eq 0 ]
 }
 
+# wrapped PROG: does this run go under $TH_TEST_WRAPPER? Every run, unless
+# TH_TEST_WRAP_EVERY=N (N > 1): then the first run of each verb in the
+# file, and of the others every Nth, starting from TH_TEST_WRAP_SEED mod
+# N. Under valgrind a th process spends about a second before main, and
+# one with a --jq filter another compiling libjq's builtins: .ci/run
+# samples this way, with the seed moving one a commit, so that N commits
+# in a row take every run under valgrind (the sanitizer pass takes every
+# run every time).
+_runs=0 _verbs=" "
+wrapped() {
+	[ -n "${TH_TEST_WRAPPER:-}" ] || return 1
+	_runs=$((_runs + 1))
+	case $_verbs in
+	*" $1 "*) ;;
+	*)	_verbs="$_verbs$1 "
+		return 0 ;;
+	esac
+	[ "${TH_TEST_WRAP_EVERY:-1}" -le 1 ] ||
+	    [ $(( (_runs + ${TH_TEST_WRAP_SEED:-0}) % TH_TEST_WRAP_EVERY )) -eq 0 ]
+}
+
 # run PROG ARGS...: run a th binary from the build tree (under
-# $TH_TEST_WRAPPER if set, e.g. valgrind), stdin from the caller.
-# Sets $status, $out (stdout), $err (stderr); files $T/out, $T/err.
+# $TH_TEST_WRAPPER if set, e.g. valgrind: see wrapped()), stdin from the
+# caller. Sets $status, $out (stdout), $err (stderr); files $T/out, $T/err.
 run() {
+	local w=0
 	prog=$1
 	shift
-	if [ -n "${TH_TEST_WRAPPER:-}" ]; then
+	if wrapped "$prog"; then
+		w=1
 		$TH_TEST_WRAPPER "$top_builddir/$prog" "$@" >"$T/out" 2>"$T/err"
 	else
 		"$top_builddir/$prog" "$@" >"$T/out" 2>"$T/err"
@@ -181,7 +207,7 @@ run() {
 	status=$?
 	out=$(cat "$T/out")
 	err=$(cat "$T/err")
-	if [ -n "${TH_TEST_WRAPPER:-}" ] && [ "$status" -eq 99 ]; then
+	if [ "$w" -eq 1 ] && [ "$status" -eq 99 ]; then
 		ok 1 "valgrind found errors in: $prog $*"
 		sed 's/^/# /' "$T/err" | head -60
 	fi
