@@ -789,7 +789,8 @@ pagekey(jv data)
 			id = jv_get_kind(it) == JV_KIND_OBJECT ?
 			    th_jv_idstr(it, "id") : NULL;
 			jv_free(it);
-			if (id == NULL || th_buf_printf(&b, "%s\n", id) != 0) {
+			if (id == NULL || th_buf_add(&b, id, strlen(id)) != 0 ||
+			    th_buf_add(&b, "\n", 1) != 0) {
 				free(id);
 				th_buf_free(&b);
 				return th_json_dump(jv_copy(data));

@@ -484,6 +484,31 @@ th_jv_strdup(jv obj, const char *key)
 	return r;
 }
 
+/*
+ * key as a jv string. The first few keys asked for that are short (id,
+ * timestamp, ...: every record's) are made once and kept, with the hash
+ * libjq caches in a string: a lookup of one then allocates, copies and
+ * hashes nothing. Others are made anew.
+ */
+static jv
+keystr(const char *key)
+{
+	static struct { char s[16]; jv v; } kept[8];
+	static int nkept;
+	size_t n;
+	int i;
+
+	for (i = 0; i < nkept; i++)
+		if (strcmp(kept[i].s, key) == 0)
+			return jv_copy(kept[i].v);
+	if (nkept == (int)(sizeof(kept) / sizeof(kept[0])) ||
+	    (n = strlen(key)) >= sizeof(kept[0].s))
+		return jv_string(key);
+	memcpy(kept[nkept].s, key, n + 1);
+	kept[nkept].v = jv_string(key);
+	return jv_copy(kept[nkept++].v);
+}
+
 jv
 th_jv_get(jv obj, const char *key)
 {
@@ -491,7 +516,7 @@ th_jv_get(jv obj, const char *key)
 
 	if (jv_get_kind(obj) != JV_KIND_OBJECT)
 		return jv_null();
-	v = jv_object_get(jv_copy(obj), jv_string(key));
+	v = jv_object_get(jv_copy(obj), keystr(key));
 	if (!jv_is_valid(v)) {
 		jv_free(v);
 		return jv_null();
@@ -724,7 +749,7 @@ th_jv_time(jv obj, const char *key)
 
 	if (jv_get_kind(obj) != JV_KIND_OBJECT)
 		return -1;
-	v = jv_object_get(jv_copy(obj), jv_string(key));
+	v = jv_object_get(jv_copy(obj), keystr(key));
 	if (jv_get_kind(v) == JV_KIND_STRING)
 		t = th_time_parse(jv_string_value(v));
 	jv_free(v);

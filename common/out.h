@@ -22,7 +22,8 @@ void th_out_render(th_out_renderfn *fn);
 /*
  * Write v (consumed) as one compact line, or the results of the filter
  * applied to it: a string result is printed raw. Flushed per line, or
- * per page once the caller calls th_out_flush(). On a
+ * per page once the caller calls th_out_flush() (never on a terminal or
+ * when stderr is stdout). On a
  * terminal nothing that drives it is written (see th_text_visible()), and
  * an object is drawn when a renderer is registered; a pipe gets the bytes
  * as they are. Returns 0, also after a filter error
@@ -37,7 +38,8 @@ int th_out_emit(jv v);
  * output is out): from its first call on, records with a --jq filter may
  * be held until the next call (at most 100 of them) and filtered in one
  * libjq run, with the same output, messages and status as a record at a
- * time. A verb that never calls it gets every record out as it comes.
+ * time, and lines for a pipe or a file wait in stdio's buffer until the
+ * next call. A verb that never calls it gets every record out as it comes.
  * Returns 0, or 74 when stdout cannot be written (reported once).
  */
 int th_out_flush(void);

@@ -131,5 +131,15 @@ is "$got" "$(head -3 "$T/recs" | tac | jq -c '.text | length')" \
 	"-f: the first pass reaches the pipe before the sleep, oldest first"
 kill "$fpid" 2>/dev/null
 wait "$fpid" 2>/dev/null
+# the same without --jq: lines wait in stdio's buffer within a pass, and
+# the pass's end flushes them
+rm -f "$T/fifo"
+mkfifo "$T/fifo"
+"$TL" -f --interval 3600 -n 3 me >"$T/fifo" 2>"$T/f.err" &
+fpid=$!
+got=$(timeout 20 head -3 "$T/fifo")
+is "$got" "$(head -3 "$T/recs" | tac)" "  and without --jq: the NDJSON of the first pass"
+kill "$fpid" 2>/dev/null
+wait "$fpid" 2>/dev/null
 
 done_testing
