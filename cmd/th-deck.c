@@ -1332,7 +1332,7 @@ main(int argc, char **argv)
 		th_die(TH_EUSAGE, "a deck needs a terminal (th-timeline reads "
 		    "the same sources as NDJSON)");
 
-	th_show_term(&so, STDOUT_FILENO, 80);
+	th_show_term(&so, STDOUT_FILENO, 0);
 	so.colour = 0;		/* curses draws the attributes */
 	so.relative = 1;
 	if ((e = getenv("NO_COLOR")) != NULL && e[0] != '\0')

@@ -41,12 +41,12 @@ usage(int status)
 
 static int utc;	/* --utc: times in UTC, not in the local zone */
 
-/* The options; returns the width asked for (80 when none). */
+/* The options; returns the width asked for (0 when none). */
 static int
 options(int argc, char **argv)
 {
 	const char *errstr;
-	int c, width = 80;
+	int c, width = 0;
 
 	while ((c = getopt_long(argc, argv, TH_CLI_SHORTOPTS "w:", longopts, NULL)) != -1) {
 		if (c == 'w') {

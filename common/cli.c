@@ -127,7 +127,7 @@ draw(struct th_buf *b, jv rec)
 
 	/* not before the first record: th_show_term() sets LC_CTYPE */
 	if (!ready) {
-		th_show_term(&o, STDOUT_FILENO, 80);
+		th_show_term(&o, STDOUT_FILENO, 0);
 		ready = 1;
 	}
 	o.now = time(NULL);	/* th-timeline -f runs for hours */

@@ -36,15 +36,15 @@ th_show_term(struct th_show *o, int fd, int width)
 	const char *e, *errstr;
 
 	memset(o, 0, sizeof(*o));
-	o->width = width;
+	o->width = width > 0 ? width : 80;
 	o->utf8 = setlocale(LC_CTYPE, "C.UTF-8") != NULL;
 	o->relative = isatty(fd);
 	o->colour = o->relative && ((e = getenv("NO_COLOR")) == NULL || e[0] == '\0') &&
 	    ((e = getenv("TERM")) == NULL || strcmp(e, "dumb") != 0);
-	if (width == 80 && o->relative && ioctl(fd, TIOCGWINSZ, &ws) == 0 &&
+	if (width <= 0 && o->relative && ioctl(fd, TIOCGWINSZ, &ws) == 0 &&
 	    ws.ws_col >= 20)
 		o->width = ws.ws_col;
-	else if (width == 80 && (e = getenv("COLUMNS")) != NULL &&
+	else if (width <= 0 && (e = getenv("COLUMNS")) != NULL &&
 	    strtonum(e, 20, 1000, &errstr) > 0)
 		o->width = (int)strtonum(e, 20, 1000, &errstr);
 	o->now = time(NULL);

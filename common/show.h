@@ -35,8 +35,8 @@ struct th_show {
  * o as th-show draws on the terminal fd: UTF-8 when the C.UTF-8 locale
  * can be had (LC_CTYPE is set to it); relative times and colour when fd
  * is a terminal, colour not with NO_COLOR set or TERM=dumb; width as
- * given, except that 80 (th-show's default) gives way to the width of
- * the terminal, else to $COLUMNS (20..1000); now is the time now.
+ * given, or when it is 0 (none given) the width of the terminal, else
+ * $COLUMNS (20..1000), else 80; now is the time now.
  */
 void th_show_term(struct th_show *o, int fd, int width);
 

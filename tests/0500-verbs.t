@@ -196,6 +196,13 @@ cmp -s "$T/show.1" "$T/show.2"
 ok $? "  and identically on a second run"
 LC_ALL=C awk '!/[\200-\377]/ { if (length($0) > 60) bad = 1 } END { exit bad }' "$T/show.1"
 ok $? "  no ASCII line wider than 60 columns"
+# -w given wins over $COLUMNS, 80 too (80 was once taken for "not given")
+for w in 80 40; do
+	COLUMNS=60 "$top_builddir/th-show" -w $w <"$top_srcdir/tests/data/show5.ndjson" >"$T/show.w"
+	COLUMNS=$w "$top_builddir/th-show" <"$top_srcdir/tests/data/show5.ndjson" >"$T/show.c"
+	cmp -s "$T/show.w" "$T/show.c" && ! cmp -s "$T/show.w" "$T/show.1"
+	ok $? "  -w $w with COLUMNS=60: drawn at $w columns, not 60"
+done
 run th-show <<'EOF'
 {"date": "2026-11-20", "views": 1}
 {"date": "2026-11-21", "views": 8}
