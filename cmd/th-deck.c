@@ -201,39 +201,56 @@ spawn(const char *name, char *const argv[], int out, int err)
 	_exit(127);
 }
 
-static void
-start(struct col *c)
+/*
+ * Start name with argv, its stdout and stderr each a pipe whose read
+ * end (non-blocking) is *out, *err; endchild() undoes it. Returns 0, or
+ * -1 with errno set and nothing left open.
+ */
+static int
+startchild(const char *name, char *const argv[], int *out, int *err, pid_t *pid)
 {
-	char nbuf[32], ibuf[32];
-	const char *argv[TH_DECK_ARGV];
-	int o[2], e[2];
-	pid_t pid;
+	int o[2], e[2], saved;
 
 	if (pipe2(o, O_CLOEXEC) == -1)
-		goto fail;
+		return -1;
 	if (pipe2(e, O_CLOEXEC) == -1) {
+		saved = errno;
 		close(o[0]);
 		close(o[1]);
-		goto fail;
+		errno = saved;
+		return -1;
 	}
-	th_deck_follow_argv(argv, nbuf, ibuf, maxposts, interval, account,
-	    c->src);
-	if ((pid = spawn("th-timeline", (char *const *)argv, o[1], e[1])) == -1) {
+	if ((*pid = spawn(name, argv, o[1], e[1])) == -1) {
+		saved = errno;
 		close(o[0]); close(o[1]); close(e[0]); close(e[1]);
-		goto fail;
+		*pid = 0;
+		errno = saved;
+		return -1;
 	}
 	close(o[1]);
 	close(e[1]);
 	fcntl(o[0], F_SETFL, O_NONBLOCK);
 	fcntl(e[0], F_SETFL, O_NONBLOCK);
-	c->pid = pid;
-	c->out = o[0];
-	c->err = e[0];
+	*out = o[0];
+	*err = e[0];
+	return 0;
+}
+
+static void
+start(struct col *c)
+{
+	char nbuf[32], ibuf[32];
+	const char *argv[TH_DECK_ARGV];
+
+	th_deck_follow_argv(argv, nbuf, ibuf, maxposts, interval, account,
+	    c->src);
+	if (startchild("th-timeline", (char *const *)argv, &c->out, &c->err,
+	    &c->pid) == -1) {
+		snprintf(c->end, sizeof(c->end), "cannot start th-timeline: %s",
+		    strerror(errno));
+		return;
+	}
 	c->why[0] = c->end[0] = '\0';
-	return;
-fail:
-	snprintf(c->end, sizeof(c->end), "cannot start th-timeline: %s",
-	    strerror(errno));
 }
 
 /* A child's pipes closed and the child ended (a column's or a job's). */
@@ -602,27 +619,8 @@ openpost(struct th_deck_view *c)
 static int
 job_start(struct job *j, const char *verb, char *argv[])
 {
-	int o[2], e[2];
-	pid_t pid;
-
-	if (pipe2(o, O_CLOEXEC) == -1)
+	if (startchild(verb, argv, &j->out, &j->err, &j->pid) == -1)
 		return -1;
-	if (pipe2(e, O_CLOEXEC) == -1) {
-		close(o[0]);
-		close(o[1]);
-		return -1;
-	}
-	if ((pid = spawn(verb, argv, o[1], e[1])) == -1) {
-		close(o[0]); close(o[1]); close(e[0]); close(e[1]);
-		return -1;
-	}
-	close(o[1]);
-	close(e[1]);
-	fcntl(o[0], F_SETFL, O_NONBLOCK);
-	fcntl(e[0], F_SETFL, O_NONBLOCK);
-	j->pid = pid;
-	j->out = o[0];
-	j->err = e[0];
 	th_buf_truncate(&j->ob, 0);
 	th_buf_truncate(&j->eb, 0);
 	return 0;
