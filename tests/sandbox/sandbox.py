@@ -230,6 +230,8 @@ class World:
         self.ids = set()
         self.posts = {}      # id -> post dict (all fields, internal keys _*)
         self.by_user = {}    # username -> [ids], newest first after sort
+        self.gen = 0         # bumped when a post is made or deleted
+        self._own = {}       # (username, replies) -> (gen, [ids])
         self.users = {}      # username -> user dict
         self.containers = {}
         self.tokens = {}
@@ -320,7 +322,19 @@ class World:
             p.update(extra)
         self.posts[pid] = p
         self.by_user[username].append(pid)
+        self.gen += 1
         return p
+
+    def own(self, username, replies):
+        """username's posts (replies=False) or replies, kept until a post
+        is made or deleted: filtering 100,000 posts on every page was
+        nine tenths of a page's time."""
+        hit = self._own.get((username, replies))
+        if hit is None or hit[0] != self.gen:
+            ids = [p for p in self.by_user[username]
+                   if bool(self.posts[p].get("is_reply")) == replies]
+            hit = self._own[(username, replies)] = (self.gen, ids)
+        return hit[1]
 
     def seed_posts(self, username, n, newest, tag=None, prefix=None):
         lang = self.users[username]["_lang"]
@@ -803,12 +817,10 @@ class Handler(BaseHTTPRequestHandler):
         w = self.server.world
         uname = me["username"]
         if edge == "threads" and method == "GET":
-            ids = [p for p in w.by_user[uname] if not w.posts[p].get("is_reply")]
-            return self.page(ids, params, ["id"])
+            return self.page(w.own(uname, False), params, ["id"])
         if edge == "replies" and method == "GET":
             self.require(t, "threads_read_replies")
-            ids = [p for p in w.by_user[uname] if w.posts[p].get("is_reply")]
-            return self.page(ids, params, ["id"])
+            return self.page(w.own(uname, True), params, ["id"])
         if edge == "ghost_posts" and method == "GET":
             # threads_basic only (12.2); the status follows the clock
             ids = [p for p in w.by_user[uname] if w.posts[p].get("_ghost")]
@@ -944,8 +956,7 @@ class Handler(BaseHTTPRequestHandler):
         if u is None or u["_followers"] < 1000:
             raise ApiError(400, "The requested user could not be found or is not public",
                            100, etype="THApiException")
-        ids = [p for p in w.by_user[name] if not w.posts[p].get("is_reply")]
-        return self.page(ids, params, ["id"], drop=("owner",))
+        return self.page(w.own(name, False), params, ["id"], drop=("owner",))
 
     # -- lists and paging -----------------------------------------------
     def page(self, ids, params, default, drop=(), order=None):
@@ -1105,6 +1116,7 @@ class Handler(BaseHTTPRequestHandler):
                 w.events["delete"].append(w.now())
                 del w.posts[mid]
                 w.by_user[p["username"]].remove(mid)
+                w.gen += 1
                 return 200, {"success": True, "deleted_id": mid}
         if edge == "replies" and method == "GET":
             self.require(t, "threads_read_replies")
