@@ -43,6 +43,9 @@ TRICKY = [
     (".. | numbers", True),
     (".missing.deeper", True),
     (".id | tonumber", True),
+    # numbers as jq prints them: integers up to 10^15 are th's own digits
+    ("(.text | length) as $n | $n, -$n, $n * 1e13, -(1e15 - $n), 1e15 - 1,"
+     " 1e15, 1e15 + $n, -0, 0, 0.5 * $n, 1e300, -1e-5", True),
     ("try error(\"x\") catch .", True),
     ("label $f | .id, break $f, .text", True),
     ("reduce (.text | split(\" \")[]) as $w (0; . + 1)", True),
