@@ -26,6 +26,7 @@ enum sstate { S_NEED, S_PENDING, S_READY, S_DONE };
 
 struct src {
 	char		*label;
+	jv		 labels;	/* [label]: shared by its records */
 	struct th_source src;		/* its self is ours */
 	enum sstate	 state;
 	int		 more;		/* a next request to make */
@@ -54,6 +55,7 @@ struct th_feed {
 		char		*id;
 	}		*cur;		/* posts emitted at cur_ts */
 	int		 ncur;
+	jv		 srckey;	/* "th_sources", made once */
 };
 
 struct th_feed *
@@ -66,6 +68,7 @@ th_feed_new(int parallel)
 	f->parallel = parallel > 0 ? parallel : 8;
 	f->pagesize = 100;
 	f->cur_ts = -1;
+	f->srckey = jv_string("th_sources");
 	th_http_set_parallel(f->parallel);
 	return f;
 }
@@ -84,6 +87,7 @@ th_feed_add(struct th_feed *f, const char *label, struct th_source src)
 	s = &f->s[f->n++];
 	memset(s, 0, sizeof(*s));
 	s->label = th_strdup(label);
+	s->labels = jv_array_append(jv_array(), jv_string(label));
 	s->src = src;
 	s->state = S_NEED;
 	s->page = jv_null();
@@ -380,19 +384,19 @@ th_feed_next(struct th_feed *f, jv *item)
 		}
 		it = best->head;	/* moved: the only reference */
 		best->head = jv_null();
-		labels = jv_array_append(jv_array(), jv_string(best->label));
+		labels = jv_copy(best->labels);	/* a record a source: made once */
 		/* the same post at the head of other sources: one record */
 		for (i = 0; i < f->n; i++) {
 			s = &f->s[i];
 			if (s != best && s->state == S_READY &&
 			    strcmp(s->src.network, best->src.network) == 0 &&
 			    s->head_id != NULL && strcmp(s->head_id, best->head_id) == 0) {
-				labels = jv_array_append(labels, jv_string(s->label));
+				labels = jv_array_concat(labels, jv_copy(s->labels));
 				advance(s);
 			}
 		}
 		advance(best);
-		*item = jv_object_set(it, jv_string("th_sources"), labels);
+		*item = jv_object_set(it, jv_copy(f->srckey), labels);
 		return 1;
 	}
 }
@@ -413,6 +417,7 @@ th_feed_free(struct th_feed *f)
 	for (i = 0; i < f->n; i++) {
 		done(&f->s[i]);
 		free(f->s[i].label);
+		jv_free(f->s[i].labels);
 		f->s[i].src.ops->free(f->s[i].src.self);
 		jv_free(f->s[i].skip);
 	}
@@ -420,5 +425,6 @@ th_feed_free(struct th_feed *f)
 		free(f->cur[i].id);
 	free(f->cur);
 	free(f->s);
+	jv_free(f->srckey);
 	free(f);
 }
