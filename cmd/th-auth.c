@@ -25,6 +25,7 @@
 #include "auth.h"
 #include "cli.h"
 #include "config.h"
+#include "json.h"
 #include "oauth.h"
 #include "out.h"
 #include "secret.h"
@@ -224,8 +225,7 @@ verdict(const char *name, const struct th_tokstat *st)
 	char when[32], left[32], hint[128] = "";
 
 	if (st->expires_at != 0)
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC",
-		    gmtime(&(time_t){ (time_t)st->expires_at }));
+		th_time_human(st->expires_at, when);
 	if (name != NULL)
 		snprintf(hint, sizeof(hint), ": run th-auth login -a %s", name);
 	if (st->valid < 0)

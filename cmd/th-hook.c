@@ -366,7 +366,7 @@ records(jv env, char ***lines)
 	int n = 0, len;
 
 	*lines = NULL;
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S+0000", gmtime(&now));
+	th_time_format((long long)now, when);
 	vals = th_jv_get(env, "values");
 	if (jv_get_kind(vals) == JV_KIND_OBJECT)
 		vals = jv_array_append(jv_array(), vals);

@@ -7,7 +7,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "answer.h"
 #include "quota.h"
@@ -64,21 +63,17 @@ nulls(jv o, const char *list)
 	}
 }
 
-/* t in UTC, a date or the API's form of a time; null when no date has
- * it (gmtime_r fails, the year does not fit). */
+/* t in UTC, a date (what comes before the T) or the API's form of a
+ * time; null when no date has it (a year past int). */
 static jv
 utc(long long t, int date)
 {
-	struct tm tm;
-	time_t tt = (time_t)t;
-	char buf[64];
-	size_t n;
+	char buf[32];
 
-	if (gmtime_r(&tt, &tm) == NULL)
+	if (th_time_format(t, buf) == 0)
 		return jv_null();
-	n = date ? strftime(buf, sizeof(buf), "%Y-%m-%d", &tm) :
-	    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S+0000", &tm);
-	return n > 0 ? jv_string(buf) : jv_null();
+	return jv_string_sized(buf, date ? (int)strcspn(buf, "T") :
+	    (int)strlen(buf));
 }
 
 /* One metric's value (metric borrowed): total_value.value, else the

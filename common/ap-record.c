@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "ap-record.h"
 #include "html.h"
@@ -46,17 +45,6 @@ th_ap_refget(jv o, const char *k)
 
 	jv_free(v);
 	return r;
-}
-
-static void
-stamp(long long t, char out[32])
-{
-	struct tm tm;
-	time_t tt = (time_t)t;
-
-	if (gmtime_r(&tt, &tm) == NULL ||
-	    strftime(out, 32, "%Y-%m-%dT%H:%M:%S+0000", &tm) == 0)
-		out[0] = '\0';
 }
 
 /* A string jv (consumed) through one of html.h's converters. */
@@ -261,7 +249,7 @@ note(jv o, const char *username, long long ts, enum th_ap_skip *why)
 		free(type);
 		return jv_null();
 	}
-	stamp(t, when);
+	th_time_format(t, when);
 	rec = jv_object_set(jv_object(), jv_string("id"), jv_string(id));
 	rec = jv_object_set(rec, jv_string("username"), jv_string(username));
 	text = plain(content(o));
@@ -346,7 +334,7 @@ th_ap_item(jv item, const char *username, long long ts, enum th_ap_skip *why)
 			*why = id == NULL || obj == NULL ? TH_AP_SKIP_FOREIGN : TH_AP_SKIP_NODATE;
 			rec = jv_null();
 		} else {
-			stamp(t, when);
+			th_time_format(t, when);
 			rec = jv_object_set(jv_object(), jv_string("id"), jv_string(id));
 			rec = jv_object_set(rec, jv_string("username"), jv_string(username));
 			rec = jv_object_set(rec, jv_string("timestamp"), jv_string(when));
@@ -402,7 +390,7 @@ th_ap_mastodon(jv st, const char *host, int own, enum th_ap_skip *why)
 		free(id);
 		return jv_null();
 	}
-	stamp(t, when);
+	th_time_format(t, when);
 	acc = th_jv_get(st, "account");
 	acct = th_jv_strdup(acc, "acct");
 	jv_free(acc);

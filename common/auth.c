@@ -378,8 +378,7 @@ th_auth_refresh(const char *name, int force, int *did)
 	}
 	now = time(NULL);
 	if (a.expires_at != 0 && now >= a.expires_at) {
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC",
-		    gmtime(&(time_t){ (time_t)a.expires_at }));
+		th_time_human(a.expires_at, when);
 		rc = th_msg(TH_EAUTH, "account %s: the token expired on %s and cannot "
 		    "be refreshed: run th-auth login -a %s", name, when, name);
 		goto out;
@@ -387,8 +386,7 @@ th_auth_refresh(const char *name, int force, int *did)
 	if (!force && !due(&a, now))
 		goto out;
 	if (now - a.issued_at < TH_REFRESH_AGE) {
-		time_t at = (time_t)(a.issued_at + TH_REFRESH_AGE);
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", gmtime(&at));
+		th_time_human(a.issued_at + TH_REFRESH_AGE, when);
 		rc = th_msg(TH_ETEMP, "account %s: the token is %lld h old; Threads "
 		    "refreshes tokens once they are 24 h old: try after %s", name,
 		    (long long)(now - a.issued_at) / 3600, when);
@@ -584,14 +582,9 @@ out:
 static jv
 isotime(long long t)
 {
-	struct tm tm;
 	char buf[32];
-	time_t tt = (time_t)t;
 
-	if (t == 0 || gmtime_r(&tt, &tm) == NULL)
-		return jv_null();
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S+0000", &tm);
-	return jv_string(buf);
+	return t != 0 && th_time_format(t, buf) > 0 ? jv_string(buf) : jv_null();
 }
 
 jv
@@ -687,8 +680,7 @@ envexpiry(void)
 	left = t - (long long)time(NULL);
 	if (left > 7 * 86400LL)
 		return;
-	strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC",
-	    gmtime(&(time_t){ (time_t)t }));
+	th_time_human(t, when);
 	if (left <= 0)
 		th_msg(0, "warning: TH_ACCESS_TOKEN expired on %s", when);
 	else
@@ -739,8 +731,7 @@ findtoken(char **tok, char *uid, size_t size)
 			return rc;
 		now = time(NULL);
 		if (a.expires_at != 0 && now >= a.expires_at) {
-			strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC",
-			    gmtime(&(time_t){ (time_t)a.expires_at }));
+			th_time_human(a.expires_at, when);
 			th_auth_account_free(&a);
 			return th_msg(TH_EAUTH, "account %s: the token expired on %s: "
 			    "run th-auth login -a %s", name, when, name);

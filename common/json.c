@@ -692,6 +692,32 @@ digits2(const char *p)
 	    (p[0] - '0') * 10 + (p[1] - '0') : -1;
 }
 
+size_t
+th_time_format(long long t, char buf[32])
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+	size_t n = 0;
+
+	if (gmtime_r(&tt, &tm) != NULL)
+		n = strftime(buf, 32, "%Y-%m-%dT%H:%M:%S+0000", &tm);
+	if (n == 0)
+		buf[0] = '\0';
+	return n;
+}
+
+void
+th_time_human(long long t, char buf[32])
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	/* gmtime() is NULL then, and strftime() would read through it */
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, 32, "%Y-%m-%d %H:%M UTC", &tm) == 0)
+		strlcpy(buf, "a date no calendar has", 32);
+}
+
 long long
 th_time_parse(const char *s)
 {

@@ -27,6 +27,12 @@ char *th_jv_idstr(jv obj, const char *key);
 /* Epoch seconds of a Threads timestamp ("2024-07-01T12:00:00+0000"),
  * ISO 8601 with Z or an offset, or bare epoch seconds; -1 if none. */
 long long th_time_parse(const char *s);
+/* t as the API writes a time, "2024-07-01T12:00:00+0000", into buf; its
+ * length, or 0 and "" when no date has it (a year past int). */
+size_t th_time_format(long long t, char buf[32]);
+/* t for a person, "2024-07-01 12:00 UTC", into buf; "a date no
+ * calendar has" when none has it (a year past int: a corrupt file). */
+void th_time_human(long long t, char buf[32]);
 /* A time given by a person: th_time_parse()'s forms, a date
  * (YYYY-MM-DD, midnight UTC), or an age before now: 90m, 2h, 3d, 1w, 30s.
  * -1 if it is none of them. */

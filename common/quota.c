@@ -135,9 +135,11 @@ th_quota_freeat(enum th_quota k, long used, const char *uid)
 void
 th_quota_when(long long t, char *buf, size_t size)
 {
-	if (t > 0)
-		strftime(buf, size, "it frees up at %Y-%m-%d %H:%M UTC",
-		    gmtime(&(time_t){ (time_t)t }));
-	else
+	char when[32];
+
+	if (t > 0) {
+		th_time_human(t, when);
+		snprintf(buf, size, "it frees up at %s", when);
+	} else
 		snprintf(buf, size, "it frees up within 24 h");
 }

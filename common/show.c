@@ -191,12 +191,11 @@ th_show_time(const struct th_show *o, long long t, char *buf, size_t size)
 		snprintf(buf, size, "?");
 		return;
 	}
-	if (o->utc) {
-		gmtime_r(&tt, &tm);
-		gmtime_r(&now, &today);
-	} else {
-		localtime_r(&tt, &tm);
-		localtime_r(&now, &today);
+	/* a year past int has no date: tm would be left as it was */
+	if (o->utc ? gmtime_r(&tt, &tm) == NULL || gmtime_r(&now, &today) == NULL :
+	    localtime_r(&tt, &tm) == NULL || localtime_r(&now, &today) == NULL) {
+		snprintf(buf, size, "?");
+		return;
 	}
 	if (!o->relative || d < 0 || d >= 7 * 86400) {
 		/* a file has no "now" and no zone it is read in: name it */

@@ -248,6 +248,7 @@ saystart(struct th_tl *t, jv cursors, long long first)
 	char when[32];
 	long long ts;
 	time_t tt;
+	struct tm tm;
 	jv c, cts;
 	int i;
 
@@ -261,7 +262,10 @@ saystart(struct th_tl *t, jv cursors, long long first)
 		ts = jv_get_kind(cts) == JV_KIND_NUMBER ? th_jv_num(cts) :
 		    t->since > 0 ? t->since : first;
 		tt = (time_t)ts;
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", gmtime(&tt));
+		/* a cursor file's ts may be any number: gmtime() NULL */
+		if (gmtime_r(&tt, &tm) == NULL ||
+		    strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
+			strlcpy(when, "a date no calendar has", sizeof(when));
 		if (jv_get_kind(cts) == JV_KIND_NUMBER)
 			th_msg(0, "%s: from its cursor, posts after %s", t->src[i].label,
 			    when);

@@ -84,6 +84,12 @@ jq -c '.expires_at = 1000000000' "$ACC/th_tester" >"$T/acc" && cat "$T/acc" >"$A
 run th-api me
 is "$status" 77 "an expired stored token: every verb exits 77"
 like "$err" "*expired on 2001-09-09*th-auth login*" "with a hint to log in again"
+# a time no date has (a year past int): gmtime() gave NULL to strftime()
+jq -c '.expires_at = -1e30' "$ACC/th_tester" >"$T/acc" && cat "$T/acc" >"$ACC/th_tester"
+run th-api me
+is "$status" 77 "an expiry no calendar has: 77, not a crash"
+like "$err" "*expired on a date no calendar has: run th-auth login*" "  said as such"
+jq -c '.expires_at = 1000000000' "$ACC/th_tester" >"$T/acc" && cat "$T/acc" >"$ACC/th_tester"
 
 # file safety
 chmod 644 "$ACC/th_tester"

@@ -82,6 +82,11 @@ run th-auth status
 is "$status" 77 "an expired token: 77"
 is "$err" "th-auth: account 'good' (@th_tester): the token expired on 2001-09-09 01:46 UTC: run th-auth login -a good" \
 	"  saying when it expired"
+# an expiry no date has (a year past int): gmtime() gave NULL to strftime()
+jq -c '.expires_at = -1e30' "$ACC/good" >"$T/acc" && cat "$T/acc" >"$ACC/good"
+run th-auth status
+is "$status:$err" "77:th-auth: account 'good' (@th_tester): the token expired on a date no calendar has: run th-auth login -a good" \
+	"an expiry past any year: 77, said, not a crash"
 "$top_builddir/th-auth" logout -a good 2>/dev/null
 
 # --- --fail-within gives the numbers ----------------------------------------

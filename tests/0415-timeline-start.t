@@ -16,6 +16,13 @@ like "$(grep '#ramen: first run' "$T/err")" "th-timeline: #ramen: first run: fro
 run th-timeline -v --new cron @meta
 like "$(grep '@meta: from' "$T/err")" "th-timeline: @meta: from its cursor, posts after 20??-??-?? ??:??:?? UTC" \
 	"the next run: from the cursor"
+# a cursor no date has (a year past int): gmtime() gave NULL to strftime()
+jq -c '.sources["@meta"].ts = 1e30' "$XDG_STATE_HOME/th/timeline/cron" >"$T/cur" &&
+	cat "$T/cur" >"$XDG_STATE_HOME/th/timeline/cron"
+run th-timeline -v --new cron @meta
+is "$status" 0 "a cursor file's ts past any year: no crash"
+like "$(grep '@meta: from' "$T/err")" \
+	"th-timeline: @meta: from its cursor, posts after a date no calendar has" "  said as such"
 run th-timeline -v --since 2026-11-01 --new other @meta
 is "$(grep '@meta: first run' "$T/err")" "th-timeline: @meta: first run: from --since, 2026-11-01 00:00:00 UTC" \
 	"a first run with --since: from there"

@@ -182,5 +182,16 @@ main(void)
 	is_int(th_time_arg("90m", 100000) == 100000 - 5400, 1, "90m ago");
 	is_int(th_time_arg("3d", 1000000) == 1000000 - 3 * 86400, 1, "3d ago");
 	is_int(th_time_arg("2x", 1000000) == -1, 1, "an unknown unit is -1");
+	{
+		char b[32];
+
+		is_int((int)th_time_format(1719835200, b), 24, "a time as the API writes it");
+		is_str(b, "2024-07-01T12:00:00+0000", "  the API's form");
+		is_int(th_time_parse(b) == 1719835200, 1, "  and read back");
+		th_time_format(-1, b);
+		is_str(b, "1969-12-31T23:59:59+0000", "before the epoch");
+		is_int((int)th_time_format(1LL << 60, b), 0, "a year past int: none");
+		is_str(b, "", "  and an empty string");
+	}
 	return done_testing();
 }

@@ -121,6 +121,11 @@ main(void)
 	is_str(at(&o, "Asia/Tokyo", T0), "2026-11-20 09:00 UTC", "  utc: in UTC");
 	o.utc = 0;
 	is_str(at(&o, "UTC", 0), "?", "no time: ?");
+	is_str(at(&o, "UTC", 99999999999999999LL), "?",
+	    "a year past int: ?, not what was in tm before");
+	o.utc = 1;
+	is_str(at(&o, "UTC", 99999999999999999LL), "?", "  in UTC too");
+	o.utc = 0;
 	ok(strncmp(one(&o, post, 0), "@alice \xc2\xb7 2026-11-20 09:00 UTC\n", 31) == 0,
 	    "a post not on a terminal, TZ=UTC: date, time and zone, as before");
 
