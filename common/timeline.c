@@ -328,13 +328,18 @@ loadstate(const char *path, jv *cursors)
 	size_t cap = 0, len;
 	jv st;
 
-	*cursors = jv_object();
-	if ((fp = fopen(path, "r")) == NULL)
-		return errno == ENOENT ? 0 : th_msg(TH_EIO, "%s: %s", path, strerror(errno));
+	*cursors = jv_null();	/* null until read: nothing to free on an error */
+	if ((fp = fopen(path, "r")) == NULL) {
+		if (errno != ENOENT)
+			return th_msg(TH_EIO, "%s: %s", path, strerror(errno));
+		*cursors = jv_object();
+		return 0;
+	}
 	len = (size_t)getdelim(&buf, &cap, '\0', fp);
 	fclose(fp);
 	if (buf == NULL || len == (size_t)-1) {
 		free(buf);
+		*cursors = jv_object();
 		return 0;	/* empty */
 	}
 	st = th_json_parse(buf, len);
@@ -344,7 +349,6 @@ loadstate(const char *path, jv *cursors)
 		return th_msg(TH_EDATA, "%s: not a th state file: remove it to start "
 		    "afresh", path);
 	}
-	jv_free(*cursors);
 	*cursors = jv_object_get(st, jv_string("sources"));
 	if (jv_get_kind(*cursors) != JV_KIND_OBJECT) {
 		jv_free(*cursors);

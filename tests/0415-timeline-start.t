@@ -23,6 +23,11 @@ run th-timeline -v --new cron @meta
 is "$status" 0 "a cursor file's ts past any year: no crash"
 like "$(grep '@meta: from' "$T/err")" \
 	"th-timeline: @meta: from its cursor, posts after a date no calendar has" "  said as such"
+printf '[]' >"$XDG_STATE_HOME/th/timeline/cron"
+run th-timeline --new cron @meta
+is "$status:$err" "65:th-timeline: $XDG_STATE_HOME/th/timeline/cron: not a th state file: remove it to start afresh" \
+	"a state file that is not an object: 65, and how to start afresh (and no leak: ASan)"
+is "$(cat "$XDG_STATE_HOME/th/timeline/cron")" "[]" "  the file is left as it was"
 run th-timeline -v --since 2026-11-01 --new other @meta
 is "$(grep '@meta: first run' "$T/err")" "th-timeline: @meta: first run: from --since, 2026-11-01 00:00:00 UTC" \
 	"a first run with --since: from there"
