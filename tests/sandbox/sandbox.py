@@ -27,6 +27,11 @@ Control endpoints (never logged, no token needed), JSON in and out:
                                    then the fault answers instead)}
   POST /_control/faults/clear
   POST /_control/latency        {"ms": N}  added to every answer
+  POST /_control/hold           {"path": REGEX}: API requests whose path
+                                 matches wait, unanswered, until
+                                 /_control/release (60 s at most): a test
+                                 can act "before any answer" under any load
+  POST /_control/release        the held requests go on; nothing is held
   POST /_control/clock          {"advance": SECS} or {"set": EPOCH}
   POST /_control/token          {"token", "user", "kind": short|long|app,
                                  "age": SECS, "expires_in": SECS,
@@ -225,6 +230,8 @@ class World:
         self.offset = 0.0
         self.fixed = None
         self.latency = 0.0
+        self.hold = None     # a compiled path pattern, or None
+        self.gate = threading.Event()
         self.log = []
         self.faults = []
         self.ids = set()
@@ -567,6 +574,9 @@ class Handler(BaseHTTPRequestHandler):
             fault = self.take_fault(method, path, reused)
         if w.latency:
             time.sleep(w.latency)
+        hold = w.hold
+        if hold is not None and hold.search(path):
+            w.gate.wait(60)
         if fault and fault.get("drop") == "before":
             return self.close_hard()
         if fault and fault.get("delay"):
@@ -657,6 +667,12 @@ class Handler(BaseHTTPRequestHandler):
                 w.faults.clear()
             elif path == "/_control/latency":
                 w.latency = arg.get("ms", 0) / 1000.0
+            elif path == "/_control/hold":
+                w.gate.clear()
+                w.hold = re.compile(arg.get("path", ""))
+            elif path == "/_control/release":
+                w.hold = None
+                w.gate.set()
             elif path == "/_control/clock":
                 if "set" in arg:
                     w.fixed = float(arg["set"])
