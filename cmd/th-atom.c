@@ -143,15 +143,16 @@ element(struct th_buf *b, const char *indent, const char *name, const char *s)
 	th_buf_free(&c);
 }
 
-/* An RFC 3339 time in UTC. */
+/* An RFC 3339 time in UTC: the API's form with Z for its +0000, which
+ * RFC 3339 does not take. */
 static void
 rfc3339(long long t, char out[32])
 {
-	struct tm tm;
-	time_t tt = (time_t)t;
+	size_t n = th_time_format(t, out);
 
-	if (gmtime_r(&tt, &tm) == NULL ||
-	    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+	if (n > 5)
+		memcpy(out + n - 5, "Z", 2);
+	else
 		strlcpy(out, "1970-01-01T00:00:00Z", 32);
 }
 
